@@ -1,0 +1,207 @@
+"""Command line: ``python -m aemodels {datasets,train,evaluate,runs,delete,check-data}``.
+
+Bad input exits with status 2 and one line on standard error; ``--json`` makes the last line
+printed one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from aemodels.config import MODEL_KINDS, TrainConfig  # noqa: E402
+from aemodels.errors import AemodelsError  # noqa: E402
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+        raise AemodelsError(f"{message} (see 'python -m aemodels {self.prog.split()[-1]} --help')")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m aemodels", description="Train and inspect autoencoders.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    commands.add_parser("datasets", help="list the datasets and whether each is available offline")
+
+    train = commands.add_parser("train", help="train a model, save it as a run, compare with PCA")
+    train.add_argument("--dataset", default="mnist-10k")
+    train.add_argument("--model", default="dense-ae", help=f"one of {', '.join(MODEL_KINDS)}")
+    train.add_argument("--latent-dim", type=int, default=2)
+    train.add_argument("--epochs", type=int, default=10)
+    train.add_argument("--batch-size", type=int, default=128)
+    train.add_argument("--learning-rate", type=float, default=1e-3)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--train-images", type=int, default=None, help="use only this many training images")
+    train.add_argument("--noise-kind", default="gaussian", help="denoise: gaussian or salt-and-pepper")
+    train.add_argument("--noise-max", type=float, default=0.5, help="denoise: largest training noise level")
+    train.add_argument("--upscale-factors", default="2,3,4,7", help="superres: comma-separated factors")
+    train.add_argument("--json", action="store_true")
+
+    evaluate = commands.add_parser("evaluate", help="score a saved run on its held-out split")
+    evaluate.add_argument("run")
+    evaluate.add_argument("--json", action="store_true")
+
+    runs = commands.add_parser("runs", help="list saved runs")
+    runs.add_argument("--json", action="store_true")
+
+    delete = commands.add_parser("delete", help="delete a saved run")
+    delete.add_argument("run")
+
+    check = commands.add_parser("check-data", help="validate a .npz or .zip upload")
+    check.add_argument("file")
+    return parser
+
+
+def _factors(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise AemodelsError(f"--upscale-factors must be whole numbers separated by commas, not {text!r}.") from None
+
+
+def _cmd_datasets(args) -> int:
+    from aemodels.datasets import NAMED_DATASETS
+
+    for info in NAMED_DATASETS.values():
+        state = "available" if info.available() else "needs download"
+        print(f"{info.name:<14} {info.images:>7,} images  {state:<15} {info.description}")
+    return 0
+
+
+def _result_json(run_id: str, config: TrainConfig, train_seconds: float, metrics: dict) -> dict:
+    return {"run_id": run_id, "dataset": config.dataset, "model": config.model,
+            "latent_dim": config.latent_dim, "epochs": config.epochs,
+            "train_seconds": round(train_seconds, 3), "metrics": metrics}
+
+
+def _print_metrics(metrics: dict) -> None:
+    print(f"{'':<22}{'model':>10}{'pca':>10}")
+    for key in ("knn_accuracy", "trustworthiness", "silhouette", "reconstruction_mse", "psnr"):
+        cells = [metrics[side].get(key) for side in ("model", "pca")]
+        print(f"{key:<22}" + "".join(f"{'-' if c is None else format(c, '.4f'):>10}" for c in cells))
+    for row in metrics.get("denoising", {}).get("curve", []):
+        print(f"noise {row['level']:.1f}: model {row['model_psnr']:.2f} dB, "
+              f"best filter {row['filter_psnr']:.2f} dB ({row['filter']}), noisy {row['noisy_psnr']:.2f} dB")
+    for row in metrics.get("superres", {}).get("factors", []):
+        print(f"factor {row['factor']}: model {row['model_psnr']:.2f} dB, bicubic {row['bicubic_psnr']:.2f} dB, "
+              f"nearest {row['nearest_psnr']:.2f} dB")
+
+
+def _cmd_train(args) -> int:
+    from aemodels.datasets import load_dataset
+    from aemodels.evaluation import evaluate
+    from aemodels.runs import RunStore
+    from aemodels.training import TrainProgress, train
+
+    config = TrainConfig(
+        dataset=args.dataset, model=args.model, latent_dim=args.latent_dim, epochs=args.epochs,
+        batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+        train_images=args.train_images, noise_kind=args.noise_kind, noise_max=args.noise_max,
+        upscale_factors=_factors(args.upscale_factors),
+    )
+    dataset = load_dataset(config.dataset)
+    out = sys.stderr if args.json else sys.stdout
+
+    interactive = out.isatty()
+
+    def show(progress: TrainProgress) -> None:
+        if not (interactive or progress.epoch_done):
+            return  # a log file gets one line per epoch, a terminal a live bar
+        width = 30
+        filled = int(width * progress.fraction)
+        loss = progress.losses.get("loss", float("nan"))
+        line = (f"{chr(13) if interactive else ''}epoch {progress.epoch}/{progress.epochs} [{'#' * filled}{'.' * (width - filled)}] "
+                f"loss {loss:.4f}  {progress.seconds:5.1f}s")
+        print(line, end="\n" if not interactive or (progress.epoch_done and progress.epoch == progress.epochs) else "", file=out, flush=True)
+
+    result = train(config, dataset, progress=show)
+    metrics = evaluate(result.bundle, dataset)
+    run_id = RunStore().save(result, metrics)
+    if args.json:
+        print(json.dumps(_result_json(run_id, config, result.train_seconds, metrics)))
+    else:
+        print(f"saved run {run_id} ({result.train_seconds:.1f} s of training)")
+        _print_metrics(metrics)
+    return 0
+
+
+def _cmd_evaluate(args) -> int:
+    from aemodels.evaluation import evaluate
+    from aemodels.runs import RunStore
+
+    store = RunStore()
+    info = store.get(args.run)
+    metrics = evaluate(store.load_bundle(args.run))
+    if args.json:
+        print(json.dumps(_result_json(info.run_id, info.config, info.meta.get("train_seconds", 0.0), metrics)))
+    else:
+        _print_metrics(metrics)
+    return 0
+
+
+def _cmd_runs(args) -> int:
+    from aemodels.runs import RunStore
+
+    infos = RunStore().list()
+    if args.json:
+        print(json.dumps([
+            {"run_id": i.run_id, "broken": i.broken, "config": i.config.to_dict() if i.config else None,
+             "metrics": i.metrics, "meta": i.meta} for i in infos
+        ]))
+        return 0
+    if not infos:
+        print("no runs yet: train one with 'python -m aemodels train'")
+    for info in infos:
+        if info.broken:
+            print(f"{info.run_id}  BROKEN: {info.broken}")
+            continue
+        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
+        knn = info.metrics.get("model", {}).get("knn_accuracy")
+        knn_text = f"kNN {knn:.3f}" if isinstance(knn, (int, float)) else ""
+        print(f"{info.run_id}  {created}  {info.config.dataset:<12} {info.config.model:<9} "
+              f"latent {info.config.latent_dim:<3} epochs {info.config.epochs:<4} {knn_text}")
+    return 0
+
+
+def _cmd_delete(args) -> int:
+    from aemodels.runs import RunStore
+
+    RunStore().delete(args.run)
+    print(f"deleted run {args.run}")
+    return 0
+
+
+def _cmd_check_data(args) -> int:
+    from aemodels.uploads import read_upload, summary
+
+    dataset = read_upload(args.file)
+    print(f"ok: {summary(dataset)}")
+    return 0
+
+
+COMMANDS = {"datasets": _cmd_datasets, "train": _cmd_train, "evaluate": _cmd_evaluate,
+            "runs": _cmd_runs, "delete": _cmd_delete, "check-data": _cmd_check_data}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except AemodelsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\nstopped: nothing was saved", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

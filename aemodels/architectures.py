@@ -1,0 +1,299 @@
+"""Keras models for every ``TrainConfig.model`` kind, built from the config alone.
+
+A ``ModelBundle`` holds the model that is trained and, for the embedding kinds, the encoder
+(images → code; ``z_mean`` for a VAE) and the decoder (code → images) that share its weights.
+Images are float32 (N, H, W, C) in [0, 1] everywhere.
+
+Any image size from 8 to 256 pixels a side works: convolutional models pad the input to a
+multiple of 4 and crop the output back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import keras
+from keras import layers, ops
+
+from aemodels.config import TrainConfig
+
+DENSE_UNITS = (512, 256)  # hidden layers of the fully-connected encoder (decoder: reversed)
+CONV_FILTERS = (16, 32)  # two stride-2 convolutions: the feature map is a quarter of the side
+VAE_HIDDEN = 64  # dense layer between the conv features and z_mean / z_log_var
+
+
+@dataclasses.dataclass(eq=False)
+class ModelBundle:
+    """A trained or trainable model and its parts.
+
+    Attributes:
+        config: the config it was built from.
+        model: the Keras model that ``fit`` trains. Embedding kinds: images → reconstructions;
+            ``denoise``: noisy → clean; ``superres``: bicubic-upscaled → full resolution.
+        encoder: images (N, H, W, C) → codes (N, latent_dim); None for image-to-image kinds.
+        decoder: codes (N, latent_dim) → images (N, H, W, C); None for image-to-image kinds.
+        image_shape: (H, W, C) of the images it takes.
+    """
+
+    config: TrainConfig
+    model: keras.Model
+    encoder: keras.Model | None
+    decoder: keras.Model | None
+    image_shape: tuple[int, int, int]
+
+
+def build_model(config: TrainConfig, image_shape: tuple[int, int, int]) -> ModelBundle:
+    """The untrained, compiled model for ``config`` on images of ``image_shape`` (H, W, C)."""
+    image_shape = tuple(int(s) for s in image_shape)
+    builder = {
+        "dense-ae": _dense_autoencoder,
+        "conv-ae": _conv_autoencoder,
+        "vae": _conv_vae,
+        "dense-vae": _dense_vae,
+        "denoise": _denoiser,
+        "superres": _super_resolution,
+    }[config.model]
+    bundle = builder(config, image_shape)
+    optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
+    if config.is_variational:
+        bundle.model.compile(optimizer=optimizer)
+    elif config.has_embedding:
+        bundle.model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    else:
+        bundle.model.compile(optimizer=optimizer, loss="mse")
+    return bundle
+
+
+def _padded(side: int) -> int:
+    return 4 * math.ceil(side / 4)
+
+
+def _pad_to_multiple_of_4(x, image_shape):
+    h, w, _ = image_shape
+    ph, pw = _padded(h) - h, _padded(w) - w
+    if ph or pw:
+        x = layers.ZeroPadding2D(((0, ph), (0, pw)))(x)
+    return x
+
+
+def _crop_to(x, image_shape):
+    h, w, _ = image_shape
+    ph, pw = _padded(h) - h, _padded(w) - w
+    if ph or pw:
+        x = layers.Cropping2D(((0, ph), (0, pw)))(x)
+    return x
+
+
+# --- plain autoencoders -----------------------------------------------------------------------
+
+
+def _dense_encoder_body(inputs):
+    x = layers.Flatten()(inputs)
+    for units in DENSE_UNITS:
+        x = layers.Dense(units, activation="relu")(x)
+    return x
+
+
+def _dense_decoder(latent_dim: int, image_shape, name: str = "decoder") -> keras.Model:
+    codes = keras.Input((latent_dim,), name="code")
+    x = codes
+    for units in reversed(DENSE_UNITS):
+        x = layers.Dense(units, activation="relu")(x)
+    x = layers.Dense(math.prod(image_shape), activation="sigmoid")(x)
+    return keras.Model(codes, layers.Reshape(image_shape)(x), name=name)
+
+
+def _conv_encoder_body(inputs, image_shape):
+    x = _pad_to_multiple_of_4(inputs, image_shape)
+    for filters in CONV_FILTERS:
+        x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
+    return layers.Flatten()(x)
+
+
+def _conv_decoder(latent_dim: int, image_shape, name: str = "decoder") -> keras.Model:
+    h, w, c = image_shape
+    small = (_padded(h) // 4, _padded(w) // 4, CONV_FILTERS[-1])
+    codes = keras.Input((latent_dim,), name="code")
+    x = layers.Dense(math.prod(small), activation="relu")(codes)
+    x = layers.Reshape(small)(x)
+    for filters in reversed(CONV_FILTERS):
+        x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.Conv2D(c, 3, padding="same", activation="sigmoid")(x)
+    return keras.Model(codes, _crop_to(x, image_shape), name=name)
+
+
+def _autoencoder(config, image_shape, body, decoder) -> ModelBundle:
+    inputs = keras.Input(image_shape, name="image")
+    code = layers.Dense(config.latent_dim, name="code")(body(inputs))
+    encoder = keras.Model(inputs, code, name="encoder")
+    model = keras.Model(inputs, decoder(encoder(inputs)), name=config.model)
+    return ModelBundle(config, model, encoder, decoder, image_shape)
+
+
+def _dense_autoencoder(config, image_shape) -> ModelBundle:
+    return _autoencoder(config, image_shape, _dense_encoder_body,
+                        _dense_decoder(config.latent_dim, image_shape))
+
+
+def _conv_autoencoder(config, image_shape) -> ModelBundle:
+    return _autoencoder(config, image_shape, lambda x: _conv_encoder_body(x, image_shape),
+                        _conv_decoder(config.latent_dim, image_shape))
+
+
+# --- variational autoencoders -----------------------------------------------------------------
+
+
+@keras.saving.register_keras_serializable(package="aemodels")
+class Sampling(layers.Layer):
+    """Reparameterised draw z = mean + exp(log_var / 2) · ε, ε ~ N(0, I); inputs (mean, log_var)."""
+
+    def __init__(self, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="aemodels")
+class VAE(keras.Model):
+    """A variational autoencoder with its own ``train_step``.
+
+    The encoder maps images (N, H, W, C) to ``[z_mean, z_log_var]``, each (N, latent_dim); the
+    decoder maps codes back to images. The loss per image is the summed binary cross-entropy
+    over pixels (nats) plus the KL divergence of N(z_mean, exp(z_log_var)) from N(0, I), and the
+    three are tracked separately as ``reconstruction_loss``, ``kl_loss`` and ``loss``.
+    Calling the model reconstructs from ``z_mean`` (no sampling), for plots and metrics.
+    """
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.sampling = Sampling(seed=seed)
+        self.total_tracker = keras.metrics.Mean(name="loss")
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.kl_tracker = keras.metrics.Mean(name="kl_loss")
+
+    @property
+    def metrics(self):
+        return [self.total_tracker, self.reconstruction_tracker, self.kl_tracker]
+
+    def call(self, images, training=False):
+        z_mean, _ = self.encoder(images, training=training)
+        return self.decoder(z_mean, training=training)
+
+    def losses_of(self, images, training: bool = False):
+        """(total, reconstruction, kl) per-batch means, in nats per image."""
+        z_mean, z_log_var = self.encoder(images, training=training)
+        z = self.sampling([z_mean, z_log_var])
+        reconstruction = self.decoder(z, training=training)
+        per_pixel = keras.losses.binary_crossentropy(
+            ops.expand_dims(images, -1), ops.expand_dims(reconstruction, -1)
+        )
+        reconstruction_loss = ops.mean(ops.sum(per_pixel, axis=(1, 2, 3)))
+        kl = -0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var))
+        kl_loss = ops.mean(ops.sum(kl, axis=1))
+        return reconstruction_loss + kl_loss, reconstruction_loss, kl_loss
+
+    def _track(self, total, reconstruction, kl):
+        self.total_tracker.update_state(total)
+        self.reconstruction_tracker.update_state(reconstruction)
+        self.kl_tracker.update_state(kl)
+        return {m.name: m.result() for m in self.metrics}
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        images = data[0] if isinstance(data, tuple) else data
+        with tf.GradientTape() as tape:
+            total, reconstruction, kl = self.losses_of(images, training=True)
+        gradients = tape.gradient(total, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
+        return self._track(total, reconstruction, kl)
+
+    def test_step(self, data):
+        images = data[0] if isinstance(data, tuple) else data
+        return self._track(*self.losses_of(images))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "seed": self.sampling.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
+        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
+        return cls(encoder, decoder, **config)
+
+
+def _variational(config, image_shape, body, decoder) -> ModelBundle:
+    inputs = keras.Input(image_shape, name="image")
+    features = body(inputs)
+    z_mean = layers.Dense(config.latent_dim, name="z_mean")(features)
+    z_log_var = layers.Dense(config.latent_dim, name="z_log_var")(features)
+    full_encoder = keras.Model(inputs, [z_mean, z_log_var], name="encoder")
+    vae = VAE(full_encoder, decoder, seed=config.seed, name=config.model)
+    vae(ops.zeros((1, *image_shape)))  # build, so weights can be saved and loaded
+    mean_encoder = keras.Model(inputs, z_mean, name="z_mean_encoder")
+    return ModelBundle(config, vae, mean_encoder, decoder, image_shape)
+
+
+def _conv_vae(config, image_shape) -> ModelBundle:
+    def body(x):
+        x = _conv_encoder_body(x, image_shape)
+        return layers.Dense(VAE_HIDDEN, activation="relu")(x)
+
+    return _variational(config, image_shape, body, _conv_decoder(config.latent_dim, image_shape))
+
+
+def _dense_vae(config, image_shape) -> ModelBundle:
+    return _variational(config, image_shape, _dense_encoder_body,
+                        _dense_decoder(config.latent_dim, image_shape))
+
+
+# --- image-to-image models --------------------------------------------------------------------
+
+
+def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
+    """A small U-Net: full, half and quarter resolution, with additive skip connections.
+
+    With ``residual``, the output is the input plus a learned correction (super-resolution
+    starts from bicubic); otherwise a sigmoid image (denoising).
+    """
+    inputs = keras.Input(image_shape, name="image")
+    x = _pad_to_multiple_of_4(inputs, image_shape)
+    full = layers.Conv2D(16, 3, padding="same", activation="relu")(x)
+    half = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(full)
+    quarter = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(half)
+    quarter = layers.Conv2D(32, 3, padding="same", activation="relu")(quarter)
+    up = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(quarter)
+    up = layers.Add()([up, half])
+    up = layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(up)
+    up = layers.Conv2D(16, 3, padding="same", activation="relu")(layers.Add()([up, full]))
+    channels = image_shape[-1]
+    if residual:
+        correction = layers.Conv2D(channels, 3, padding="same")(up)
+        outputs = layers.Add()([_crop_to(correction, image_shape), inputs])
+    else:
+        outputs = _crop_to(layers.Conv2D(channels, 3, padding="same", activation="sigmoid")(up), image_shape)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _denoiser(config, image_shape) -> ModelBundle:
+    return ModelBundle(config, _image_to_image(image_shape, True, "denoise"), None, None, image_shape)
+
+
+def _super_resolution(config, image_shape) -> ModelBundle:
+    return ModelBundle(config, _image_to_image(image_shape, True, "superres"), None, None, image_shape)

@@ -1,0 +1,247 @@
+"""Image datasets: one ``Dataset`` type, the named datasets, and validated uploads kept on disk.
+
+Images stay ``uint8`` of shape (N, H, W, C) until a batch needs floats (``to_float``): the
+dashboard runs in 1 to 3 GB of memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import os
+import re
+import socket
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from aemodels.errors import DatasetError
+from aemodels.home import home_dir
+
+DEFAULT_DATASET = "mnist-10k"
+UPLOAD_PREFIX = "upload:"
+_MNIST_DIR = Path(__file__).parent / "data" / "mnist"
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{16}$")
+
+FASHION_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+DIGIT_CLASSES = tuple(str(d) for d in range(10))
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Split:
+    """A dataset's fixed train/test split; images uint8 (N, H, W, C), labels int64 (N,)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Dataset:
+    """Labelled images.
+
+    Attributes:
+        name: the name that loads it again (``mnist-10k``, ``upload:<id>``, ...).
+        images: uint8 array (N, H, W, C), 0 = black, 255 = white.
+        labels: int64 array (N,) of class indices into ``class_names``.
+        class_names: one name per class; ``("unlabelled",)`` for data without labels.
+        description: one line for people.
+    """
+
+    name: str
+    images: np.ndarray
+    labels: np.ndarray
+    class_names: tuple[str, ...]
+    description: str = ""
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        return tuple(self.images.shape[1:])  # type: ignore[return-value]
+
+    @property
+    def is_labelled(self) -> bool:
+        return len(self.class_names) >= 2
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def split(self, seed: int = 0, test_fraction: float = 0.2) -> Split:
+        """Shuffle with ``seed`` and hold out ``test_fraction`` of the images (at least one)."""
+        order = np.random.default_rng(seed).permutation(len(self.images))
+        n_test = min(max(1, round(len(order) * test_fraction)), len(order) - 1)
+        test, train = order[:n_test], order[n_test:]
+        return Split(self.images[train], self.labels[train], self.images[test], self.labels[test])
+
+
+def to_float(images: np.ndarray) -> np.ndarray:
+    """uint8 images to float32 in [0, 1], same shape."""
+    return images.astype(np.float32) / 255.0
+
+
+def to_uint8(images: np.ndarray) -> np.ndarray:
+    """Float images in [0, 1] (values outside are clipped) to uint8, same shape."""
+    return np.clip(np.rint(np.asarray(images) * 255.0), 0, 255).astype(np.uint8)
+
+
+# --- named datasets -------------------------------------------------------------------------
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    """An IDX file (gzip) as a uint8 array of the shape its header gives."""
+    with gzip.open(path, "rb") as handle:
+        raw = handle.read()
+    dims = raw[3]
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def _load_mnist_10k() -> Dataset:
+    images = _read_idx(_MNIST_DIR / "t10k-images-idx3-ubyte.gz")[..., None]
+    labels = _read_idx(_MNIST_DIR / "t10k-labels-idx1-ubyte.gz").astype(np.int64)
+    return Dataset(
+        "mnist-10k", images, labels, DIGIT_CLASSES,
+        "MNIST test split shipped with the app (10,000 digits, 28×28, offline)",
+    )
+
+
+def _load_digits() -> Dataset:
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    # Values are 0..16; spread them over 0..255.
+    images = np.rint(bunch.images * (255.0 / 16.0)).astype(np.uint8)[..., None]
+    return Dataset(
+        "digits", images, bunch.target.astype(np.int64), DIGIT_CLASSES,
+        "scikit-learn's bundled digits (1,797 images, 8×8)",
+    )
+
+
+def _keras_cache_file(filename: str) -> Path:
+    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / filename
+
+
+def _require_network(name: str) -> None:
+    """Fail within seconds, with a message naming the offline dataset, when offline."""
+    message = (
+        f"Dataset '{name}' must be downloaded and this machine is offline: "
+        f"use '{DEFAULT_DATASET}', which ships with the app."
+    )
+    if os.environ.get("AEMODELS_OFFLINE"):
+        raise DatasetError(message)
+    try:
+        socket.create_connection(("storage.googleapis.com", 443), timeout=3).close()
+    except OSError:
+        raise DatasetError(message) from None
+
+
+def _load_keras(name: str, module: str, cache_file: str, classes: tuple[str, ...]) -> Dataset:
+    if not _keras_cache_file(cache_file).exists():
+        _require_network(name)
+    import keras  # noqa: PLC0415 - heavy, needed only here
+
+    try:
+        (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, module).load_data()
+    except Exception as exc:  # the download itself can fail in many ways
+        raise DatasetError(
+            f"Dataset '{name}' could not be downloaded ({type(exc).__name__}): "
+            f"use '{DEFAULT_DATASET}', which ships with the app."
+        ) from None
+    images = np.concatenate([x_train, x_test])[..., None]
+    labels = np.concatenate([y_train, y_test]).astype(np.int64)
+    return Dataset(name, images, labels, classes, f"{name} (70,000 images, 28×28, downloaded)")
+
+
+@dataclasses.dataclass(frozen=True)
+class NamedDataset:
+    name: str
+    description: str
+    images: int
+    offline: bool
+    load: Callable[[], Dataset]
+
+    def available(self) -> bool:
+        """True when loading needs no network (shipped, bundled or already downloaded)."""
+        if self.offline:
+            return True
+        cache = {"mnist": "mnist.npz", "fashion-mnist": "fashion-mnist"}[self.name]
+        return _keras_cache_file(cache).exists()
+
+
+NAMED_DATASETS: dict[str, NamedDataset] = {
+    d.name: d
+    for d in (
+        NamedDataset("mnist-10k", "MNIST test split shipped with the app, 28×28 digits",
+                     10_000, True, _load_mnist_10k),
+        NamedDataset("digits", "scikit-learn's bundled 8×8 digits", 1_797, True, _load_digits),
+        NamedDataset("mnist", "full MNIST through keras.datasets (download)", 70_000, False,
+                     lambda: _load_keras("mnist", "mnist", "mnist.npz", DIGIT_CLASSES)),
+        NamedDataset("fashion-mnist", "Fashion-MNIST through keras.datasets (download)", 70_000,
+                     False, lambda: _load_keras("fashion-mnist", "fashion_mnist",
+                                                "fashion-mnist", FASHION_CLASSES)),
+    )
+}
+
+
+@lru_cache(maxsize=4)
+def _load_named(name: str) -> Dataset:
+    return NAMED_DATASETS[name].load()
+
+
+def load_dataset(name: str) -> Dataset:
+    """A dataset by name: a key of ``NAMED_DATASETS`` or ``upload:<id>`` of a saved upload."""
+    if isinstance(name, str) and name.startswith(UPLOAD_PREFIX):
+        return load_upload(name[len(UPLOAD_PREFIX):])
+    if name not in NAMED_DATASETS:
+        known = ", ".join(NAMED_DATASETS)
+        raise DatasetError(f"Unknown dataset {name!r}: choose one of {known}, or upload a file.")
+    return _load_named(name)
+
+
+# --- uploads kept in the store ----------------------------------------------------------------
+
+
+def _uploads_dir() -> Path:
+    folder = home_dir() / "datasets"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_upload(dataset: Dataset) -> str:
+    """Keep a validated upload on disk; returns its name ``upload:<id>`` (id from the content)."""
+    digest = hashlib.sha256()
+    digest.update(dataset.images.tobytes())
+    digest.update(dataset.labels.tobytes())
+    digest.update("\n".join(dataset.class_names).encode())
+    upload_id = digest.hexdigest()[:16]
+    target = _uploads_dir() / f"{upload_id}.npz"
+    if not target.exists():
+        tmp = target.with_suffix(f".tmp-{os.getpid()}.npz")
+        np.savez_compressed(
+            tmp, x=dataset.images, y=dataset.labels,
+            class_names=np.array(dataset.class_names, dtype=np.str_),
+            description=np.array(dataset.description, dtype=np.str_),
+        )
+        os.replace(tmp, target)
+    return UPLOAD_PREFIX + upload_id
+
+
+def load_upload(upload_id: str) -> Dataset:
+    if not _UPLOAD_ID.match(upload_id):
+        raise DatasetError(f"'{UPLOAD_PREFIX}{upload_id}' is not an uploaded dataset's name.")
+    path = _uploads_dir() / f"{upload_id}.npz"
+    if not path.exists():
+        raise DatasetError(
+            f"Uploaded dataset '{upload_id}' is not on this machine: upload the file again."
+        )
+    with np.load(path, allow_pickle=False) as data:
+        return Dataset(
+            UPLOAD_PREFIX + upload_id, data["x"], data["y"],
+            tuple(str(c) for c in data["class_names"]), str(data["description"]),
+        )

@@ -1,0 +1,270 @@
+"""The run store: every finished training as one folder under ``$AEMODELS_HOME/runs``.
+
+A run folder holds ``config.json``, ``history.json``, ``metrics.json``, ``meta.json`` and
+``model.weights.h5``. Folders are written under a temporary name and renamed into place, so a
+run is either all there or not there at all, whatever kills the process. Run ids are made here
+(never taken from a user as a path) and checked against ``RUN_ID_PATTERN`` before any use.
+Loading rebuilds the architecture from the config and loads weights only: no code stored in
+a file is ever run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+from aemodels import __version__
+from aemodels.config import TrainConfig
+from aemodels.errors import AemodelsError, RunStoreError
+from aemodels.home import home_dir
+
+RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[a-z-]{2,12}-[0-9a-f]{6}$")
+WEIGHTS_FILE = "model.weights.h5"
+JSON_FILES = ("config.json", "history.json", "metrics.json", "meta.json")
+RUN_FILES = (*JSON_FILES, WEIGHTS_FILE)
+MAX_RUN_ZIP_BYTES = 100 * 1024 * 1024
+MAX_JSON_BYTES = 5 * 1024 * 1024
+STALE_TEMP_SECONDS = 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class RunInfo:
+    """What the store knows of one run folder.
+
+    ``broken`` is None for a sound run, else a one-line reason (and the other fields may be
+    empty). ``meta`` holds ``created`` (Unix seconds), ``train_seconds``, ``image_shape``,
+    ``config_id``, ``aemodels_version``.
+    """
+
+    run_id: str
+    config: TrainConfig | None
+    history: dict
+    metrics: dict
+    meta: dict
+    broken: str | None = None
+
+    @property
+    def created(self) -> float:
+        return float(self.meta.get("created", 0.0))
+
+
+class RunStore:
+    """Save, list, load, export, import and delete runs under ``root``."""
+
+    def __init__(self, root: str | Path | None = None):
+        self.root = Path(root) if root is not None else home_dir() / "runs"
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def save(self, result, metrics: dict) -> str:
+        """Store a finished ``training.TrainResult`` with its ``metrics``; returns the run id."""
+        config = result.config
+        meta = {
+            "created": time.time(),
+            "train_seconds": float(result.train_seconds),
+            "image_shape": list(result.bundle.image_shape),
+            "config_id": config.config_id,
+            "aemodels_version": __version__,
+        }
+        documents = {"config.json": config.to_dict(), "history.json": result.history,
+                     "metrics.json": metrics, "meta.json": meta}
+        return self._write(config.model, documents, lambda folder: result.bundle.model.save_weights(folder / WEIGHTS_FILE))
+
+    def _write(self, model_kind: str, documents: dict, write_weights) -> str:
+        temp = self.root / f".tmp-{secrets.token_hex(8)}"
+        temp.mkdir()
+        try:
+            write_weights(temp)
+            for name, document in documents.items():
+                (temp / name).write_text(json.dumps(document, indent=1, allow_nan=True))
+            _fsync_folder(temp)
+            while True:
+                run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{model_kind}-{secrets.token_hex(3)}"
+                try:
+                    os.rename(temp, self.root / run_id)  # atomic on one file system
+                    return run_id
+                except OSError:
+                    if not (self.root / run_id).exists():
+                        raise
+        finally:
+            if temp.exists():
+                shutil.rmtree(temp, ignore_errors=True)
+
+    def delete(self, run_id: str) -> None:
+        """Remove a run (sound or broken); the folder leaves the listing at once."""
+        folder = self._folder(run_id)
+        if not folder.exists():
+            raise RunStoreError(f"Run '{run_id}' does not exist: it may have been deleted already.")
+        trash = self.root / f".trash-{secrets.token_hex(8)}"
+        os.rename(folder, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def list(self) -> list[RunInfo]:
+        """Every run, newest first; broken ones included, with their reason."""
+        self._sweep_temporaries()
+        infos = [self._read(p.name) for p in self.root.iterdir() if RUN_ID_PATTERN.match(p.name) and p.is_dir()]
+        return sorted(infos, key=lambda info: (info.created, info.run_id), reverse=True)
+
+    def get(self, run_id: str) -> RunInfo:
+        """One run's info; ``RunStoreError`` if the id is malformed or unknown."""
+        folder = self._folder(run_id)
+        if not folder.is_dir():
+            raise RunStoreError(f"There is no run '{run_id}': pick one from the list of runs.")
+        return self._read(run_id)
+
+    def find(self, config: TrainConfig) -> RunInfo | None:
+        """The newest sound run trained with exactly ``config``, if any."""
+        for info in self.list():
+            if info.broken is None and info.config == config:
+                return info
+        return None
+
+    def load_bundle(self, run_id: str):
+        """The run's model, rebuilt from its config and loaded with its weights."""
+        info = self.get(run_id)
+        if info.broken:
+            raise RunStoreError(f"Run '{run_id}' is broken ({info.broken}): delete it or train again.")
+        return _rebuild(info.config, info.meta["image_shape"], self._folder(run_id) / WEIGHTS_FILE)
+
+    def _folder(self, run_id: str) -> Path:
+        if not isinstance(run_id, str) or not RUN_ID_PATTERN.match(run_id):
+            raise RunStoreError(f"'{run_id}' is not a run id: run ids look like 20260101-120000-vae-0a1b2c.")
+        return self.root / run_id
+
+    def _read(self, run_id: str) -> RunInfo:
+        folder = self._folder(run_id)
+        documents = {}
+        for name in JSON_FILES:
+            try:
+                documents[name] = json.loads((folder / name).read_text())
+            except FileNotFoundError:
+                return RunInfo(run_id, None, {}, {}, {}, f"{name} is missing")
+            except (OSError, ValueError):
+                return RunInfo(run_id, None, {}, {}, {}, f"{name} is not valid JSON")
+        try:
+            config = TrainConfig.from_dict(documents["config.json"])
+        except AemodelsError as exc:
+            return RunInfo(run_id, None, {}, {}, {}, f"config.json: {exc}")
+        meta = documents["meta.json"]
+        history, metrics = documents["history.json"], documents["metrics.json"]
+        problem = None
+        if not (isinstance(meta, dict) and _valid_shape(meta.get("image_shape"))):
+            meta, problem = {}, "meta.json has no valid image_shape"
+        elif not isinstance(history, dict) or not isinstance(metrics, dict):
+            problem = "history.json or metrics.json is not a JSON object"
+        elif not (folder / WEIGHTS_FILE).is_file():
+            problem = f"{WEIGHTS_FILE} is missing"
+        return RunInfo(run_id, config, history if isinstance(history, dict) else {},
+                       metrics if isinstance(metrics, dict) else {}, meta, problem)
+
+    def _sweep_temporaries(self) -> None:
+        """Remove what interrupted saves and deletes left behind."""
+        now = time.time()
+        for path in self.root.glob(".t*-*"):
+            try:
+                if path.name.startswith(".trash-") or now - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+
+    # --- sharing ------------------------------------------------------------------------------
+
+    def export_zip(self, run_id: str) -> bytes:
+        """The run folder as a zip (config, history, metrics, meta, weights)."""
+        info = self.get(run_id)
+        if info.broken:
+            raise RunStoreError(f"Run '{run_id}' is broken ({info.broken}) and cannot be exported.")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in RUN_FILES:
+                archive.write(self._folder(run_id) / name, name)
+        return buffer.getvalue()
+
+    def import_zip(self, data: bytes, filename: str = "run.zip") -> str:
+        """Check an exported run and store it under a new id; returns that id.
+
+        Only a zip made by ``export_zip`` is accepted: whole-model files (``.keras``, ``.h5``)
+        are refused, since loading them could run code. The weights must fit the architecture
+        the config describes. Nothing is written unless every check passes.
+        """
+        suffix = Path(filename).suffix.lower()
+        if suffix in (".keras", ".h5", ".hdf5", ".pb", ".pkl", ".pickle"):
+            raise RunStoreError(
+                f"'{filename}' is a whole-model file, which is never loaded (it could run code): "
+                "upload a run .zip exported from this app."
+            )
+        if len(data) > MAX_RUN_ZIP_BYTES:
+            raise RunStoreError(f"'{filename}' is larger than {MAX_RUN_ZIP_BYTES // 2**20} MB: it is not a run export.")
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise RunStoreError(f"'{filename}' is not a readable zip: upload a run exported from this app.") from None
+        if names != set(RUN_FILES):
+            raise RunStoreError(
+                f"'{filename}' is not a run export: it must hold exactly {', '.join(RUN_FILES)}."
+            )
+        documents = {}
+        for name in JSON_FILES:
+            info = archive.getinfo(name)
+            if info.file_size > MAX_JSON_BYTES:
+                raise RunStoreError(f"{name} in '{filename}' is too large to be a run's {name}.")
+            try:
+                documents[name] = json.loads(archive.read(name))
+            except (ValueError, zipfile.BadZipFile, OSError):
+                raise RunStoreError(f"{name} in '{filename}' is not valid JSON.") from None
+        config = TrainConfig.from_dict(documents["config.json"])
+        meta = documents["meta.json"]
+        if not isinstance(meta, dict) or not _valid_shape(meta.get("image_shape")):
+            raise RunStoreError(f"meta.json in '{filename}' has no valid image_shape.")
+        if not isinstance(documents["history.json"], dict) or not isinstance(documents["metrics.json"], dict):
+            raise RunStoreError(f"history.json and metrics.json in '{filename}' must be JSON objects.")
+        weights = archive.getinfo(WEIGHTS_FILE)
+        if weights.file_size > MAX_RUN_ZIP_BYTES:
+            raise RunStoreError(f"The weights in '{filename}' are too large for this app.")
+        weights_bytes = archive.read(WEIGHTS_FILE)
+
+        def write_weights(folder: Path) -> None:
+            path = folder / WEIGHTS_FILE
+            path.write_bytes(weights_bytes)
+            _rebuild(config, meta["image_shape"], path)  # raises if the weights do not fit
+
+        meta = {**meta, "config_id": config.config_id, "imported": time.time()}
+        documents["meta.json"] = meta
+        documents["config.json"] = config.to_dict()
+        return self._write(config.model, documents, write_weights)
+
+
+def _valid_shape(shape) -> bool:
+    return (isinstance(shape, list) and len(shape) == 3 and all(isinstance(s, int) for s in shape)
+            and 8 <= shape[0] <= 256 and 8 <= shape[1] <= 256 and shape[2] in (1, 3))
+
+
+def _rebuild(config: TrainConfig, image_shape, weights: Path):
+    from aemodels.architectures import build_model
+
+    bundle = build_model(config, tuple(image_shape))
+    try:
+        bundle.model.load_weights(weights)
+    except Exception as exc:  # h5py and Keras raise many kinds for bad or mismatched weights
+        first_line = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        raise RunStoreError(f"The weights do not fit a {config.model} model of this config ({first_line}).") from None
+    return bundle
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush every file of ``folder`` to disk before it is renamed into place."""
+    for path in folder.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())

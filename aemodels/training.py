@@ -1,0 +1,198 @@
+"""Train a model from a ``TrainConfig``, reporting progress through one callback.
+
+``train`` is used by the command line, the dashboard and the benchmarks alike. It saves nothing:
+the caller passes a finished ``TrainResult`` to the run store, so a training that is stopped
+part-way (``should_stop`` returns True, or the process dies) leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Callable, Protocol
+
+import numpy as np
+
+from aemodels.config import TrainConfig
+from aemodels.corruption import add_noise, degrade
+from aemodels.datasets import Dataset, Split, load_dataset, to_float
+from aemodels.errors import ConfigError, TrainingStopped
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainProgress:
+    """Where a training is: ``epoch`` counts from 1, ``batch`` from 1 within the epoch.
+
+    ``losses`` holds the running means of the epoch so far (``loss``, and for a VAE
+    ``reconstruction_loss`` and ``kl_loss``); at the end of an epoch also ``val_`` entries.
+    ``seconds`` is the time since training started.
+    """
+
+    epoch: int
+    epochs: int
+    batch: int
+    batches: int
+    losses: dict[str, float]
+    seconds: float
+    epoch_done: bool = False
+
+    @property
+    def fraction(self) -> float:
+        """Share of all batches done, 0 to 1."""
+        return ((self.epoch - 1) * self.batches + self.batch) / (self.epochs * self.batches)
+
+    @property
+    def eta_seconds(self) -> float:
+        done = self.fraction
+        return self.seconds * (1 - done) / done if done > 0 else float("nan")
+
+
+class ProgressCallback(Protocol):
+    def __call__(self, progress: TrainProgress) -> None: ...
+
+
+@dataclasses.dataclass(eq=False)
+class TrainResult:
+    """A finished training: the model, per-epoch ``history`` (loss name → one value per epoch),
+    and ``train_seconds`` of wall time inside ``fit``."""
+
+    config: TrainConfig
+    bundle: object  # architectures.ModelBundle; typed loosely to keep this import light
+    history: dict[str, list[float]]
+    train_seconds: float
+
+
+def training_split(config: TrainConfig, dataset: Dataset | None = None) -> Split:
+    """The config's split of its dataset, limited to ``train_images`` training images."""
+    dataset = dataset if dataset is not None else load_dataset(config.dataset)
+    split = dataset.split(config.seed, config.test_fraction)
+    if config.train_images is not None and config.train_images < len(split.x_train):
+        split = Split(split.x_train[: config.train_images], split.y_train[: config.train_images],
+                      split.x_test, split.y_test)
+    return split
+
+
+def superres_inputs(images: np.ndarray, factors: tuple[int, ...], seed: int) -> np.ndarray:
+    """Each image degraded at one of ``factors``, drawn with ``seed``; float32, same shape."""
+    chosen = np.random.default_rng(seed).choice(np.asarray(factors), size=len(images))
+    degraded = np.empty_like(images)
+    for factor in factors:
+        picked = chosen == factor
+        if picked.any():
+            degraded[picked] = degrade(images[picked], int(factor))
+    return degraded
+
+
+def denoise_inputs(images: np.ndarray, kind: str, noise_max: float, seed: int) -> np.ndarray:
+    """Each image with noise at a level drawn uniformly from [0, noise_max]; float32."""
+    rng = np.random.default_rng(seed)
+    levels = rng.uniform(0.0, noise_max, size=len(images))
+    noisy = np.empty_like(images)
+    # Noise is drawn in groups of similar level so that one call serves many images.
+    bins = np.minimum((levels / noise_max * 20).astype(int), 19)
+    for b in np.unique(bins):
+        picked = bins == b
+        noisy[picked] = add_noise(images[picked], kind, float(levels[picked].mean()),
+                                  seed=int(rng.integers(2**31)))
+    return noisy
+
+
+def _fit_arguments(config: TrainConfig, split: Split) -> dict:
+    """What ``model.fit`` gets for this kind: inputs, targets and validation data, as floats."""
+    x_train, x_test = to_float(split.x_train), to_float(split.x_test)
+    if config.is_variational:
+        return {"x": x_train, "validation_data": (x_test,)}
+    if config.model == "denoise":
+        # One noisy copy per image, each at its own level: one model for the whole slider range.
+        return {
+            "x": denoise_inputs(x_train, config.noise_kind, config.noise_max, config.seed), "y": x_train,
+            "validation_data": (denoise_inputs(x_test, config.noise_kind, config.noise_max, config.seed + 1), x_test),
+        }
+    if config.model == "superres":
+        return {
+            "x": superres_inputs(x_train, config.upscale_factors, config.seed), "y": x_train,
+            "validation_data": (superres_inputs(x_test, config.upscale_factors, config.seed + 1), x_test),
+        }
+    return {"x": x_train, "y": x_train, "validation_data": (x_test, x_test)}
+
+
+def train(
+    config: TrainConfig,
+    dataset: Dataset | None = None,
+    progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Build and train the model ``config`` describes, on its dataset's training split.
+
+    Args:
+        config: what to train.
+        dataset: the dataset already loaded (else loaded by ``config.dataset``).
+        progress: called after every batch and at the end of every epoch.
+        should_stop: polled after every batch; when it returns True training stops and
+            ``TrainingStopped`` is raised.
+
+    Raises:
+        ConfigError: the config does not fit the data (e.g. a batch larger than the data).
+        TrainingStopped: ``should_stop`` asked to stop.
+    """
+    import keras
+
+    from aemodels.architectures import build_model
+
+    split = training_split(config, dataset)
+    n_train = len(split.x_train)
+    if config.batch_size > n_train:
+        raise ConfigError(
+            f"The batch size ({config.batch_size}) is larger than the {n_train} training images: "
+            f"use at most {n_train}."
+        )
+    keras.utils.set_random_seed(config.seed)
+    bundle = build_model(config, split.x_train.shape[1:])
+    arguments = _fit_arguments(config, split)
+    batches = -(-n_train // config.batch_size)
+    reporter = _Reporter(config.epochs, batches, progress, should_stop)
+    start = time.perf_counter()
+    history = bundle.model.fit(
+        **arguments, epochs=config.epochs, batch_size=config.batch_size,
+        callbacks=[reporter.callback], verbose=0, shuffle=True,
+    )
+    seconds = time.perf_counter() - start
+    if reporter.stopped:
+        raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
+    losses = {name: [float(v) for v in values] for name, values in history.history.items()}
+    return TrainResult(config, bundle, losses, seconds)
+
+
+class _Reporter:
+    """Turns Keras callback events into ``TrainProgress`` and polls ``should_stop``."""
+
+    def __init__(self, epochs, batches, progress, should_stop):
+        import keras
+
+        self.stopped = False
+        self.start = time.perf_counter()
+        self.epoch = 0
+        reporter = self
+
+        class Callback(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                reporter.epoch = epoch + 1
+
+            def on_train_batch_end(self, batch, logs=None):
+                if progress is not None:
+                    progress(TrainProgress(reporter.epoch, epochs, batch + 1, batches,
+                                           _floats(logs), time.perf_counter() - reporter.start))
+                if should_stop is not None and should_stop():
+                    reporter.stopped = True
+                    self.model.stop_training = True
+
+            def on_epoch_end(self, epoch, logs=None):
+                if progress is not None:
+                    progress(TrainProgress(epoch + 1, epochs, batches, batches, _floats(logs),
+                                           time.perf_counter() - reporter.start, epoch_done=True))
+
+        self.callback = Callback()
+
+
+def _floats(logs) -> dict[str, float]:
+    return {k: float(v) for k, v in (logs or {}).items()}
