@@ -18,6 +18,7 @@ import re
 import secrets
 import shutil
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -256,7 +257,10 @@ def _rebuild(config: TrainConfig, image_shape, weights: Path):
 
     bundle = build_model(config, tuple(image_shape))
     try:
-        bundle.model.load_weights(weights)
+        with warnings.catch_warnings():
+            # The file also holds Adam's state, which inference does not need.
+            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            bundle.model.load_weights(weights)
     except Exception as exc:  # h5py and Keras raise many kinds for bad or mismatched weights
         first_line = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         raise RunStoreError(f"The weights do not fit a {config.model} model of this config ({first_line}).") from None
