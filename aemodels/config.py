@@ -74,7 +74,10 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         # JSON gives lists; keep the dataclass hashable and comparable.
-        object.__setattr__(self, "upscale_factors", tuple(self.upscale_factors))
+        factors = self.upscale_factors
+        if isinstance(factors, (str, bytes)) or not hasattr(factors, "__iter__"):
+            raise ConfigError("Upscale factors must be whole numbers from 2 to 8, at least one.")
+        object.__setattr__(self, "upscale_factors", tuple(factors))
         _check(self)
 
     @property
