@@ -128,6 +128,7 @@ def _read_npz(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
 
 def _load_npy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> np.ndarray:
     raw = _read_member(archive, info, ".npz file")
+    _check_npy_header(raw, key)
     try:
         array = np.load(io.BytesIO(raw), allow_pickle=False)
     except ValueError as exc:
@@ -139,6 +140,29 @@ def _load_npy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> np.n
     if not isinstance(array, np.ndarray):
         raise DatasetError(f"'{key}' in the .npz is not a plain array.")
     return array
+
+
+def _check_npy_header(raw: bytes, key: str) -> None:
+    """Refuse an array whose header promises more data than the member holds.
+
+    ``np.load`` allocates the whole array from the header before reading it, so a header of a
+    few bytes could otherwise ask for terabytes.
+    """
+    handle = io.BytesIO(raw)
+    try:
+        version = np.lib.format.read_magic(handle)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, _, dtype = read_header(handle)
+    except Exception:  # noqa: BLE001 - np.load below reports a damaged array
+        return
+    if dtype.hasobject:
+        return  # refused as Python objects by np.load
+    count = 1
+    for side in shape:
+        count *= int(side)
+    if count * dtype.itemsize > len(raw):
+        raise DatasetError(f"Array '{key}' in the .npz is damaged: its header promises more data than it holds.")
 
 
 def _images_from_array(x: np.ndarray) -> np.ndarray:
@@ -241,7 +265,11 @@ def _read_zip(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
         entries.append((path, info))
     if not MIN_IMAGES <= len(entries) <= MAX_IMAGES:
         raise DatasetError(f"The zip has {len(entries)} images: give between {MIN_IMAGES} and {MAX_IMAGES:,}.")
-    entries.sort()
+    names = [path for path, _ in entries]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise DatasetError(f"The zip holds '{twice}' more than once: make the archive again.")
+    entries.sort(key=lambda entry: entry[0])
 
     arrays, sizes, folders = [], set(), []
     for path, info in entries:
