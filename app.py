@@ -1,7 +1,25 @@
-"""Autoencoder Lab: placeholder entry point until the dashboard lands."""
+"""Autoencoder Lab: page config, navigation over ``pages/``, and the shared sidebar.
+
+Run with ``streamlit run app.py``. The current dataset and run live in the URL (``?dataset=...&run=...``).
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="Autoencoder Lab", layout="wide")
-st.title("Autoencoder Lab")
-st.write("The dashboard is being built: train from the command line with `python -m aemodels train`.")
+from aemodels.ui import sidebar, state
+
+st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/train.py", title="Train", icon="🏋️"),
+    st.Page("pages/embedding.py", title="Embedding vs PCA", icon="🗺️"),
+    st.Page("pages/denoising.py", title="Denoising", icon="🧽"),
+    st.Page("pages/superres.py", title="Super-resolution", icon="🔍"),
+    st.Page("pages/latent.py", title="Latent explorer", icon="🎛️"),
+    st.Page("pages/runs.py", title="Runs", icon="🗂️"),
+]
+
+page = st.navigation(PAGES)
+state.sync()
+sidebar.draw()
+page.run()

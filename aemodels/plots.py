@@ -1,0 +1,134 @@
+"""Plotly figure builders: pure functions from arrays and dicts to ``go.Figure``.
+
+Nothing here knows Streamlit or Keras; every builder returns a new figure and changes no input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+FIGURE_MARGIN = dict(l=10, r=10, t=40, b=10)
+
+
+def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
+                      title: str, highlight: np.ndarray | None = None) -> go.Figure:
+    """A 2-D scatter of ``points`` (N, 2) coloured by ``labels`` (N,) of ``class_names``.
+
+    One trace per class; every point's ``customdata`` is its row index in ``points`` so a
+    selection can be mapped back. ``highlight`` (row indices) are drawn again as black rings.
+    """
+    figure = go.Figure()
+    index = np.arange(len(points))
+    for k, name in enumerate(class_names):
+        picked = labels == k
+        if not picked.any():
+            continue
+        figure.add_trace(go.Scattergl(
+            x=points[picked, 0], y=points[picked, 1], mode="markers", name=name,
+            customdata=index[picked], marker=dict(size=5, color=PALETTE[k % len(PALETTE)], opacity=0.7),
+            hovertemplate=f"class {name}<br>image %{{customdata}}<extra></extra>",
+        ))
+    if highlight is not None and len(highlight):
+        figure.add_trace(go.Scattergl(
+            x=points[highlight, 0], y=points[highlight, 1], mode="markers", name="selected",
+            customdata=highlight, hoverinfo="skip",
+            marker=dict(size=10, color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
+        ))
+    figure.update_layout(title=title, margin=FIGURE_MARGIN, height=430, dragmode="lasso",
+                         legend=dict(itemsizing="constant"))
+    return figure
+
+
+def loss_chart(history: dict[str, list[float]], title: str = "Loss per epoch") -> go.Figure:
+    """One line per loss in ``history`` (name → one value per epoch, epochs from 1)."""
+    figure = go.Figure()
+    for name, values in history.items():
+        if values:
+            figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
+                                        mode="lines+markers", name=name))
+    figure.update_layout(title=title, xaxis_title="epoch", yaxis_title="loss",
+                         margin=FIGURE_MARGIN, height=320)
+    return figure
+
+
+def compare_losses(histories: dict[str, dict[str, list[float]]], loss: str = "val_loss") -> go.Figure:
+    """The ``loss`` curve (falling back to ``loss``) of several runs: run label → history."""
+    figure = go.Figure()
+    for label, history in histories.items():
+        values = history.get(loss) or history.get("loss") or []
+        figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
+                                    mode="lines+markers", name=label))
+    figure.update_layout(title=f"{loss} per epoch", xaxis_title="epoch", yaxis_title=loss,
+                         margin=FIGURE_MARGIN, height=360, legend=dict(orientation="h", y=-0.2))
+    return figure
+
+
+def denoising_curve(curve: list[dict], level: float | None = None) -> go.Figure:
+    """PSNR (dB) of noisy input, best filter and model against noise level, ``level`` marked.
+
+    ``curve`` is ``metrics.json["denoising"]["curve"]``: dicts with ``level``,
+    ``noisy_psnr``, ``filter_psnr``, ``model_psnr``.
+    """
+    levels = [point["level"] for point in curve]
+    figure = go.Figure()
+    for key, name in (("model_psnr", "model"), ("filter_psnr", "best classical filter"),
+                      ("noisy_psnr", "noisy input")):
+        figure.add_trace(go.Scatter(x=levels, y=[point[key] for point in curve],
+                                    mode="lines+markers", name=name))
+    if level is not None:
+        figure.add_vline(x=level, line_dash="dash", line_color="grey",
+                         annotation_text=f"slider: {level:g}")
+    figure.update_layout(title="Quality against noise level (held-out images)",
+                         xaxis_title="noise level", yaxis_title="PSNR (dB)",
+                         margin=FIGURE_MARGIN, height=340)
+    return figure
+
+
+def superres_bars(factors: list[dict], current: int | None = None) -> go.Figure:
+    """Grouped bars of PSNR (dB) per upscale factor for nearest, bicubic and the model."""
+    figure = go.Figure()
+    labels = [f"×{f['factor']}" + (" (slider)" if f["factor"] == current else "") for f in factors]
+    for key, name in (("nearest_psnr", "nearest"), ("bicubic_psnr", "bicubic"), ("model_psnr", "model")):
+        figure.add_trace(go.Bar(x=labels, y=[f[key] for f in factors], name=name))
+    figure.update_layout(title="PSNR per upscale factor (held-out images)", barmode="group",
+                         yaxis_title="PSNR (dB)", margin=FIGURE_MARGIN, height=320)
+    return figure
+
+
+def manifold_figure(grid: np.ndarray, extent: tuple[float, float, float, float],
+                    points: np.ndarray | None = None, labels: np.ndarray | None = None,
+                    class_names: tuple[str, ...] = ()) -> go.Figure:
+    """A tiled image of decoded codes behind the held-out codes.
+
+    Args:
+        grid: float (rows, cols, H, W, C) in [0, 1]; row 0 is the *lowest* z2 value.
+        extent: (z1_min, z1_max, z2_min, z2_max) the grid spans, in latent units.
+        points: optional codes (N, 2) drawn on top, coloured by ``labels``.
+    """
+    rows, cols, h, w, c = grid.shape
+    tiled = grid.transpose(0, 2, 1, 3, 4).reshape(rows * h, cols * w, c)
+    tiled = np.flipud(tiled)  # highest z2 on top
+    pixels = (np.clip(tiled, 0, 1) * 255).astype(np.uint8)
+    if c == 1:
+        pixels = np.repeat(pixels, 3, axis=-1)
+    from PIL import Image
+
+    x0, x1, y0, y1 = extent
+    figure = go.Figure()
+    figure.add_layout_image(source=Image.fromarray(pixels), xref="x", yref="y", x=x0, y=y1,
+                            sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below")
+    if points is not None and labels is not None:
+        for k, name in enumerate(class_names):
+            picked = labels == k
+            if picked.any():
+                figure.add_trace(go.Scatter(x=points[picked, 0], y=points[picked, 1], mode="markers",
+                                            name=name, marker=dict(size=4, opacity=0.35,
+                                                                   color=PALETTE[k % len(PALETTE)])))
+    figure.update_layout(title="Decoded grid over (z1, z2); held-out codes as dots",
+                         xaxis=dict(title="z1", range=[x0, x1]),
+                         yaxis=dict(title="z2", range=[y0, y1], autorange=False),
+                         margin=FIGURE_MARGIN, height=620)
+    return figure

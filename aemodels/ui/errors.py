@@ -1,0 +1,19 @@
+"""Show a user's mistake as one line in the page, never as a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import streamlit as st
+
+from aemodels.errors import AemodelsError
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Run the block; an ``AemodelsError`` ends it with a one-line ``st.error``."""
+    try:
+        yield
+    except AemodelsError as exc:
+        st.error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

@@ -1,0 +1,32 @@
+"""Rows of small images, enlarged with nearest-neighbour so pixels stay sharp."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+DISPLAY_SIDE = 112  # pixels on screen for one image
+
+
+def as_display(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
+    """One image (H, W, C) float in [0, 1] or uint8 → uint8 (≈side, ≈side, C or none)."""
+    if image.dtype != np.uint8:
+        image = np.clip(np.rint(np.asarray(image) * 255), 0, 255).astype(np.uint8)
+    scale = max(1, side // max(image.shape[0], image.shape[1]))
+    image = image.repeat(scale, axis=0).repeat(scale, axis=1)
+    return image[..., 0] if image.shape[-1] == 1 else image
+
+
+def image_row(images: list[np.ndarray], captions: list[str]) -> None:
+    """Images side by side, one column each, with a caption under each."""
+    for column, image, caption in zip(st.columns(len(images)), images, captions):
+        column.image(as_display(image), caption=caption)
+
+
+def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> None:
+    """Labelled rows of images: (label, images (N, H, W, C)); at most ``max_columns`` each."""
+    for label, images in rows:
+        st.caption(label)
+        shown = images[:max_columns]
+        for column, image in zip(st.columns(max_columns), shown):
+            column.image(as_display(image, 72))

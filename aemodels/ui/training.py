@@ -1,0 +1,78 @@
+"""The training widget: a button queues a config; the page body trains it with live progress.
+
+A click only stores the config in ``st.session_state``; the next script run pops it and trains,
+drawing ``st.progress``, epoch/ETA text and a live loss chart. Any click while it trains (the
+Stop button, or any other widget) makes Streamlit rerun, which interrupts ``fit`` at the next
+progress update: nothing is saved. A config already trained is reused from the store.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from aemodels import plots
+from aemodels.config import TrainConfig
+from aemodels.ui import cache, state
+from aemodels.ui.errors import user_errors
+
+PENDING_KEY = "pending_training"
+REDRAW_SECONDS = 0.3  # at most this often for mid-epoch updates
+
+
+def request(config: TrainConfig) -> None:
+    """Queue ``config`` for training on the next run of the page body."""
+    st.session_state[PENDING_KEY] = config
+
+
+def run_pending() -> str | None:
+    """Train the queued config, if any, in the page body; return the (new or reused) run id."""
+    config = st.session_state.pop(PENDING_KEY, None)
+    if config is None:
+        return None
+    with user_errors():
+        reused = state.store().find(config)
+        if reused is not None:
+            st.success(f"This exact config was trained before: showing run {reused.run_id}.")
+            state.set_run(reused.run_id)
+            state.set_dataset(config.dataset)
+            return reused.run_id
+        run_id = _train_and_save(config)
+        state.set_run(run_id)
+        state.set_dataset(config.dataset)
+        return run_id
+    return None
+
+
+def _train_and_save(config: TrainConfig) -> str:
+    from aemodels.evaluation import evaluate
+    from aemodels.training import train
+
+    data = cache.dataset(config.dataset, state.home_key())
+    st.button("Stop training", key="stop_training", help="Stops at once; nothing is saved.")
+    bar = st.progress(0.0, text=f"Training a {config.model} on {config.dataset}…")
+    chart = st.empty()
+    history: dict[str, list[float]] = {}
+    last_draw = [0.0]
+
+    def on_progress(progress) -> None:
+        now = time.perf_counter()
+        if progress.epoch_done:
+            for name, value in progress.losses.items():
+                history.setdefault(name, []).append(value)
+            chart.plotly_chart(plots.loss_chart(history), key=f"live_loss_{progress.epoch}")
+        elif now - last_draw[0] < REDRAW_SECONDS:
+            return
+        last_draw[0] = now
+        eta = progress.eta_seconds
+        eta_text = f", about {eta:.0f} s left" if eta == eta else ""
+        bar.progress(min(progress.fraction, 1.0),
+                     text=f"Epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}"
+                          f" · loss {progress.losses.get('loss', float('nan')):.4f}{eta_text}")
+
+    result = train(config, data, on_progress)
+    bar.progress(1.0, text=f"Trained in {result.train_seconds:.1f} s; scoring it against PCA…")
+    run_id = state.store().save(result, evaluate(result.bundle, data))
+    bar.progress(1.0, text=f"Saved as run {run_id} ({result.train_seconds:.1f} s of training).")
+    return run_id

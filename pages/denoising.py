@@ -1,0 +1,60 @@
+"""Denoising: corrupt held-out images with a slider, compare the model with classical filters."""
+
+import streamlit as st
+
+from aemodels import inference, plots
+from aemodels.config import NOISE_KINDS
+from aemodels.corruption import add_noise
+from aemodels.datasets import to_float
+from aemodels.ui import cache, state
+from aemodels.ui.errors import user_errors
+from aemodels.ui.images import image_row
+from aemodels.ui.runs import require_run, run_label
+
+SHOWN = 4
+
+st.title("Denoising")
+st.write("The denoiser learnt to turn noisy images back into clean ones, over a whole range of "
+         "noise levels. Move the slider to corrupt held-out images and compare its output with the "
+         "best classical filter (Gaussian blur or median, tuned on these very images).")
+
+info = require_run(("denoise",), "Denoising")
+
+
+@st.fragment
+def noise_view(run_id: str) -> None:
+    """Slider + radio, the image rows and the scores at that level; reruns alone."""
+    info = state.store().get(run_id)
+    config, home = info.config, state.home_key()
+    level = st.slider("Noise level", 0.0, 1.0, float(config.noise_max) * 0.6, 0.05, key="noise_level",
+                      help="Gaussian: standard deviation on the 0-1 pixel scale. Salt-and-pepper: share of pixels replaced.")
+    kind = st.radio("Noise kind", NOISE_KINDS, index=NOISE_KINDS.index(config.noise_kind),
+                    horizontal=True, key="noise_kind_view")
+    if kind != config.noise_kind:
+        st.caption(f"The model was trained on {config.noise_kind} noise: expect it to do worse on {kind}.")
+    x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    bundle = cache.bundle(run_id, home)
+    clean = to_float(x_test[:SHOWN])
+    noisy = add_noise(clean, kind, level, config.seed)
+    denoised = inference.reconstruct(bundle, noisy)
+    for i in range(SHOWN):
+        image_row([clean[i], noisy[i], denoised[i]], ["original", f"noisy ({kind} {level:g})", "denoised by the model"])
+    scores = cache.denoising_scores(run_id, home, kind, round(level, 2))
+    a, b, c, d = st.columns(4)
+    a.metric("Model PSNR", f"{scores['model_psnr']:.1f} dB", f"{scores['model_psnr'] - scores['filter_psnr']:+.1f} dB vs filter")
+    b.metric("Filter PSNR", f"{scores['filter_psnr']:.1f} dB", help=f"best filter: {scores['filter']}")
+    c.metric("Model SSIM", f"{scores['model_ssim']:.3f}", f"{scores['model_ssim'] - scores['filter_ssim']:+.3f} vs filter")
+    d.metric("Filter SSIM", f"{scores['filter_ssim']:.3f}")
+    st.caption(f"Means over the first 200 held-out images; the best classical filter here is {scores['filter']}. "
+               f"The noisy input itself scores {scores['noisy_psnr']:.1f} dB.")
+    curve = info.metrics.get("denoising", {}).get("curve")
+    if curve:
+        st.plotly_chart(plots.denoising_curve(curve, level), key="denoise_curve")
+        if kind != info.metrics["denoising"].get("kind"):
+            st.caption(f"The curve is for {info.metrics['denoising'].get('kind')} noise, the kind it was trained on.")
+
+
+if info is not None:
+    st.caption(f"Run: {run_label(info)}")
+    with user_errors():
+        noise_view(info.run_id)

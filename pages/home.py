@@ -1,0 +1,64 @@
+"""Home: what autoencoders are, one example from the data, the screens, and a quick model."""
+
+import streamlit as st
+
+from aemodels.config import TrainConfig
+from aemodels.ui import cache, runs, state, training
+from aemodels.ui.errors import user_errors
+from aemodels.ui.images import image_row
+
+QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=5, batch_size=128)
+
+st.title("Autoencoder Lab")
+st.markdown(
+    "An **autoencoder** is a neural network that squeezes each image into a short *code* (the "
+    "latent vector) and rebuilds the image from it; what survives the squeeze is what the network "
+    "found most worth keeping. A **variational autoencoder (VAE)** learns a distribution of codes "
+    "instead of single points, so every point of its latent space decodes to a plausible image "
+    "and you can *generate* new ones. Here you train both on small image sets and compare them "
+    "with PCA, the classical linear way to compress."
+)
+
+with user_errors():
+    available = runs.sound_runs()
+    example = next((r for r in available if r.config.has_embedding), None)
+    if example is not None:
+        from aemodels import inference
+        from aemodels.datasets import to_float
+
+        home = state.home_key()
+        config = example.config
+        x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+        bundle = cache.bundle(example.run_id, home)
+        image = to_float(x_test[:1])
+        code = inference.encode(bundle, image)
+        st.subheader("One held-out image through the newest model")
+        code_text = ", ".join(f"{v:.2f}" for v in code[0][:8]) + (" …" if code.shape[1] > 8 else "")
+        image_row([image[0], inference.decode(bundle, code)[0]],
+                  ["input", f"reconstruction from the code ({code_text})"])
+        st.caption(f"Model: {runs.run_label(example)}. The whole image is rebuilt from "
+                   f"{code.shape[1]} number(s).")
+
+st.subheader("The screens")
+st.markdown(
+    "- **Train**: pick data (or upload your own), a model kind and its settings, and watch it learn.\n"
+    "- **Embedding vs PCA**: the model's 2-D map of held-out images beside PCA's, with the numbers "
+    "that say which separates the classes better; select points to see their images.\n"
+    "- **Denoising**: add noise with a slider and compare the denoiser with the best classical filter.\n"
+    "- **Super-resolution**: shrink images by a factor and compare the model's upscaling with bicubic.\n"
+    "- **Latent explorer** (VAE): move through the latent space with sliders, a decoded grid, "
+    "interpolations and random samples.\n"
+    "- **Runs**: every training is saved; compare, download, upload and delete runs."
+)
+
+st.subheader("Try it now")
+st.write("Trains a small fully-connected autoencoder with a 2-number code on 8,000 MNIST digits "
+         "for 5 epochs (a few seconds), then opens its map of the held-out digits.")
+if st.button("Train a quick model", type="primary", key="quick_train"):
+    training.request(QUICK_CONFIG)
+    st.session_state["after_training"] = "pages/embedding.py"
+if training.PENDING_KEY in st.session_state:
+    run_id = training.run_pending()
+    target = st.session_state.pop("after_training", None)
+    if run_id and target:
+        st.switch_page(target, query_params=state.view_params())

@@ -1,0 +1,59 @@
+"""Runs: list, compare, download, upload and delete saved trainings."""
+
+import streamlit as st
+
+from aemodels import plots
+from aemodels.ui import state
+from aemodels.ui.errors import user_errors
+from aemodels.ui.run_table import runs_table
+
+st.title("Runs")
+st.write("Every finished training is a run: its settings, loss curves, scores and weights. "
+         "Pick runs to compare them; download one to share it, upload one someone shared with you.")
+
+store = state.store()
+infos = store.list()
+if not infos:
+    st.info("No runs yet.")
+    if st.button("Train a model", type="primary", key="runs_train"):
+        st.switch_page("pages/train.py", query_params=state.view_params())
+else:
+    table = runs_table(infos)
+    st.dataframe(table, hide_index=True, key="runs_table")
+    st.download_button("Download the table (CSV)", table.to_csv(index=False), "runs.csv", "text/csv", key="csv")
+
+    sound = [info.run_id for info in infos if info.broken is None]
+    compared = st.multiselect("Compare runs", sound, default=sound[:2], key="compare")
+    if compared:
+        chosen = [info for info in infos if info.run_id in compared]
+        st.dataframe(table[table["run"].isin(compared)].set_index("run").T.astype(str), key="compare_table")
+        st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen}), key="compare_chart")
+
+    st.subheader("One run")
+    run_id = st.selectbox("Run", [info.run_id for info in infos], key="one_run")
+    one = next(info for info in infos if info.run_id == run_id)
+    left, middle, right = st.columns(3)
+    if one.broken is None:
+        if left.button("Make it the current run", key="make_current"):
+            state.set_run(run_id)
+            st.rerun()
+        with user_errors():
+            middle.download_button("Download run (.zip)", store.export_zip(run_id), f"{run_id}.zip",
+                                   "application/zip", key="export")
+    else:
+        left.warning(f"Broken: {one.broken}")
+    if right.button("Delete this run", key="delete"):
+        with user_errors():
+            store.delete(run_id)
+            if state.current_run_id() == run_id:
+                state.set_run(None)
+            st.rerun()
+
+st.subheader("Upload a run")
+uploaded = st.file_uploader("A run .zip exported from this app", type=["zip"], key="import")
+if uploaded is not None and st.session_state.get("imported_name") != uploaded.file_id:
+    with user_errors():
+        new_id = store.import_zip(uploaded.getvalue(), uploaded.name)
+        st.session_state["imported_name"] = uploaded.file_id
+        state.set_run(new_id)
+        st.success(f"Imported as run {new_id}; it is now the current run.")

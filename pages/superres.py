@@ -1,0 +1,53 @@
+"""Super-resolution: shrink held-out images by a factor, compare the model with interpolation."""
+
+import streamlit as st
+
+from aemodels import inference, metrics, plots
+from aemodels.datasets import to_float
+from aemodels.ui import cache, state
+from aemodels.ui.errors import user_errors
+from aemodels.ui.images import image_row
+from aemodels.ui.runs import require_run, run_label
+
+SHOWN = 3
+
+st.title("Super-resolution")
+st.write("Each held-out image is shrunk by the factor below (pixels averaged), then blown back up "
+         "to full size: by repeating pixels (nearest), by bicubic interpolation, and by the model, "
+         "which starts from the bicubic image and learnt to restore the detail that was lost.")
+
+info = require_run(("superres",), "Super-resolution")
+
+
+@st.fragment
+def factor_view(run_id: str) -> None:
+    """The factor slider and the rows of views with their PSNR; reruns alone."""
+    info = state.store().get(run_id)
+    config, home = info.config, state.home_key()
+    trained = sorted(config.upscale_factors)
+    factor = st.slider("Upscale factor", 2, 8, trained[0], key="factor",
+                       help=f"The model was trained on factors {', '.join(map(str, trained))}.")
+    if factor not in trained:
+        st.caption(f"×{factor} is not one of the factors the model trained on.")
+    x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    clean = to_float(x_test[:SHOWN])
+    views = inference.super_resolve(cache.bundle(run_id, home), clean, factor)
+    for i in range(SHOWN):
+        psnr = {name: float(metrics.psnr(clean[i:i + 1], views[name][i:i + 1])[0]) for name in ("nearest", "bicubic", "model")}
+        low = views["low"][i]
+        image_row([low, views["nearest"][i], views["bicubic"][i], views["model"][i], clean[i]],
+                  [f"low-res {low.shape[0]}×{low.shape[1]}", f"nearest {psnr['nearest']:.1f} dB",
+                   f"bicubic {psnr['bicubic']:.1f} dB", f"model {psnr['model']:.1f} dB", "original"])
+    summary = info.metrics.get("superres")
+    if summary:
+        gain = summary["gain_db"]
+        word = "beats" if gain >= 0 else "trails"
+        st.markdown(f"On average over its trained factors the model **{word} bicubic by {abs(gain):.2f} dB** "
+                    f"of PSNR ({info.metrics.get('test_images', '?')} held-out images).")
+        st.plotly_chart(plots.superres_bars(summary["factors"], factor), key="superres_bars")
+
+
+if info is not None:
+    st.caption(f"Run: {run_label(info)}")
+    with user_errors():
+        factor_view(info.run_id)

@@ -1,0 +1,38 @@
+"""AppTest of Home: empty store, quick training (timed), and the example with runs."""
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 120
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def test_home_renders_with_no_runs(home):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Autoencoder Lab"
+    assert at.button(key="quick_train")
+    assert "No runs yet" in at.sidebar.caption[0].value
+
+
+def test_quick_train_leads_to_the_embedding(home):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    start = time.perf_counter()
+    at.button(key="quick_train").click().run()
+    seconds = time.perf_counter() - start
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value == "Embedding vs PCA"
+    assert at.query_params["run"][0].endswith(at.query_params["run"][0][-6:])
+    assert len(at.get("plotly_chart")) == 2
+    print(f"quick train to drawn embedding: {seconds:.1f} s")
+    assert seconds < 60
+
+
+def test_home_shows_an_example_with_runs(home_with_runs):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("through the newest model" in s.value for s in at.subheader)
+    assert len(at.get("imgs")) >= 1
