@@ -270,7 +270,8 @@ def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
     """A small U-Net: full, half and quarter resolution, with additive skip connections.
 
     With ``residual``, the output is the input plus a learned correction (super-resolution
-    starts from bicubic); otherwise a sigmoid image (denoising).
+    starts from bicubic, the denoiser from the noisy image; both learn far faster that way than as a
+    sigmoid image, and ``inference`` clips their output to [0, 1]); otherwise a sigmoid image.
     """
     inputs = keras.Input(image_shape, name="image")
     x = _pad_to_multiple_of_4(inputs, image_shape)

@@ -1,0 +1,88 @@
+"""Every model kind builds for any supported image size, with the documented shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aemodels.architectures import ModelBundle, build_model
+from aemodels.config import EMBEDDING_KINDS, IMAGE_TO_IMAGE_KINDS, MODEL_KINDS, TrainConfig
+
+SHAPES = [(28, 28, 1), (8, 8, 1), (30, 26, 3)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("kind", MODEL_KINDS)
+def test_builds_with_documented_shapes(kind, shape):
+    config = TrainConfig(model=kind, latent_dim=3)
+    bundle = build_model(config, shape)
+    assert isinstance(bundle, ModelBundle)
+    assert bundle.image_shape == shape and bundle.config == config
+    images = np.random.default_rng(0).random((2, *shape), dtype=np.float32)
+    out = np.asarray(bundle.model(images, training=False))
+    assert out.shape == (2, *shape)
+    assert np.all(np.isfinite(out))
+    if kind in EMBEDDING_KINDS:
+        codes = np.asarray(bundle.encoder(images))
+        assert codes.shape == (2, 3)
+        decoded = np.asarray(bundle.decoder(codes))
+        assert decoded.shape == (2, *shape)
+        assert decoded.min() >= 0 and decoded.max() <= 1
+        # The model is the decoder of the encoder's code (z_mean for a VAE).
+        assert np.allclose(out, decoded, atol=1e-5)
+    else:
+        assert bundle.encoder is None and bundle.decoder is None
+    assert bundle.model.optimizer is not None
+
+
+@pytest.mark.parametrize("kind", MODEL_KINDS)
+def test_outputs_are_images_in_0_1(kind):
+    # Embedding kinds end in a sigmoid; the image-to-image kinds add a correction to their
+    # input, and inference clips what they make to [0, 1].
+    from aemodels import inference
+
+    bundle = build_model(TrainConfig(model=kind), (12, 12, 1))
+    wild = np.random.default_rng(1).normal(0, 3, (4, 12, 12, 1)).astype(np.float32)
+    out = inference.reconstruct(bundle, wild)
+    assert out.shape == wild.shape and out.dtype == np.float32
+    assert out.min() >= 0 and out.max() <= 1
+    if kind in EMBEDDING_KINDS:
+        raw = np.asarray(bundle.model(wild))
+        assert raw.min() >= 0 and raw.max() <= 1
+
+
+def test_superres_starts_near_its_input():
+    bundle = build_model(TrainConfig(model="superres"), (16, 16, 1))
+    images = np.random.default_rng(0).random((3, 16, 16, 1), dtype=np.float32)
+    assert bundle.model.count_params() > 0
+    out = np.asarray(bundle.model(images))
+    assert np.corrcoef(out.ravel(), images.ravel())[0, 1] > 0.5
+
+
+@pytest.mark.parametrize("latent_dim", [1, 2, 64])
+def test_latent_size(latent_dim):
+    bundle = build_model(TrainConfig(model="dense-ae", latent_dim=latent_dim), (8, 8, 1))
+    assert bundle.encoder.output.shape[-1] == latent_dim
+    assert bundle.decoder.input.shape[-1] == latent_dim
+
+
+def test_same_config_builds_the_same_architecture():
+    config = TrainConfig(model="conv-ae", latent_dim=4)
+    a, b = build_model(config, (28, 28, 1)), build_model(config, (28, 28, 1))
+    assert [w.shape for w in a.model.get_weights()] == [w.shape for w in b.model.get_weights()]
+    assert a.model.count_params() == b.model.count_params()
+
+
+@pytest.mark.parametrize("kind", ["vae", "dense-vae"])
+def test_vae_losses(kind):
+    bundle = build_model(TrainConfig(model=kind, latent_dim=2), (8, 8, 1))
+    images = np.random.default_rng(0).random((5, 8, 8, 1), dtype=np.float32)
+    total, reconstruction, kl = (float(v) for v in bundle.model.losses_of(images))
+    assert reconstruction > 0 and kl >= 0
+    assert np.isclose(total, reconstruction + kl, rtol=1e-5)
+    assert {m.name for m in bundle.model.metrics} == {"loss", "reconstruction_loss", "kl_loss"}
+
+
+def test_image_to_image_kinds_have_no_code():
+    for kind in IMAGE_TO_IMAGE_KINDS:
+        assert not TrainConfig(model=kind).has_embedding
