@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import warnings
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -275,7 +276,11 @@ def _read_zip(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
     for path, info in entries:
         raw = _read_member(archive, info, "zip file")
         try:
-            with Image.open(io.BytesIO(raw)) as image:
+            with warnings.catch_warnings():
+                # Pillow warns on stderr about huge headers; the size check below refuses them.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                opened = Image.open(io.BytesIO(raw))
+            with opened as image:
                 w, h = image.size
                 if min(w, h) < MIN_SIDE or max(w, h) > MAX_SIDE:
                     raise DatasetError(f"'{path}' is {w}×{h} pixels: each side must be {MIN_SIDE} to {MAX_SIDE}.")
