@@ -1,0 +1,150 @@
+"""Training: progress, stopping, bad settings, reproducibility; small real runs on digits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aemodels.config import TrainConfig
+from aemodels.datasets import Dataset, load_dataset, to_float
+from aemodels.errors import ConfigError, TrainingStopped
+from aemodels.runs import RunStore
+from aemodels.training import (TrainProgress, TrainResult, denoise_inputs, superres_inputs, train,
+                               training_split)
+
+SMALL = {"dataset": "digits", "train_images": 256, "epochs": 2, "batch_size": 64}
+
+
+def _weights(bundle):
+    return bundle.model.get_weights()
+
+
+_RUNS: dict = {}
+
+
+def _run(kind: str, seed: int = 0, copy: int = 0, epochs: int = 2):
+    """(TrainResult, progress events) of a small run, trained once per module."""
+    key = (kind, seed, copy, epochs)
+    if key not in _RUNS:
+        events: list[TrainProgress] = []
+        config = TrainConfig(model=kind, **{**SMALL, "epochs": epochs}, seed=seed)
+        _RUNS[key] = (train(config, progress=events.append), events)
+    return _RUNS[key]
+
+
+def test_progress_is_reported_with_increasing_fraction():
+    result, events = _run("dense-ae", epochs=3)
+    assert isinstance(result, TrainResult) and result.config.model == "dense-ae"
+    batches = 256 // 64
+    per_batch = [e for e in events if not e.epoch_done]
+    epoch_ends = [e for e in events if e.epoch_done]
+    assert len(per_batch) == 3 * batches
+    assert [e.epoch for e in epoch_ends] == [1, 2, 3]
+    fractions = [e.fraction for e in per_batch]
+    assert all(a < b for a, b in zip(fractions, fractions[1:]))
+    assert fractions[-1] == 1.0 and 0 < fractions[0] < 1
+    assert all(e.epochs == 3 and e.batches == batches for e in events)
+    assert all("loss" in e.losses for e in events)
+    assert all("val_loss" in e.losses for e in epoch_ends)
+    seconds = [e.seconds for e in events]
+    assert seconds == sorted(seconds)
+    assert per_batch[0].eta_seconds >= 0 and per_batch[-1].eta_seconds == 0
+    assert set(result.history) >= {"loss", "val_loss"}
+    assert all(len(v) == 3 for v in result.history.values())
+    assert result.train_seconds > 0
+
+
+def test_training_lowers_the_loss():
+    result, _ = _run("dense-ae", epochs=3)
+    loss, val = result.history["loss"], result.history["val_loss"]
+    assert loss[-1] < loss[0] and val[-1] < val[0]
+
+
+def test_vae_progress_reports_both_loss_terms():
+    result, events = _run("vae")
+    assert {"loss", "reconstruction_loss", "kl_loss"} <= set(events[-1].losses)
+    assert {"val_loss", "val_kl_loss", "val_reconstruction_loss"} <= set(events[-1].losses)
+    assert {"loss", "reconstruction_loss", "kl_loss"} <= set(result.history)
+
+
+@pytest.mark.parametrize("kind", ["dense-ae", "vae"])
+def test_same_seed_same_run(kind):
+    (a, _), (b, _) = _run(kind), _run(kind, copy=1)
+    for wa, wb in zip(_weights(a.bundle), _weights(b.bundle)):
+        np.testing.assert_allclose(wa, wb, atol=1e-5)
+    for name in a.history:
+        np.testing.assert_allclose(a.history[name], b.history[name], rtol=1e-4)
+
+
+def test_different_seed_different_weights():
+    (a, _), (b, _) = _run("dense-ae"), _run("dense-ae", seed=1)
+    assert any(not np.allclose(wa, wb) for wa, wb in zip(_weights(a.bundle), _weights(b.bundle)))
+    assert a.history["loss"] != b.history["loss"]
+
+
+def test_should_stop_raises_and_saves_nothing(home):
+    calls = []
+
+    def should_stop():
+        calls.append(1)
+        return len(calls) >= 2
+
+    with pytest.raises(TrainingStopped):
+        train(TrainConfig(model="dense-ae", **{**SMALL, "epochs": 3}), should_stop=should_stop)
+    assert len(calls) == 2  # stops at once, not at the end of the epoch
+    assert RunStore().list() == []
+    assert not any((home / "runs").iterdir())
+
+
+def test_batch_larger_than_the_data(home):
+    with pytest.raises(ConfigError, match="batch size") as info:
+        train(TrainConfig(model="dense-ae", dataset="digits", train_images=50, batch_size=64))
+    assert "\n" not in str(info.value)
+    assert not (home / "runs").exists() or not any((home / "runs").iterdir())
+
+
+def test_unknown_dataset_fails_before_training():
+    from aemodels.errors import DatasetError
+
+    with pytest.raises(DatasetError):
+        train(TrainConfig(dataset="nope"))
+
+
+def test_training_split_respects_train_images_and_holds_out_the_same_test_set():
+    full = training_split(TrainConfig(dataset="digits"))
+    small = training_split(TrainConfig(dataset="digits", train_images=100))
+    assert len(small.x_train) == 100
+    assert np.array_equal(small.x_train, full.x_train[:100])
+    assert np.array_equal(small.x_test, full.x_test)
+    assert len(full.x_test) == round(1797 * 0.2)
+
+
+def test_trains_on_a_given_colour_dataset_of_odd_size():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (60, 10, 14, 3), dtype=np.uint8)
+    data = Dataset("upload", images, np.zeros(60, np.int64), ("unlabelled",))
+    result = train(TrainConfig(model="conv-ae", epochs=1, batch_size=16), dataset=data)
+    assert result.bundle.image_shape == (10, 14, 3)
+    assert np.asarray(result.bundle.model(to_float(images[:2]))).shape == (2, 10, 14, 3)
+
+
+def test_denoise_inputs_are_seeded_and_within_the_level_range():
+    clean = to_float(load_dataset("digits").images[:200])
+    a = denoise_inputs(clean, "gaussian", 0.3, seed=1)
+    assert a.shape == clean.shape and a.dtype == np.float32
+    assert np.array_equal(a, denoise_inputs(clean, "gaussian", 0.3, seed=1))
+    assert not np.array_equal(a, denoise_inputs(clean, "gaussian", 0.3, seed=2))
+    per_image = np.sqrt(((a - clean) ** 2).mean(axis=(1, 2, 3)))
+    assert per_image.max() < 0.3 and per_image.std() > 0.02  # levels vary from image to image
+    sp = denoise_inputs(clean, "salt-and-pepper", 0.5, seed=1)
+    assert set(np.unique(sp[sp != clean])) <= {0.0, 1.0}
+
+
+def test_superres_inputs_use_every_factor():
+    clean = to_float(load_dataset("mnist-10k").images[:60])
+    degraded = superres_inputs(clean, (2, 7), seed=0)
+    assert degraded.shape == clean.shape
+    assert np.array_equal(degraded, superres_inputs(clean, (2, 7), seed=0))
+    errors = ((degraded - clean) ** 2).mean(axis=(1, 2, 3))
+    # Factor 7 loses far more than factor 2: both groups are there.
+    assert errors.max() > 3 * errors.min()
