@@ -7,7 +7,7 @@ from aemodels.ui import cache, runs, state, training
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
 
-QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=5, batch_size=128)
+QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=5, batch_size=256)
 
 st.title("Autoencoder Lab")
 st.markdown(

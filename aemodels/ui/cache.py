@@ -42,9 +42,10 @@ def embedding_views(run_id: str, home: str) -> dict[str, np.ndarray]:
     Returns ``codes`` (N, latent_dim), ``model_2d`` (N, 2; the codes themselves for a 2-D
     latent, else their PCA), ``pca_2d`` (N, 2; PCA of pixels fitted on the training split).
     """
+    from sklearn.decomposition import PCA
+
     from aemodels import inference
     from aemodels.datasets import to_float
-    from aemodels.projections import PCAProjection
     from aemodels.runs import RunStore
 
     config = RunStore().get(run_id).config
@@ -53,10 +54,10 @@ def embedding_views(run_id: str, home: str) -> dict[str, np.ndarray]:
     if codes.shape[1] == 2:
         model_2d = codes
     else:
-        from sklearn.decomposition import PCA
-
         model_2d = PCA(2, random_state=config.seed).fit_transform(codes).astype(np.float32)
-    pca_2d = PCAProjection(2, config.seed).fit(split.x_train).transform(split.x_test)
+    # The randomized solver finds the same two leading components several times faster.
+    pixels = PCA(2, svd_solver="randomized", random_state=config.seed).fit(to_float(split.x_train).reshape(len(split.x_train), -1))
+    pca_2d = pixels.transform(to_float(split.x_test).reshape(len(split.x_test), -1)).astype(np.float32)
     return {"codes": codes, "model_2d": model_2d, "pca_2d": pca_2d}
 
 

@@ -1,0 +1,51 @@
+"""AppTest of Runs: empty store, the table, comparison, export/import, delete (also broken)."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from aemodels.runs import RunStore
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGE = "pages/runs.py"
+
+
+def open_page():
+    return AppTest.from_file(APP, default_timeout=120).switch_page(PAGE).run()
+
+
+def test_empty_store(home):
+    at = open_page()
+    assert not at.exception
+    assert at.info[0].value == "No runs yet."
+    assert at.button(key="runs_train")
+
+
+def test_table_compare_and_delete_broken(home_with_runs):
+    path, runs = home_with_runs
+    broken = sorted(runs.values())[0]
+    (path / "runs" / broken / "metrics.json").unlink()
+    at = open_page()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert len(table) == len(runs)
+    assert table.loc[table["run"] == broken, "status"].iloc[0].startswith("broken")
+    assert len(at.get("plotly_chart")) == 1
+    at.multiselect(key="compare").set_value([runs["vae"], runs["dense-ae"], runs["superres"]]).run()
+    assert not at.exception
+    at.selectbox(key="one_run").set_value(broken).run()
+    assert not at.exception
+    at.button(key="delete").click().run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == len(runs) - 1
+
+
+def test_export_and_make_current(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page()
+    at.selectbox(key="one_run").set_value(runs["vae"]).run()
+    at.button(key="make_current").click().run()
+    assert not at.exception
+    assert runs["vae"] in at.query_params["run"]
+    data = RunStore().export_zip(runs["vae"])
+    assert RunStore().import_zip(data, "run.zip")

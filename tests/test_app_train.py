@@ -1,0 +1,78 @@
+"""AppTest of Train: every control, a tiny training, reuse of the same config, a bad upload."""
+
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from aemodels.datasets import save_upload
+from aemodels.uploads import read_upload
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGE = "pages/train.py"
+
+
+def open_page(**params):
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page(PAGE).run()
+
+
+def tiny(at, kind="dense-ae"):
+    """Smallest settings the widgets allow, on the 8×8 digits."""
+    at.selectbox(key="dataset_choice").set_value("digits").run()
+    at.selectbox(key="kind").set_value(kind)
+    at.number_input(key="epochs").set_value(1)
+    at.select_slider(key="batch").set_value(512)
+    return at.run()
+
+
+def test_controls_render(home):
+    at = open_page()
+    assert not at.exception
+    for kind in ("denoise", "superres", "vae"):
+        at.selectbox(key="kind").set_value(kind).run()
+        assert not at.exception
+    at.slider(key="noise_max").set_value(0.3)
+    at.radio(key="noise_kind").set_value("salt-and-pepper")
+    at.multiselect(key="factors").set_value([]).run()
+    assert "Upscale factors must be" in at.error[0].value
+    assert at.button(key="train").disabled
+
+
+def test_train_then_reuse(home):
+    at = tiny(open_page())
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error
+    assert at.query_params["run"]
+    first = at.query_params["run"]
+    assert at.get("page_link")
+    at.button(key="train").click().run()
+    assert not at.exception
+    assert "trained before" in at.success[0].value
+    assert at.query_params["run"] == first
+
+
+def test_uploaded_dataset_trains(home):
+    rng = np.random.default_rng(0)
+    name = save_upload(read_upload(_npz(rng.integers(0, 255, (64, 12, 12), np.uint8), rng.integers(0, 3, 64)), "x.npz"))
+    at = open_page(dataset=name)
+    assert not at.exception
+    assert at.selectbox(key="dataset_choice").value == name
+    at.selectbox(key="kind").set_value("conv-ae")
+    at.number_input(key="epochs").set_value(1)
+    at.select_slider(key="batch").set_value(16).run()
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error
+    at.switch_page("pages/embedding.py").run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 2
+
+
+def _npz(x, y) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, x=x, y=y)
+    return buffer.getvalue()
