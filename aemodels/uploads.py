@@ -11,6 +11,7 @@ import io
 import posixpath
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -106,7 +107,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str) -> 
     try:
         with archive.open(info) as handle:
             data = handle.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
         raise DatasetError(f"'{info.filename}' in the {kind} cannot be read (corrupt or encrypted).") from None
     if len(data) > info.file_size:
         raise DatasetError(f"'{info.filename}' in the {kind} is larger than its header says: the file is damaged.")

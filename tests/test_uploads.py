@@ -313,3 +313,19 @@ def test_corrupt_or_truncated_zip(tmp_path, cut):
 def test_garbage_bytes(tmp_path):
     _rejects(b"\x00\x01garbage" * 100, "d.zip", match="corrupt or truncated")
     _rejects(b"\x00\x01garbage" * 100, "d.npz", match="corrupt or truncated")
+
+
+@pytest.mark.parametrize("suffix", [".zip", ".npz"])
+def test_damaged_deflate_stream(tmp_path, suffix):
+    rng = np.random.default_rng(0)
+    if suffix == ".zip":
+        members = {f"{c}/{i}.png": _png(rng.integers(0, 256, (64, 64))) for c in "ab" for i in range(2)}
+    else:
+        buffer = io.BytesIO()
+        np.save(buffer, rng.integers(0, 4, (50, 28, 28)).astype(np.uint8))
+        members = {"x.npy": buffer.getvalue()}
+    data = bytearray(_zip(tmp_path / f"d{suffix}", members).read_bytes())
+    # Scramble the middle of the first member's compressed data, keeping headers and directory.
+    first = data.find(b"PK\x03\x04") + 30 + len(next(iter(members)))
+    data[first + 40: first + 140] = bytes(range(100))
+    _rejects(bytes(data), f"d{suffix}")
