@@ -34,8 +34,11 @@ def test_controls_render(home):
     for kind in ("denoise", "superres", "vae"):
         at.selectbox(key="kind").set_value(kind).run()
         assert not at.exception
+    at.selectbox(key="kind").set_value("denoise").run()
     at.slider(key="noise_max").set_value(0.3)
-    at.radio(key="noise_kind").set_value("salt-and-pepper")
+    at.radio(key="noise_kind").set_value("salt-and-pepper").run()
+    assert not at.exception
+    at.selectbox(key="kind").set_value("superres").run()
     at.multiselect(key="factors").set_value([]).run()
     assert "Upscale factors must be" in at.error[0].value
     assert at.button(key="train").disabled
