@@ -10,13 +10,13 @@ from aemodels.ui import sidebar, state
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/train.py", title="Train", icon="🏋️"),
-    st.Page("pages/embedding.py", title="Embedding vs PCA", icon="🗺️"),
-    st.Page("pages/denoising.py", title="Denoising", icon="🧽"),
-    st.Page("pages/superres.py", title="Super-resolution", icon="🔍"),
-    st.Page("pages/latent.py", title="Latent explorer", icon="🎛️"),
-    st.Page("pages/runs.py", title="Runs", icon="🗂️"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/embedding.py", title="Embedding vs PCA", icon=":material/scatter_plot:"),
+    st.Page("pages/denoising.py", title="Denoising", icon=":material/blur_off:"),
+    st.Page("pages/superres.py", title="Super-resolution", icon=":material/zoom_in:"),
+    st.Page("pages/latent.py", title="Latent explorer", icon=":material/tune:"),
+    st.Page("pages/runs.py", title="Runs", icon=":material/folder_open:"),
 ]
 
 page = st.navigation(PAGES)

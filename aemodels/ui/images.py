@@ -20,7 +20,7 @@ def as_display(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
 def image_row(images: list[np.ndarray], captions: list[str]) -> None:
     """Images side by side, one column each, with a caption under each."""
     for column, image, caption in zip(st.columns(len(images)), images, captions):
-        column.image(as_display(image), caption=caption, output_format="PNG")
+        column.image(as_display(image), caption=caption, output_format="PNG", width=DISPLAY_SIDE)
 
 
 def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> None:
@@ -29,4 +29,4 @@ def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> Non
         st.caption(label)
         shown = images[:max_columns]
         for column, image in zip(st.columns(max_columns), shown):
-            column.image(as_display(image, 72), output_format="PNG")
+            column.image(as_display(image, 72), output_format="PNG", width=72)
