@@ -311,59 +311,71 @@ def test_ten_runs_in_a_row_do_not_grow_memory_without_bound(home):
 # --- interrupted work -------------------------------------------------------------------------
 
 
+# The child writes runs exactly as ``RunStore.save`` does (documents + ``_write``), but copies
+# weights saved once by the parent instead of importing Keras: it starts in a fraction of a
+# second, so it can be killed many times at random points of a save or a delete.
 CHILD = r"""
-import os, random, sys
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-from aemodels.architectures import build_model
-from aemodels.config import TrainConfig
-from aemodels.runs import RunStore
-from aemodels.training import TrainResult
+import json, random, sys
+from aemodels.runs import WEIGHTS_FILE, RunStore
 
 store = RunStore(sys.argv[1])
-config = TrainConfig(model="conv-ae", latent_dim=int(sys.argv[2]), epochs=1)
-result = TrainResult(config, build_model(config, (28, 28, 1)), {"loss": [1.0]}, 0.0)
-rng = random.Random(int(sys.argv[2]))
+weights = open(sys.argv[2], "rb").read()
+documents = json.loads(open(sys.argv[3]).read())
+rng = random.Random(int(sys.argv[4]))
 print("ready", flush=True)
 while True:
-    run_id = store.save(result, {"child": sys.argv[2]})
-    print(run_id, flush=True)
+    run_id = store._write("conv-ae", documents, lambda folder: (folder / WEIGHTS_FILE).write_bytes(weights))
     if rng.random() < 0.4:
         store.delete(run_id)
 """
 
 
 def test_killed_saves_and_deletes_leave_only_whole_runs(tmp_path):
+    from aemodels.config import TrainConfig
     from aemodels.runs import RunStore
 
     root = tmp_path / "runs"
-    root.mkdir()
+    config = TrainConfig(model="conv-ae", latent_dim=3, epochs=1)
+    result = _untrained_result(config)
+    weights = tmp_path / "model.weights.h5"
+    result.bundle.model.save_weights(weights)
+    meta = {"created": time.time(), "train_seconds": 0.0, "image_shape": [28, 28, 1],
+            "config_id": config.config_id, "aemodels_version": "test"}
+    documents = tmp_path / "documents.json"
+    documents.write_text(json.dumps({"config.json": config.to_dict(), "history.json": {"loss": [1.0]},
+                                     "metrics.json": {}, "meta.json": meta}))
+    store = RunStore(root)
     rng = random.Random(7)
-    kills, rounds, parallel = 0, 3, 2
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
+    kills, parallel, rounds = 0, 2, 10
     for round_ in range(rounds):
         children = [
-            subprocess.Popen([sys.executable, "-c", CHILD, str(root), str(2 + j)], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            subprocess.Popen([sys.executable, "-c", CHILD, str(root), str(weights), str(documents), str(round_ * 10 + j)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             for j in range(parallel)
         ]
         for child in children:
             assert child.stdout.readline().strip() == "ready"
         for child in children:
-            time.sleep(rng.uniform(0.05, 0.6))
+            time.sleep(rng.uniform(0.01, 0.3))
             child.send_signal(signal.SIGKILL)
             child.wait(30)
+            assert child.returncode == -signal.SIGKILL, "the child stopped before it was killed"
             kills += 1
-    store = RunStore(root)
+        # Between kills the store must already be consistent.
+        assert all(info.broken is None for info in store.list())
     infos = store.list()
     assert infos, "the children never saved a run"
-    for info in infos:
+    expected = weights.read_bytes()
+    for info in infos:  # every listed run is whole: sound documents and the full weights file
         assert info.broken is None, f"{info.run_id}: {info.broken}"
-        bundle = store.load_bundle(info.run_id)
-        assert bundle.config == info.config
+        assert info.config == config
+        assert (root / info.run_id / "model.weights.h5").read_bytes() == expected, info.run_id
+    for info in rng.sample(infos, min(5, len(infos))):  # and loads (a sample: loading costs ~0.1 s)
+        assert store.load_bundle(info.run_id).config == config
     leftovers = [p.name for p in root.iterdir() if p.name.startswith(".")]
     assert not any(p.startswith(".trash-") for p in leftovers), "list() sweeps half-deleted runs"
     assert all(p.startswith(".tmp-") for p in leftovers), leftovers
-    print(f"\nkills: {kills} SIGKILLs survived, {len(infos)} whole runs listed, "
+    print(f"\nkills: {kills} SIGKILLs survived, {len(infos)} whole runs listed (weights intact), "
           f"{len(leftovers)} unfinished temp folders hidden, 0 runs broken")
 
 
