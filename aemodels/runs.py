@@ -20,6 +20,7 @@ import shutil
 import time
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from aemodels import __version__
@@ -223,9 +224,12 @@ class RunStore:
                 raise RunStoreError(f"{name} in '{filename}' is too large to be a run's {name}.")
             try:
                 documents[name] = json.loads(archive.read(name))
-            except (ValueError, zipfile.BadZipFile, OSError):
+            except (ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
                 raise RunStoreError(f"{name} in '{filename}' is not valid JSON.") from None
-        config = TrainConfig.from_dict(documents["config.json"])
+        try:
+            config = TrainConfig.from_dict(documents["config.json"])
+        except AemodelsError as exc:
+            raise RunStoreError(f"config.json in '{filename}' cannot be used: {exc}") from None
         meta = documents["meta.json"]
         if not isinstance(meta, dict) or not _valid_shape(meta.get("image_shape")):
             raise RunStoreError(f"meta.json in '{filename}' has no valid image_shape.")
@@ -234,7 +238,10 @@ class RunStore:
         weights = archive.getinfo(WEIGHTS_FILE)
         if weights.file_size > MAX_RUN_ZIP_BYTES:
             raise RunStoreError(f"The weights in '{filename}' are too large for this app.")
-        weights_bytes = archive.read(WEIGHTS_FILE)
+        try:
+            weights_bytes = archive.read(WEIGHTS_FILE)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+            raise RunStoreError(f"The weights in '{filename}' cannot be read: the zip is damaged.") from None
 
         def write_weights(folder: Path) -> None:
             path = folder / WEIGHTS_FILE
