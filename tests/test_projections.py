@@ -1,0 +1,45 @@
+"""PCA behind the projection API (the autoencoder side is covered through the run store)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aemodels.config import TrainConfig
+from aemodels.datasets import load_dataset, to_float
+from aemodels.projections import AutoencoderProjection, PCAProjection
+
+
+@pytest.fixture(scope="module")
+def images():
+    return load_dataset("digits").images[:300]
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_pca_shapes(images, n):
+    pca = PCAProjection(n, seed=0).fit(images)
+    codes = pca.transform(images[:10])
+    assert codes.shape == (10, n) and codes.dtype == np.float32
+    back = pca.inverse_transform(codes)
+    assert back.shape == (10, 8, 8, 1) and back.dtype == np.float32
+    assert back.min() >= 0 and back.max() <= 1
+    assert pca.image_shape_ == (8, 8, 1)
+
+
+def test_pca_uint8_and_float_agree(images):
+    pca = PCAProjection(3).fit(images)
+    np.testing.assert_allclose(pca.transform(images[:5]), pca.transform(to_float(images[:5])), atol=1e-5)
+
+
+def test_more_components_reconstruct_better(images):
+    x = to_float(images)
+    errors = [np.mean((PCAProjection(n).fit(images).inverse_transform(PCAProjection(n).fit(images).transform(x)) - x) ** 2)
+              for n in (1, 4, 16, 64)]
+    assert all(a > b for a, b in zip(errors, errors[1:])), errors
+    assert errors[-1] < 1e-6  # 64 components span 8x8 images
+
+
+def test_autoencoder_projection_needs_an_embedding_kind():
+    with pytest.raises(ValueError):
+        AutoencoderProjection(TrainConfig(model="denoise"))
+    assert AutoencoderProjection(TrainConfig(model="vae", latent_dim=4)).n_components == 4
