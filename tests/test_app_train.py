@@ -79,3 +79,32 @@ def _npz(x, y) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, x=x, y=y)
     return buffer.getvalue()
+
+
+def test_training_waits_its_turn(home):
+    """With one slot taken by another session, the page waits in line, then trains."""
+    import threading
+    import time
+
+    from aemodels.jobs import limiter, training_slot
+
+    seen_waiting: list[list[str]] = []
+    holding = threading.Event()
+
+    def other_session():
+        with training_slot("other-session"):
+            holding.set()
+            deadline = time.monotonic() + 120
+            while not limiter().waiting() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            seen_waiting.append(limiter().waiting())
+
+    holder = threading.Thread(target=other_session)
+    holder.start()
+    holding.wait(10)
+    at = tiny(open_page())
+    at.button(key="train").click().run()
+    holder.join(10)
+    assert seen_waiting and len(seen_waiting[0]) == 1, "the page never queued behind the other training"
+    assert not at.exception and not at.error
+    assert at.query_params["run"]

@@ -45,8 +45,16 @@ def run_pending() -> str | None:
     return None
 
 
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else "no-session"
+
+
 def _train_and_save(config: TrainConfig) -> str:
     from aemodels.evaluation import evaluate
+    from aemodels.jobs import training_slot
     from aemodels.training import train
 
     data = cache.dataset(config.dataset, state.home_key())
@@ -71,7 +79,15 @@ def _train_and_save(config: TrainConfig) -> str:
                      text=f"Epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}"
                           f" · loss {progress.losses.get('loss', float('nan')):.4f}{eta_text}")
 
-    result = train(config, data, on_progress)
+    waiting = st.empty()
+
+    def on_wait(position: int) -> None:
+        ahead = "1 training" if position == 1 else f"{position} trainings"
+        waiting.info(f"The server trains one model at a time: {ahead} ahead of yours. It starts by itself.")
+
+    with training_slot(_session_id(), on_wait=on_wait):
+        waiting.empty()
+        result = train(config, data, on_progress)
     bar.progress(1.0, text=f"Trained in {result.train_seconds:.1f} s; scoring it against PCA…")
     run_id = state.store().save(result, evaluate(result.bundle, data))
     bar.progress(1.0, text=f"Saved as run {run_id} ({result.train_seconds:.1f} s of training).")
