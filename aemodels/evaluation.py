@@ -13,6 +13,7 @@ from aemodels import inference, metrics
 from aemodels.corruption import add_noise
 from aemodels.datasets import Dataset, load_dataset, to_float
 from aemodels.projections import PCAProjection
+from aemodels.training import training_split
 
 IMAGE_METRIC_LIMIT = 1000  # held-out images used for PSNR/SSIM curves
 NOISE_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5)
@@ -30,7 +31,9 @@ def evaluate(bundle, dataset: Dataset | None = None) -> dict:
     """
     config = bundle.config
     dataset = dataset if dataset is not None else load_dataset(config.dataset)
-    split = dataset.split(config.seed, config.test_fraction)
+    # The same split the model trained on: its held-out part, and a training part limited to
+    # ``train_images`` so that the PCA baseline sees exactly the images the model saw.
+    split = training_split(config, dataset)
     if config.has_embedding:
         return _evaluate_embedding(bundle, split, dataset.is_labelled)
     if config.model == "denoise":
