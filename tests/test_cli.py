@@ -1,0 +1,212 @@
+"""``python -m aemodels``: in-process through ``main`` for most cases, plus real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from aemodels.__main__ import main
+from aemodels.runs import RunStore
+from tests.conftest import ROOT
+
+METRIC_KEYS = {"knn_accuracy", "trustworthiness", "reconstruction_mse"}
+RESULT_KEYS = {"run_id", "dataset", "model", "latent_dim", "epochs", "train_seconds", "metrics"}
+TINY = ["--dataset", "digits", "--epochs", "2", "--train-images", "300", "--batch-size", "64"]
+
+
+def _cli(home, *args, timeout=300):
+    """The real entry point in a fresh interpreter, with ``home`` as the store."""
+    env = {**os.environ, "AEMODELS_HOME": str(home), "AEMODELS_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.run([sys.executable, "-m", "aemodels", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _last_json(stdout: str):
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    assert lines, "no output"
+    return json.loads(lines[-1])
+
+
+def _check_result(result: dict, model: str = "dense-ae") -> None:
+    assert RESULT_KEYS <= set(result)
+    assert result["dataset"] == "digits" and result["model"] == model
+    assert result["latent_dim"] == 2 and result["epochs"] == 2
+    assert isinstance(result["train_seconds"], (int, float)) and result["train_seconds"] >= 0
+    for side in ("model", "pca"):
+        scores = result["metrics"][side]
+        assert METRIC_KEYS <= set(scores), side
+        assert 0 <= scores["knn_accuracy"] <= 1 and 0 <= scores["trustworthiness"] <= 1
+        assert scores["reconstruction_mse"] >= 0
+
+
+def _one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# --- the real entry point ---------------------------------------------------------------------
+
+
+def test_subprocess_datasets(home):
+    proc = _cli(home, "datasets")
+    assert proc.returncode == 0, proc.stderr
+    lines = {line.split()[0]: line for line in proc.stdout.splitlines() if line.strip()}
+    assert set(lines) == {"mnist-10k", "digits", "mnist", "fashion-mnist"}
+    assert "available" in lines["mnist-10k"] and "needs download" not in lines["mnist-10k"]
+    assert "available" in lines["digits"]
+
+
+def test_subprocess_train_then_runs_evaluate_delete(home, capsys):
+    proc = _cli(home, "train", "--model", "dense-ae", *TINY, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    result = _last_json(proc.stdout)
+    _check_result(result)
+    run_id = result["run_id"]
+
+    # The rest in-process against the same store (the home fixture set AEMODELS_HOME).
+    assert main(["runs", "--json"]) == 0
+    listed = _last_json(capsys.readouterr().out)
+    assert [r["run_id"] for r in listed] == [run_id]
+    assert listed[0]["broken"] is None and listed[0]["config"]["model"] == "dense-ae"
+
+    assert main(["evaluate", run_id, "--json"]) == 0
+    evaluated = _last_json(capsys.readouterr().out)
+    _check_result(evaluated)
+    assert evaluated["run_id"] == run_id
+    # Same saved weights, same held-out split: the same scores as at training time.
+    for side in ("model", "pca"):
+        for key in METRIC_KEYS:
+            assert evaluated["metrics"][side][key] == pytest.approx(result["metrics"][side][key], rel=1e-4, abs=1e-6)
+
+    assert main(["delete", run_id]) == 0
+    assert run_id in capsys.readouterr().out
+    assert RunStore().list() == []
+    assert main(["runs", "--json"]) == 0
+    assert _last_json(capsys.readouterr().out) == []
+
+
+def test_subprocess_delete_missing_run_is_one_line(home):
+    proc = _cli(home, "delete", "20260101-120000-vae-0a1b2c")
+    assert proc.returncode == 2
+    assert _one_error_line(proc.stderr).startswith("error:")
+    assert proc.stdout == ""
+
+
+# --- in-process -------------------------------------------------------------------------------
+
+
+def test_delete_twice(home_with_runs, capsys):
+    _, run_ids = home_with_runs
+    run_id = run_ids["conv-ae"]
+    assert main(["delete", run_id]) == 0
+    capsys.readouterr()
+    assert main(["delete", run_id]) == 2
+    captured = capsys.readouterr()
+    assert run_id in _one_error_line(captured.err)
+    assert run_id not in {info.run_id for info in RunStore().list()}
+
+
+def test_evaluate_unknown_run(home, capsys):
+    assert main(["evaluate", "20260101-120000-vae-0a1b2c", "--json"]) == 2
+    _one_error_line(capsys.readouterr().err)
+    assert main(["evaluate", "not-a-run"]) == 2
+    _one_error_line(capsys.readouterr().err)
+
+
+def test_runs_text_listing(home_with_runs, capsys):
+    _, run_ids = home_with_runs
+    assert main(["runs"]) == 0
+    out = capsys.readouterr().out
+    for run_id in run_ids.values():
+        assert run_id in out
+
+
+def test_runs_empty(home, capsys):
+    assert main(["runs"]) == 0
+    assert "no runs yet" in capsys.readouterr().out
+    assert main(["runs", "--json"]) == 0
+    assert _last_json(capsys.readouterr().out) == []
+
+
+def test_evaluate_text_has_table(home_with_runs, capsys):
+    _, run_ids = home_with_runs
+    assert main(["evaluate", run_ids["vae"]]) == 0
+    out = capsys.readouterr().out
+    for key in ("knn_accuracy", "trustworthiness", "reconstruction_mse", "psnr"):
+        assert key in out
+
+
+def test_check_data_good_npz(home, tmp_path, capsys):
+    path = tmp_path / "good.npz"
+    rng = np.random.default_rng(0)
+    np.savez(path, x=rng.integers(0, 256, (6, 8, 8)).astype(np.uint8), y=np.array([0, 1, 0, 1, 0, 1]))
+    assert main(["check-data", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("ok:") and captured.err == ""
+
+
+def test_check_data_bad_file(home, tmp_path, capsys):
+    path = tmp_path / "bad.npz"
+    path.write_bytes(b"not a zip at all")
+    assert main(["check-data", str(path)]) == 2
+    _one_error_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("bad", [
+    ["--epochs", "0"],
+    ["--latent-dim", "0"],
+    ["--learning-rate", "-1"],
+    ["--dataset", "nope"],
+    ["--model", "nope"],
+    ["--upscale-factors", "x"],
+    ["--epochs", "two"],
+])
+def test_train_bad_arguments(home, capsys, bad):
+    assert main(["train", "--dataset", "digits", "--epochs", "1", "--train-images", "100", *bad]) == 2
+    captured = capsys.readouterr()
+    line = _one_error_line(captured.err)
+    assert line.startswith("error:")
+    assert RunStore().list() == []  # nothing was trained or saved
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["evaluate"], ["delete"]])
+def test_bad_command_line(home, capsys, argv):
+    assert main(argv) == 2
+    _one_error_line(capsys.readouterr().err)
+
+
+def test_train_denoise_prints_per_level_lines(home, capsys):
+    assert main(["train", "--model", "denoise", *TINY]) == 0
+    out = capsys.readouterr().out
+    assert "saved run" in out
+    levels = [line for line in out.splitlines() if line.startswith("noise ")]
+    assert len(levels) == 5
+    assert all("model" in line and "best filter" in line and "noisy" in line for line in levels)
+    assert [info.config.model for info in RunStore().list()] == ["denoise"]
+
+
+def test_train_superres_prints_per_factor_lines(home, capsys):
+    assert main(["train", "--model", "superres", *TINY, "--upscale-factors", "2,4"]) == 0
+    out = capsys.readouterr().out
+    factors = [line for line in out.splitlines() if line.startswith("factor ")]
+    assert [line.split()[1].rstrip(":") for line in factors] == ["2", "4"]
+    assert all("bicubic" in line and "nearest" in line for line in factors)
+    (info,) = RunStore().list()
+    assert info.config.upscale_factors == (2, 4)
+
+
+def test_train_json_progress_goes_to_stderr(home, capsys):
+    assert main(["train", "--model", "dense-ae", *TINY, "--json"]) == 0
+    captured = capsys.readouterr()
+    _check_result(_last_json(captured.out))
+    assert len(captured.out.strip().splitlines()) == 1  # only the JSON on stdout
+    epochs = [line for line in captured.err.splitlines() if line.startswith("epoch ")]
+    assert [line.split()[1] for line in epochs] == ["1/2", "2/2"]
