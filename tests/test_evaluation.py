@@ -1,0 +1,126 @@
+"""``evaluate``: the metric keys of every kind, their internal consistency, and a real comparison."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from aemodels.config import EMBEDDING_KINDS, VARIATIONAL_KINDS, TrainConfig
+from aemodels.datasets import load_dataset, to_float
+from aemodels.evaluation import NOISE_LEVELS, embedding_scores, evaluate
+from aemodels.projections import PCAProjection
+from aemodels.runs import RunStore
+from aemodels.training import train, training_split
+
+SCORE_KEYS = {"knn_accuracy", "trustworthiness", "silhouette", "reconstruction_mse", "psnr"}
+
+
+@pytest.fixture(scope="module")
+def evaluated(trained_home):
+    """Kind → (config, evaluate() of its saved bundle), from a read-only view of the store."""
+    path, run_ids = trained_home
+    store = RunStore(path / "runs")
+    results = {}
+    for kind, run_id in run_ids.items():
+        bundle = store.load_bundle(run_id)
+        results[kind] = (bundle.config, evaluate(bundle))
+    return results
+
+
+def test_home_with_runs_bundles_evaluate(home_with_runs):
+    """Through the default store (AEMODELS_HOME): the scores match those saved with the run."""
+    _, run_ids = home_with_runs
+    store = RunStore()
+    info = store.get(run_ids["dense-ae"])
+    metrics = evaluate(store.load_bundle(run_ids["dense-ae"]))
+    for side in ("model", "pca"):
+        for key in ("knn_accuracy", "trustworthiness", "reconstruction_mse"):
+            assert metrics[side][key] == pytest.approx(info.metrics[side][key], rel=1e-4, abs=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["dense-ae", "conv-ae", "vae", "dense-vae", "denoise", "superres"])
+def test_keys_for_every_kind(evaluated, kind):
+    config, result = evaluated[kind]
+    assert SCORE_KEYS <= set(result["model"]) and SCORE_KEYS <= set(result["pca"])
+    assert result["test_images"] > 0
+    for side in ("model", "pca"):
+        scores = result[side]
+        assert scores["reconstruction_mse"] >= 0 and math.isfinite(scores["psnr"])
+        if kind in EMBEDDING_KINDS:
+            for key in ("knn_accuracy", "trustworthiness"):
+                assert 0 <= scores[key] <= 1, (side, key)
+            assert -1 <= scores["silhouette"] <= 1
+        else:
+            assert scores["knn_accuracy"] is None and scores["trustworthiness"] is None
+            assert scores["silhouette"] is None
+    assert ("negative_elbo" in result["model"]) == (kind in VARIATIONAL_KINDS)
+    assert ("denoising" in result) == (kind == "denoise")
+    assert ("superres" in result) == (kind == "superres")
+
+
+@pytest.mark.parametrize("kind", VARIATIONAL_KINDS)
+def test_vae_elbo_is_reconstruction_plus_kl(evaluated, kind):
+    _, result = evaluated[kind]
+    model = result["model"]
+    assert model["kl_nats"] >= 0 and model["reconstruction_nats"] > 0
+    assert model["negative_elbo"] == pytest.approx(model["reconstruction_nats"] + model["kl_nats"], rel=1e-4)
+
+
+def test_denoising_curve(evaluated):
+    config, result = evaluated["denoise"]
+    curve = result["denoising"]["curve"]
+    levels = [row["level"] for row in curve]
+    assert levels == sorted(levels) and len(set(levels)) == len(levels) == len(NOISE_LEVELS)
+    noisy = [row["noisy_psnr"] for row in curve]
+    assert all(a > b for a, b in zip(noisy, noisy[1:])), noisy
+    for row in curve:
+        assert {"model_psnr", "filter_psnr", "pca_psnr", "model_ssim", "filter_ssim", "filter"} <= set(row)
+        assert row["filter_psnr"] > row["noisy_psnr"]  # the best filter never makes it worse
+    assert result["denoising"]["kind"] == config.noise_kind
+    assert any(row["model_psnr"] == result["model"]["psnr"] for row in curve)
+
+
+def test_superres_factors(evaluated):
+    config, result = evaluated["superres"]
+    rows = result["superres"]["factors"]
+    assert [row["factor"] for row in rows] == sorted(config.upscale_factors)
+    for row in rows:
+        assert row["nearest_psnr"] < row["bicubic_psnr"], row
+    for key in ("nearest_psnr", "bicubic_psnr"):
+        values = [row[key] for row in rows]
+        assert all(a > b for a, b in zip(values, values[1:])), (key, values)
+    assert result["superres"]["summary_factor"] in config.upscale_factors
+    gain = np.mean([row["model_psnr"] - row["bicubic_psnr"] for row in rows])
+    assert result["superres"]["gain_db"] == pytest.approx(gain)
+
+
+def test_pca_baseline_sees_only_train_images():
+    """The PCA baseline is fitted on the images the model trained on, not the whole split."""
+    dataset = load_dataset("digits")
+    config = TrainConfig(dataset="digits", model="dense-ae", epochs=1, batch_size=50, train_images=100, seed=0)
+    result = train(config, dataset)
+    metrics = evaluate(result.bundle, dataset)
+
+    split = training_split(config, dataset)
+    assert len(split.x_train) == 100
+    x_test = to_float(split.x_test)
+    for fitted_on, should_match in ((split.x_train, True),
+                                    (dataset.split(config.seed, config.test_fraction).x_train, False)):
+        pca = PCAProjection(config.latent_dim, config.seed).fit(fitted_on)
+        codes = pca.transform(x_test)
+        expected = embedding_scores(x_test, codes, pca.inverse_transform(codes), split.y_test, True, config.seed)
+        same = metrics["pca"]["reconstruction_mse"] == pytest.approx(expected["reconstruction_mse"], rel=1e-5)
+        assert same == should_match, fitted_on.shape
+
+
+def test_dense_ae_beats_pca_on_digits():
+    """Trained on all of ``digits``, a 2-D dense autoencoder separates classes better than PCA-2D."""
+    # ~1,400 images, 10 epochs of batches of 32: a few seconds of training.
+    config = TrainConfig(dataset="digits", model="dense-ae", latent_dim=2, epochs=10, batch_size=32,
+                         learning_rate=3e-3, seed=0, train_images=None)
+    result = train(config)
+    metrics = evaluate(result.bundle)
+    assert metrics["model"]["knn_accuracy"] > metrics["pca"]["knn_accuracy"]
+    assert metrics["model"]["trustworthiness"] > metrics["pca"]["trustworthiness"]
