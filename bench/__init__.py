@@ -1,0 +1,1 @@
+"""Benchmarks of Autoencoder Lab: ``python bench/run.py`` (or ``python -m bench``)."""

@@ -1,0 +1,226 @@
+"""The dashboard: the quick-model button, a latent-slider rerun, a cold server start and its
+peak memory after a quick training and a visit to every screen."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import Row, median, p95, timings
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 180
+def page_file(name: str) -> str:
+    """The page script's path relative to app.py (the pages live in views/ or pages/)."""
+    for folder in ("views", "pages"):
+        if (ROOT / folder / f"{name}.py").exists():
+            return f"{folder}/{name}.py"
+    raise FileNotFoundError(f"no page script {name}.py next to app.py")
+
+
+PAGES = ["train", "embedding", "denoising", "superres", "latent", "runs", ""]
+
+
+@contextlib.contextmanager
+def fresh_home():
+    old = os.environ.get("AEMODELS_HOME")
+    with tempfile.TemporaryDirectory(prefix="aebench-home-") as home:
+        os.environ["AEMODELS_HOME"] = home
+        try:
+            yield home
+        finally:
+            if old is not None:
+                os.environ["AEMODELS_HOME"] = old
+
+
+def quick_button(repeats: int, log) -> list[Row]:
+    """Home's quick-model click to the drawn embedding, in AppTest, each in an empty store."""
+    from streamlit.testing.v1 import AppTest
+
+    seconds = []
+    for i in range(repeats + 1):  # the first one warms imports and TensorFlow up; not counted
+        with fresh_home():
+            at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+            start = time.perf_counter()
+            at.button(key="quick_train").click().run()
+            elapsed = time.perf_counter() - start
+            ok = not at.exception and at.title[0].value == "Embedding vs PCA" and len(at.get("plotly_chart")) == 2
+            if not ok:
+                raise RuntimeError(f"the quick button did not lead to the embedding: {at.exception}")
+            if i:
+                seconds.append(elapsed)
+    log(f"  quick button {[round(s, 1) for s in seconds]} s")
+    return [Row("speed", "quick model: button → drawn embedding (AppTest, train + score + save + draw), median",
+                f"{median(seconds):.1f} s", "≤ 20 s", median(seconds) <= 20,
+                f"{repeats} clicks after a warm-up, each in an empty store; max {max(seconds):.1f} s")]
+
+
+def _vae_run() -> str:
+    from aemodels.config import TrainConfig
+    from aemodels.evaluation import evaluate
+    from aemodels.runs import RunStore
+    from aemodels.training import train
+
+    config = TrainConfig(model="vae", latent_dim=2, epochs=1, train_images=1000)
+    result = train(config)
+    return RunStore().save(result, evaluate(result.bundle))
+
+
+def slider_reruns(repeats: int, log) -> list[Row]:
+    """AppTest rerun after moving a latent slider (whole page in AppTest: an upper bound on the
+    fragment rerun), and the floor: the same for an empty fragment holding one slider."""
+    from streamlit.testing.v1 import AppTest
+
+    rows = []
+    with fresh_home():
+        run_id = _vae_run()
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.query_params["run"] = run_id
+        at.switch_page(page_file("latent")).run()
+        values = iter([round(-3 + 0.1 * (i % 61), 1) for i in range(10_000)])
+
+        def move():
+            at.slider(key="z_0").set_value(next(values)).run()
+            if at.exception:
+                raise RuntimeError(str(at.exception))
+
+        page = timings(move, repeats, warmup=3)
+    rows.append(Row("speed", "latent slider: AppTest rerun of the latent page after a slider move, median / p95",
+                    f"{median(page) * 1e3:.0f} / {p95(page) * 1e3:.0f} ms", "≤ 50 ms (upper bound)",
+                    p95(page) <= 0.050, f"{repeats} moves; AppTest reruns the whole page, not just the fragment"))
+
+    script = ("import streamlit as st\n\n@st.fragment\ndef view():\n"
+              "    st.slider('x', 0.0, 1.0, 0.0, 0.01, key='x')\n\nview()\n")
+    empty = AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    values = iter([round(0.01 * (i % 100), 2) for i in range(10_000)])
+    floor = timings(lambda: empty.slider(key="x").set_value(next(values)).run(), repeats, warmup=3)
+    rows.append(Row("speed", "floor: AppTest rerun of an empty fragment with one slider, median / p95",
+                    f"{median(floor) * 1e3:.1f} / {p95(floor) * 1e3:.1f} ms", "report", None, f"{repeats} moves"))
+    log(f"  slider page rerun {median(page) * 1e3:.0f} ms, empty fragment {median(floor) * 1e3:.1f} ms")
+    return rows
+
+
+class Server:
+    def __init__(self, home: str, port: int):
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "AEMODELS_HOME": home, "TF_CPP_MIN_LOG_LEVEL": "2", "AEMODELS_OFFLINE": "1"}
+        self.log = open(Path(home) / "server.log", "w")
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_healthy(self) -> float:
+        while time.perf_counter() - self.started < 120:
+            if self.process.poll() is not None:
+                raise RuntimeError("streamlit exited at start")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
+                    if answer.read().strip() == b"ok":
+                        return time.perf_counter() - self.started
+            time.sleep(0.05)
+        raise RuntimeError("streamlit did not answer")
+
+    def peak_rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_app(tab, timeout_ms: int = TIMEOUT * 1000) -> None:
+    tab.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+
+
+def server_and_browser(repeats: int, log) -> list[Row]:
+    """Cold ``streamlit run`` → health answer → Home drawn in Chromium (Playwright), ``repeats``
+    times; on the last server, a quick training and every screen, then the server's VmHWM."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    health, home_drawn = [], []
+    rows = []
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="aebench-chromium-") as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=chromium, headless=True, args=args, viewport={"width": 1400, "height": 1000})
+        try:
+            for i in range(repeats):
+                with tempfile.TemporaryDirectory(prefix="aebench-server-") as home:
+                    server = Server(home, _free_port())  # the browser is already up: not timed
+                    try:
+                        health.append(server.wait_healthy())
+                        tab = context.new_page()
+                        tab.goto(server.url)
+                        _wait_for_app(tab)
+                        tab.get_by_text("Train a quick model").first.wait_for(timeout=TIMEOUT * 1000)
+                        home_drawn.append(time.perf_counter() - server.started)
+                        if i == repeats - 1:
+                            try:
+                                rows.append(_visit_everything(server, tab, log))
+                            except Exception:
+                                shot = Path(tempfile.gettempdir()) / "aebench-failure.png"
+                                tab.screenshot(path=str(shot), full_page=True)
+                                log(f"  browser visit failed; screenshot {shot}; server log:\n{Path(home, 'server.log').read_text()[-3000:]}")
+                                raise
+                        tab.close()
+                    finally:
+                        server.stop()
+        finally:
+            context.close()
+    log(f"  health {[round(s, 2) for s in health]} s, Home drawn {[round(s, 2) for s in home_drawn]} s")
+    rows.insert(0, Row("speed", "Home from a cold `streamlit run`: process start → Home drawn in Chromium, median",
+                       f"{median(home_drawn):.2f} s", "≤ 3 s", median(home_drawn) <= 3.0,
+                       f"{repeats} cold starts; /_stcore/health answered after {median(health):.2f} s (median); "
+                       f"max Home {max(home_drawn):.2f} s"))
+    return rows
+
+
+def _visit_everything(server: Server, tab, log) -> Row:
+    tab.get_by_role("button", name="Train a quick model").click()
+    # The page's own title (the sidebar's link has the same words, but is no heading).
+    tab.get_by_role("heading", name="Embedding vs PCA").first.wait_for(timeout=TIMEOUT * 1000)
+    tab.wait_for_selector("[data-testid='stPlotlyChart']", timeout=TIMEOUT * 1000)
+    _wait_for_app(tab)
+    run = dict(p.split("=", 1) for p in tab.url.split("?", 1)[1].split("&")).get("run") if "?" in tab.url else None
+    for page in PAGES:
+        tab.goto(f"{server.url}/{page}" + (f"?run={run}" if run else ""))
+        _wait_for_app(tab)
+        tab.wait_for_timeout(500)  # let a page that starts drawing late finish
+        _wait_for_app(tab)
+    peak = server.peak_rss_mib()
+    log(f"  server peak RSS {peak:.0f} MiB (run {run})")
+    return Row("speed", "peak RSS of the Streamlit server after a quick training and every screen (VmHWM)",
+               f"{peak:.0f} MiB", "≤ 1024 MiB", peak <= 1024,
+               "Chromium via Playwright: quick model, then " + ", ".join(p or "home" for p in PAGES))

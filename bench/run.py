@@ -1,0 +1,128 @@
+"""Run every benchmark on the embedded mnist-10k, offline, and print one table.
+
+    python bench/run.py            # --quick: fewer epochs, one seed (the default)
+    python bench/run.py --full     # more epochs, three seeds
+    python bench/run.py --only speed,app --write BENCHMARKS.md
+
+Benchmarks are not tests: nothing here runs in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as ``python bench/run.py``, Python puts bench/ first on the path: put the project there instead.
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+elif str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["AEMODELS_OFFLINE"] = "1"
+
+GROUPS = ("quality", "speed", "app")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="mode", action="store_const", const="quick", help="default")
+    mode.add_argument("--full", dest="mode", action="store_const", const="full")
+    parser.add_argument("--seeds", type=int, default=None, help="seeds per quality figure (quick 1, full 3)")
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated groups of {', '.join(GROUPS)}")
+    parser.add_argument("--repeats", type=int, default=None, help="timing repeats (quick 3, full 5)")
+    parser.add_argument("--write", metavar="MARKDOWN", help="also replace the table section of this file")
+    args = parser.parse_args(argv)
+    mode_name = args.mode or "quick"
+    seeds = tuple(range(args.seeds or (1 if mode_name == "quick" else 3)))
+    repeats = args.repeats or (3 if mode_name == "quick" else 5)
+    groups = [g.strip() for g in args.only.split(",") if g.strip()]
+
+    from bench import common
+
+    with tempfile.TemporaryDirectory(prefix="aebench-") as home:
+        common.setup_environment(home)
+        started = time.perf_counter()
+        start_load = common.load()
+        rows: list[common.Row] = []
+        if "speed" in groups:
+            from bench import speed
+
+            log("speed: training throughput")
+            rows += speed.throughput(repeats, log)
+        if "quality" in groups:
+            from bench import quality
+
+            rows += quality.run(mode_name, seeds, log)
+        if "speed" in groups:
+            rows += _inference(log)
+        if "app" in groups:
+            from bench import dashboard as app
+
+            log("app: quick button")
+            rows += _guarded("quick model button", lambda: app.quick_button(repeats, log))
+            log("app: slider reruns")
+            rows += _guarded("latent slider AppTest rerun", lambda: app.slider_reruns(max(20, repeats * 10), log))
+            log("app: cold server, browser visit, peak RSS")
+            rows += _guarded("cold server / browser / peak RSS", lambda: app.server_and_browser(repeats, log))
+        minutes = (time.perf_counter() - started) / 60
+
+    header = (f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with `python bench/run.py "
+              f"--{mode_name}` ({len(seeds)} seed{'s' if len(seeds) > 1 else ''}, {repeats} timing repeats), "
+              f"{minutes:.1f} min in all.\n\nMachine: {common.machine()}.  \n"
+              f"Load average (1/5/15 min) at the start: {start_load}; at the end: {common.load()}.\n")
+    text = header + "\n" + common.table(rows) + "\n"
+    print(text)
+    if args.write:
+        _write(Path(args.write), text)
+    met = [r.met for r in rows if r.met is not None]
+    log(f"{sum(met)} of {len(met)} targets met")
+    return 0
+
+
+def _guarded(what: str, measure):
+    """The rows of ``measure()``, or one failed row saying why it could not be measured."""
+    from bench.common import Row
+
+    try:
+        return measure()
+    except Exception as exc:  # a benchmark that breaks is a result, not a crash of the table
+        log(f"  {what} failed: {type(exc).__name__}: {exc}")
+        return [Row("speed", what, "not measured", "see note", False, f"{type(exc).__name__}: {str(exc)[:120]}")]
+
+
+def _inference(log):
+    """Decode timings on a trained VAE (a short training: the timing does not depend on quality)."""
+    from aemodels.config import TrainConfig
+    from aemodels.training import train
+    from bench import speed
+
+    log("speed: inference paths")
+    bundle = train(TrainConfig(model="vae", latent_dim=2, epochs=1, train_images=1000)).bundle
+    return speed.inference_paths(bundle, log)
+
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def _write(path: Path, text: str) -> None:
+    old = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in old:
+        old += f"\n{BEGIN}\n{END}\n"
+    before, rest = old.split(BEGIN, 1)
+    after = rest.split(END, 1)[1] if END in rest else ""
+    path.write_text(f"{before}{BEGIN}\n{text}{END}{after}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
