@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from aemodels.config import EMBEDDING_KINDS, VARIATIONAL_KINDS, TrainConfig
-from aemodels.datasets import load_dataset, to_float
+from aemodels.datasets import Dataset, load_dataset, to_float
 from aemodels.evaluation import NOISE_LEVELS, embedding_scores, evaluate
 from aemodels.projections import PCAProjection
 from aemodels.runs import RunStore
@@ -19,13 +19,19 @@ SCORE_KEYS = {"knn_accuracy", "trustworthiness", "silhouette", "reconstruction_m
 
 @pytest.fixture(scope="module")
 def evaluated(trained_home):
-    """Kind → (config, evaluate() of its saved bundle), from a read-only view of the store."""
+    """Kind → (config, evaluate() of its saved bundle), from a read-only view of the store.
+
+    Scored on the first 1,000 images of the bundles' dataset (200 held out) to keep this quick;
+    the full-size path is ``test_home_with_runs_bundles_evaluate``.
+    """
     path, run_ids = trained_home
     store = RunStore(path / "runs")
     results = {}
     for kind, run_id in run_ids.items():
         bundle = store.load_bundle(run_id)
-        results[kind] = (bundle.config, evaluate(bundle))
+        full = load_dataset(bundle.config.dataset)
+        subset = Dataset(full.name, full.images[:1000], full.labels[:1000], full.class_names)
+        results[kind] = (bundle.config, evaluate(bundle, subset))
     return results
 
 

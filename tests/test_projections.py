@@ -47,17 +47,16 @@ def test_autoencoder_projection_needs_an_embedding_kind():
 
 def test_pca_randomized_solver_only_for_few_components(images):
     """Few components of many features use the randomized solver; it stays seeded and agrees with the exact one."""
-    mnist = load_dataset("mnist-10k").images[:400]
-    small = PCAProjection(2, seed=0).fit(mnist)
+    from sklearn.decomposition import PCA
+
+    small = PCAProjection(2, seed=0).fit(images)  # 2 of 64 features
     assert small.pca_.svd_solver == "randomized" and small.pca_.random_state == 0
-    again = PCAProjection(2, seed=0).fit(mnist)
-    np.testing.assert_array_equal(small.transform(mnist[:20]), again.transform(mnist[:20]))
+    again = PCAProjection(2, seed=0).fit(images)
+    np.testing.assert_array_equal(small.transform(images[:20]), again.transform(images[:20]))
     # 32 of 64 features is not "few": the exact solver.
     assert PCAProjection(32).fit(images).pca_.svd_solver != "randomized"
     # The randomized subspace matches the exact one (up to each component's sign).
-    from sklearn.decomposition import PCA
-
-    exact = PCA(2, svd_solver="full").fit(to_float(mnist).reshape(len(mnist), -1))
+    exact = PCA(2, svd_solver="full").fit(to_float(images).reshape(len(images), -1))
     for a, b in zip(small.pca_.components_, exact.components_):
         assert abs(float(np.dot(a, b))) > 0.99
 
