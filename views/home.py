@@ -56,7 +56,7 @@ st.write("Trains a small fully-connected autoencoder with a 2-number code on 8,0
          "for 5 epochs (a few seconds), then opens its map of the held-out digits.")
 if st.button("Train a quick model", type="primary", key="quick_train"):
     training.request(QUICK_CONFIG)
-    st.session_state["after_training"] = "pages/embedding.py"
+    st.session_state["after_training"] = "views/embedding.py"
 if training.PENDING_KEY in st.session_state:
     run_id = training.run_pending()
     target = st.session_state.pop("after_training", None)

@@ -16,7 +16,7 @@ infos = store.list()
 if not infos:
     st.info("No runs yet.")
     if st.button("Train a model", type="primary", key="runs_train"):
-        st.switch_page("pages/train.py", query_params=state.view_params())
+        st.switch_page("views/train.py", query_params=state.view_params())
 else:
     table = runs_table(infos)
     st.dataframe(table, hide_index=True, key="runs_table")
