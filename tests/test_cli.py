@@ -86,6 +86,11 @@ def test_subprocess_train_then_runs_evaluate_delete(home, capsys):
         for key in METRIC_KEYS:
             assert evaluated["metrics"][side][key] == pytest.approx(result["metrics"][side][key], rel=1e-4, abs=1e-6)
 
+    assert main(["evaluate", run_id]) == 0  # the text table
+    out = capsys.readouterr().out
+    for key in ("knn_accuracy", "trustworthiness", "reconstruction_mse", "psnr"):
+        assert key in out
+
     assert main(["delete", run_id]) == 0
     assert run_id in capsys.readouterr().out
     assert RunStore().list() == []
@@ -134,14 +139,6 @@ def test_runs_empty(home, capsys):
     assert "no runs yet" in capsys.readouterr().out
     assert main(["runs", "--json"]) == 0
     assert _last_json(capsys.readouterr().out) == []
-
-
-def test_evaluate_text_has_table(home_with_runs, capsys):
-    _, run_ids = home_with_runs
-    assert main(["evaluate", run_ids["vae"]]) == 0
-    out = capsys.readouterr().out
-    for key in ("knn_accuracy", "trustworthiness", "reconstruction_mse", "psnr"):
-        assert key in out
 
 
 def test_check_data_good_npz(home, tmp_path, capsys):
