@@ -1,4 +1,4 @@
-"""Autoencoder Lab: page config, navigation over ``views/``, and the shared sidebar.
+"""Autoencoder Lab: page config, navigation over ``pages/``, and the shared sidebar.
 
 Run with ``streamlit run app.py``. The current dataset and run live in the URL (``?dataset=...&run=...``).
 """
@@ -6,20 +6,22 @@ Run with ``streamlit run app.py``. The current dataset and run live in the URL (
 import streamlit as st
 
 from aemodels.ui import sidebar, state
+from aemodels.ui.entry import inside_app
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
 
 PAGES = [
-    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("views/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("views/embedding.py", title="Embedding vs PCA", icon=":material/scatter_plot:"),
-    st.Page("views/denoising.py", title="Denoising", icon=":material/blur_off:"),
-    st.Page("views/superres.py", title="Super-resolution", icon=":material/zoom_in:"),
-    st.Page("views/latent.py", title="Latent explorer", icon=":material/tune:"),
-    st.Page("views/runs.py", title="Runs", icon=":material/folder_open:"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/embedding.py", title="Embedding vs PCA", icon=":material/scatter_plot:"),
+    st.Page("pages/denoising.py", title="Denoising", icon=":material/blur_off:"),
+    st.Page("pages/superres.py", title="Super-resolution", icon=":material/zoom_in:"),
+    st.Page("pages/latent.py", title="Latent explorer", icon=":material/tune:"),
+    st.Page("pages/runs.py", title="Runs", icon=":material/folder_open:"),
 ]
 
 page = st.navigation(PAGES)
 state.sync()
 sidebar.draw()
-page.run()
+with inside_app():
+    page.run()

@@ -18,11 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 180
 def page_file(name: str) -> str:
-    """The page script's path relative to app.py (the pages live in views/ or pages/)."""
-    for folder in ("views", "pages"):
-        if (ROOT / folder / f"{name}.py").exists():
-            return f"{folder}/{name}.py"
-    raise FileNotFoundError(f"no page script {name}.py next to app.py")
+    """The page script's path relative to app.py."""
+    return f"pages/{name}.py"
 
 
 PAGES = ["train", "embedding", "denoising", "superres", "latent", "runs", ""]

@@ -15,7 +15,7 @@ from bench.common import Row
 DATASET = "mnist-10k"
 KERAS_IO_NEG_ELBO = 147.0  # keras.io's VAE example, trained on all 70,000 MNIST images
 
-# The dashboard's quick model (QUICK_CONFIG in the Home page script, views/home.py).
+# The dashboard's quick model (QUICK_CONFIG in the Home page script, pages/home.py).
 QUICK_DEFAULT = dict(model="dense-ae", latent_dim=2, epochs=5, batch_size=256)
 # The best configs found; --quick trains fewer epochs.
 BEST = {

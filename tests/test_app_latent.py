@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGE = "views/latent.py"
+PAGE = "pages/latent.py"
 
 
 def open_page(run_id=None):

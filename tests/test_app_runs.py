@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from aemodels.runs import RunStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGE = "views/runs.py"
+PAGE = "pages/runs.py"
 
 
 def open_page():

@@ -5,7 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGE = "views/superres.py"
+PAGE = "pages/superres.py"
 
 
 def open_page(run_id=None):

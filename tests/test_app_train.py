@@ -9,7 +9,7 @@ from aemodels.datasets import save_upload
 from aemodels.uploads import read_upload
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGE = "views/train.py"
+PAGE = "pages/train.py"
 
 
 def open_page(**params):
@@ -68,7 +68,7 @@ def test_uploaded_dataset_trains(home):
     at.select_slider(key="batch").set_value(16).run()
     at.button(key="train").click().run()
     assert not at.exception and not at.error
-    at.switch_page("views/embedding.py").run()
+    at.switch_page("pages/embedding.py").run()
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) == 2
 

@@ -69,5 +69,5 @@ def require_run(kinds: tuple[str, ...], screen: str) -> RunInfo | None:
                 st.rerun()
     if st.button(f"Train a {kind} model", type="primary", key="train_fitting"):
         st.session_state["train_kind"] = kind
-        st.switch_page("views/train.py", query_params=state.view_params())
+        st.switch_page("pages/train.py", query_params=state.view_params())
     return None

@@ -11,6 +11,9 @@ from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_grid
 from aemodels.ui.runs import require_run, run_label
 from aemodels.ui.tables import model_vs_pca
+from aemodels.ui.entry import require_app
+
+require_app(__file__)
 
 MAX_SHOWN = 10
 

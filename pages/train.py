@@ -6,9 +6,12 @@ from aemodels.config import MODEL_DESCRIPTIONS, MODEL_KINDS, NOISE_KINDS, TrainC
 from aemodels.ui import state, training
 from aemodels.ui.dataset_picker import pick_dataset
 from aemodels.ui.errors import user_errors
+from aemodels.ui.entry import require_app
 
-RESULT_PAGES = {"denoise": "views/denoising.py", "superres": "views/superres.py",
-                "vae": "views/latent.py", "dense-vae": "views/latent.py"}
+require_app(__file__)
+
+RESULT_PAGES = {"denoise": "pages/denoising.py", "superres": "pages/superres.py",
+                "vae": "pages/latent.py", "dense-vae": "pages/latent.py"}
 
 st.title("Train a model")
 st.write("Every training is saved as a run with its settings, loss curves and scores against the "
@@ -46,5 +49,5 @@ if st.button("Train", type="primary", disabled=config is None, key="train"):
     training.request(config)
 run_id = training.run_pending()
 if run_id:
-    target = RESULT_PAGES.get(state.store().get(run_id).config.model, "views/embedding.py")
+    target = RESULT_PAGES.get(state.store().get(run_id).config.model, "pages/embedding.py")
     st.page_link(target, label="See the results", icon="➡️", query_params=state.view_params())

@@ -8,6 +8,9 @@ from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.entry import require_app
+
+require_app(__file__)
 
 SHOWN = 3
 

@@ -6,6 +6,9 @@ from aemodels import plots
 from aemodels.ui import state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.run_table import runs_table
+from aemodels.ui.entry import require_app
+
+require_app(__file__)
 
 st.title("Runs")
 st.write("Every finished training is a run: its settings, loss curves, scores and weights. "
@@ -16,7 +19,7 @@ infos = store.list()
 if not infos:
     st.info("No runs yet.")
     if st.button("Train a model", type="primary", key="runs_train"):
-        st.switch_page("views/train.py", query_params=state.view_params())
+        st.switch_page("pages/train.py", query_params=state.view_params())
 else:
     table = runs_table(infos)
     st.dataframe(table, hide_index=True, key="runs_table")

@@ -6,6 +6,9 @@ from aemodels.config import TrainConfig
 from aemodels.ui import cache, runs, state, training
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
+from aemodels.ui.entry import require_app
+
+require_app(__file__)
 
 QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=5, batch_size=256)
 
@@ -56,7 +59,7 @@ st.write("Trains a small fully-connected autoencoder with a 2-number code on 8,0
          "for 5 epochs (a few seconds), then opens its map of the held-out digits.")
 if st.button("Train a quick model", type="primary", key="quick_train"):
     training.request(QUICK_CONFIG)
-    st.session_state["after_training"] = "views/embedding.py"
+    st.session_state["after_training"] = "pages/embedding.py"
 if training.PENDING_KEY in st.session_state:
     run_id = training.run_pending()
     target = st.session_state.pop("after_training", None)
