@@ -147,9 +147,9 @@ def train(
             f"use at most {n_train}."
         )
     keras.utils.set_random_seed(config.seed)
-    bundle = build_model(config, split.x_train.shape[1:])
-    arguments = _fit_arguments(config, split)
     batches = -(-n_train // config.batch_size)
+    bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
+    arguments = _fit_arguments(config, split)
     reporter = _Reporter(config.epochs, batches, progress, should_stop)
     start = time.perf_counter()
     history = bundle.model.fit(
