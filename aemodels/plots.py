@@ -128,7 +128,8 @@ def manifold_figure(grid: np.ndarray, extent: tuple[float, float, float, float],
                                             name=name, marker=dict(size=4, opacity=0.35,
                                                                    color=PALETTE[k % len(PALETTE)])))
     figure.update_layout(title="Decoded grid over (z1, z2); held-out codes as dots",
-                         xaxis=dict(title="z1", range=[x0, x1]),
-                         yaxis=dict(title="z2", range=[y0, y1], autorange=False),
+                         xaxis=dict(title="z1", range=[x0, x1], showgrid=False, zeroline=False),
+                         yaxis=dict(title="z2", range=[y0, y1], autorange=False, showgrid=False,
+                                    zeroline=False),
                          margin=FIGURE_MARGIN, height=620)
     return figure
