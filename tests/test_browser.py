@@ -2,12 +2,18 @@
 
 Run only these with ``python -m pytest -m browser``. Screenshots go to ``tests/artifacts/``
 (ignored by git); ``docs/screenshots/`` holds the README's copies.
+
+The server's store is filled before it starts with tiny denoise, super-resolution and VAE runs
+(400 images, 2 epochs), so the result screens have something to show; the quick model on Home
+is trained through the browser.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.browser import CHROMIUM_ARGS, ROOT, StreamlitServer, chromium_path
@@ -16,12 +22,36 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 APP_TIMEOUT_MS = 60_000
+TRAIN_TIMEOUT_MS = 240_000
+PRETRAINED_KINDS = ("denoise", "superres", "vae")
+SMALL_TRAINING = {"train_images": 400, "epochs": 2, "batch_size": 64, "seed": 0}
+# A VAE of 400 images × 2 epochs collapses (every code decodes to nearly the same grey): the
+# latent slider would change no pixel. This one spreads its codes (std ≈ 1) in about 8 s.
+TRAINING = {"vae": {**SMALL_TRAINING, "train_images": 1000, "epochs": 3, "batch_size": 32,
+                    "learning_rate": 3e-3}}
+
+
+def _pretrain(home: Path) -> dict[str, str]:
+    """Tiny real runs of the kinds the result screens need; model kind → run id."""
+    from aemodels.config import TrainConfig
+    from aemodels.evaluation import evaluate
+    from aemodels.runs import RunStore
+    from aemodels.training import train
+
+    store = RunStore(home / "runs")
+    run_ids = {}
+    for kind in PRETRAINED_KINDS:
+        result = train(TrainConfig(model=kind, **TRAINING.get(kind, SMALL_TRAINING)))
+        run_ids[kind] = store.save(result, evaluate(result.bundle))
+    return run_ids
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("browser-home")
+    run_ids = _pretrain(home)
     app = StreamlitServer(home, home / "server.log").start()
+    app.run_ids = run_ids
     yield app
     app.stop()
     assert "Traceback" not in app.log(), f"the server logged a traceback:\n{app.log()}"
@@ -42,8 +72,8 @@ def browser_context(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser_context):
-    """A tab that records console errors; the test fails on any error from the app."""
+def page(browser_context, server):
+    """A tab that records console errors; the test fails on any error from the app or traceback in the log."""
     tab = browser_context.new_page()
     errors: list[str] = []
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -52,6 +82,7 @@ def page(browser_context):
     tab.close()
     app_errors = [e for e in errors if not _is_outside_noise(e)]
     assert not app_errors, f"browser console errors: {app_errors}"
+    assert "Traceback" not in server.log(), f"the server logged a traceback:\n{server.log()}"
 
 
 def _is_outside_noise(text: str) -> bool:
@@ -67,6 +98,15 @@ def wait_for_app(tab) -> None:
     )
 
 
+def open_page(tab, url: str, title: str) -> None:
+    """Go to ``url`` and wait for the page ``title`` and the end of the script run."""
+    tab.goto(url)
+    wait_for_app(tab)
+    tab.get_by_role("heading", name=title).first.wait_for(timeout=APP_TIMEOUT_MS)
+    wait_for_app(tab)
+    assert_no_traceback(tab)
+
+
 def assert_no_traceback(tab) -> None:
     text = tab.inner_text("body")
     assert "Traceback" not in text, text[:2000]
@@ -80,9 +120,202 @@ def screenshot(tab, name: str) -> Path:
     return path
 
 
+MAIN_IMAGES = "[data-testid='stMain'] [data-testid='stImage'] img"
+
+
+def image_sources(tab) -> list[str]:
+    return tab.eval_on_selector_all(MAIN_IMAGES, "imgs => imgs.map(i => i.getAttribute('src'))")
+
+
+def wait_for_images(tab) -> list[str]:
+    tab.wait_for_function(
+        f"() => {{ const imgs = [...document.querySelectorAll(\"{MAIN_IMAGES}\")];"
+        " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }",
+        timeout=APP_TIMEOUT_MS,
+    )
+    return image_sources(tab)
+
+
+def move_slider(tab, label: str, presses: int = 2, key: str = "ArrowRight") -> None:
+    """Focus the thumb of the slider labelled ``label`` and move it with the keyboard."""
+    thumb = tab.locator("[data-testid='stSlider']").filter(has_text=label).first.locator("input[type='range']").first
+    before = thumb.input_value()
+    thumb.focus()
+    for _ in range(presses):
+        tab.keyboard.press(key)
+    tab.wait_for_function("([el, before]) => el.value !== before", arg=[thumb.element_handle(), before],
+                          timeout=APP_TIMEOUT_MS)
+
+
+def move_slider_and_check_images_change(tab, label: str, key: str = "ArrowRight") -> None:
+    """Move the slider and wait for an image that was not there before; one more press if the
+    first change got no rerun."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wait_for_app(tab)
+    before = wait_for_images(tab)
+    for attempt in range(3):
+        move_slider(tab, label, presses=2 if attempt == 0 else 1, key=key if attempt == 0 else "ArrowLeft")
+        try:
+            tab.wait_for_function(
+                f"(before) => [...document.querySelectorAll(\"{MAIN_IMAGES}\")]"
+                ".some(i => !before.includes(i.getAttribute('src')))",
+                arg=before, timeout=20_000,
+            )
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                screenshot(tab, f"failed-{label[:10]}")
+                raise
+    wait_for_app(tab)
+    after = wait_for_images(tab)
+    assert set(after) - set(before)
+    assert_no_traceback(tab)
+
+
+def drawn_plots(tab) -> list[int]:
+    """For each Plotly chart in the page: how many points it drew (svg points, or 1 for a gl canvas)."""
+    return tab.eval_on_selector_all(
+        ".js-plotly-plot",
+        "plots => plots.map(p => p.querySelectorAll('.scatterlayer .point').length"
+        " + (p.querySelector('.gl-container canvas, canvas.gl-canvas') ? 1 : 0))",
+    )
+
+
+def npz_bytes(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def test_deep_link_as_the_first_request_runs_inside_the_app(server, page):
+    # The first request a fresh server gets: with a pages/ folder, Streamlit would run the page
+    # file alone (no sidebar, file names as navigation) unless the page hands over to app.py.
+    open_page(page, f"{server.url}/superres?run={server.run_ids['superres']}", "Super-resolution")
+    sidebar = page.inner_text("[data-testid='stSidebar']")
+    assert "Dataset:" in sidebar and "Embedding vs PCA" in sidebar, sidebar
+    assert server.run_ids["superres"] in page.inner_text("[data-testid='stMain']")
+    assert page.title() == "Autoencoder Lab"
+
+
 def test_home_renders(server, page):
-    page.goto(server.url)
-    wait_for_app(page)
-    page.get_by_text("Autoencoder Lab").first.wait_for(timeout=APP_TIMEOUT_MS)
-    assert_no_traceback(page)
+    open_page(page, server.url, "Autoencoder Lab")
+    page.get_by_text("One held-out image through the newest model").wait_for(timeout=APP_TIMEOUT_MS)
+    assert len(wait_for_images(page)) == 2
     screenshot(page, "home")
+
+
+def test_quick_model_opens_both_embedding_maps(server, page):
+    open_page(page, server.url, "Autoencoder Lab")
+    page.get_by_role("button", name="Train a quick model").click()
+    page.get_by_role("heading", name="Embedding vs PCA").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => { const plots = [...document.querySelectorAll('.js-plotly-plot')];"
+        " return plots.length >= 2 && plots.every(p => p.querySelectorAll('.scatterlayer .point').length > 0"
+        " || p.querySelector('canvas')); }",
+        timeout=APP_TIMEOUT_MS,
+    )
+    assert_no_traceback(page)
+    points = drawn_plots(page)
+    assert len(points) == 2 and all(n > 0 for n in points), points
+    assert "dense-ae on mnist-10k" in page.inner_text("[data-testid='stMain']")
+    assert "run=" in page.url and "dataset=mnist-10k" in page.url
+    screenshot(page, "embedding")
+
+
+def test_denoising_noise_slider_changes_the_output(server, page):
+    open_page(page, f"{server.url}/denoising?run={server.run_ids['denoise']}", "Denoising")
+    assert server.run_ids["denoise"] in page.inner_text("[data-testid='stMain']")
+    move_slider_and_check_images_change(page, "Noise level")
+    screenshot(page, "denoising")
+
+
+def test_superres_factor_slider_changes_the_output(server, page):
+    open_page(page, f"{server.url}/superres?run={server.run_ids['superres']}", "Super-resolution")
+    move_slider_and_check_images_change(page, "Upscale factor")
+    screenshot(page, "superres")
+
+
+def test_latent_explorer_coordinate_slider_changes_the_image(server, page):
+    open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
+    move_slider_and_check_images_change(page, "z1 (standard deviations", key="End")
+    assert len(drawn_plots(page)) == 1
+    screenshot(page, "latent")
+
+
+def _open_upload(tab, url: str) -> None:
+    open_page(tab, f"{url}/train", "Train a model")
+    tab.locator("[data-testid='stSelectbox']").filter(has_text="Dataset").first.click()
+    tab.get_by_role("option", name="upload a file…").click()
+    tab.locator("input[type='file']").first.wait_for(state="attached", timeout=APP_TIMEOUT_MS)
+    wait_for_app(tab)
+
+
+def test_upload_a_valid_npz_through_the_file_input(server, page, tmp_path):
+    path = tmp_path / "digits.npz"
+    rng = np.random.default_rng(0)
+    path.write_bytes(npz_bytes(x=rng.integers(0, 256, (50, 28, 28), dtype=np.uint8),
+                               y=rng.integers(0, 5, 50)))
+    _open_upload(page, server.url)
+    page.locator("input[type='file']").first.set_input_files(str(path))
+    page.get_by_text("Uploaded").first.wait_for(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    assert_no_traceback(page)
+    assert "dataset=upload" in page.url
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    screenshot(page, "train_upload")
+
+
+def test_upload_a_bad_npz_shows_one_line(server, page, tmp_path):
+    path = tmp_path / "nan.npz"
+    x = np.zeros((50, 28, 28), dtype=np.float32)
+    x[3, 4, 5] = np.nan
+    path.write_bytes(npz_bytes(x=x))
+    _open_upload(page, server.url)
+    page.locator("input[type='file']").first.set_input_files(str(path))
+    error = page.locator("[data-testid='stAlertContentError']").first
+    error.wait_for(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    assert_no_traceback(page)
+    message = error.inner_text().strip()
+    assert message and "\n" not in message, message
+    assert page.get_by_role("button", name="Train").first.is_disabled()
+    screenshot(page, "train_bad_upload")
+
+
+def test_runs_lists_every_run(server, page):
+    open_page(page, f"{server.url}/runs", "Runs")
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=APP_TIMEOUT_MS)
+    page.get_by_role("combobox").first.wait_for(timeout=APP_TIMEOUT_MS)
+    rows = 1 + len(server.run_ids)  # the header and one row per run
+    page.wait_for_function(
+        "(n) => document.querySelectorAll(\"[data-testid='stDataFrame'] [role='row']\").length >= n",
+        arg=rows, timeout=APP_TIMEOUT_MS)
+    screenshot(page, "runs")
+
+
+def test_reload_keeps_the_chosen_run(server, page):
+    open_page(page, f"{server.url}/superres?run={server.run_ids['superres']}&dataset=mnist-10k",
+              "Super-resolution")
+    main = "[data-testid='stMain']"
+    assert server.run_ids["superres"] in page.inner_text(main)
+    # Choose the VAE run in the sidebar: the URL must follow, and a reload must come back to it.
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option").filter(has_text=server.run_ids["vae"]).click()
+    page.wait_for_function("(id) => location.search.includes(id)", arg=server.run_ids["vae"],
+                           timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    url = page.url
+    page.reload()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Super-resolution").first.wait_for(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    screenshot(page, "reload")
+    assert page.url == url
+    picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.evaluate(
+        "box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert server.run_ids["vae"][:12] in picker or "vae on mnist-10k" in picker, picker
+    page.get_by_text("but the current run is a").wait_for(timeout=APP_TIMEOUT_MS)
+    assert "current run is a vae" in page.inner_text(main).lower()
+    assert_no_traceback(page)
