@@ -18,9 +18,10 @@ def as_display(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
 
 
 def image_row(images: list[np.ndarray], captions: list[str]) -> None:
-    """Images side by side, one column each, with a caption under each."""
-    for column, image, caption in zip(st.columns(len(images)), images, captions):
-        column.image(as_display(image), caption=caption, output_format="PNG", width=DISPLAY_SIDE)
+    """Images side by side at their display size (not spread over the page), a caption under each."""
+    row = st.container(horizontal=True, gap="medium")
+    for image, caption in zip(images, captions):
+        row.image(as_display(image), caption=caption, output_format="PNG", width=DISPLAY_SIDE)
 
 
 def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> None:
@@ -28,5 +29,6 @@ def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> Non
     for label, images in rows:
         st.caption(label)
         shown = images[:max_columns]
-        for column, image in zip(st.columns(max_columns), shown):
-            column.image(as_display(image, 72), output_format="PNG", width=72)
+        row = st.container(horizontal=True, gap="small")
+        for image in shown:
+            row.image(as_display(image, 72), output_format="PNG", width=72)

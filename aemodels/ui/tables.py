@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+SIGNIFICANT_DIGITS = 3  # enough to tell model and PCA apart; more is noise of one seed
 EMBEDDING_METRICS = {
     "knn_accuracy": "kNN accuracy in the code (higher is better)",
     "trustworthiness": "trustworthiness: neighbours kept (higher is better)",
@@ -19,5 +20,5 @@ def model_vs_pca(metrics: dict, model_label: str = "model") -> pd.DataFrame:
     for key, label in EMBEDDING_METRICS.items():
         values = [metrics.get(side, {}).get(key) for side in ("model", "pca")]
         if any(v is not None for v in values):
-            rows[label] = values
+            rows[label] = [None if v is None else float(f"{v:.{SIGNIFICANT_DIGITS}g}") for v in values]
     return pd.DataFrame.from_dict(rows, orient="index", columns=[model_label, "PCA"])
