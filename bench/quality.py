@@ -16,18 +16,18 @@ DATASET = "mnist-10k"
 KERAS_IO_NEG_ELBO = 147.0  # keras.io's VAE example, trained on all 70,000 MNIST images
 
 # The dashboard's quick model (QUICK_CONFIG in the Home page script, pages/home.py).
-QUICK_DEFAULT = dict(model="dense-ae", latent_dim=2, epochs=5, batch_size=256)
+QUICK_DEFAULT = dict(model="dense-ae", latent_dim=2, epochs=6, batch_size=64, learning_rate=2e-3)
 # The best configs found; --quick trains fewer epochs.
 BEST = {
     "dense-ae": dict(model="dense-ae", latent_dim=2, batch_size=64, learning_rate=2e-3),
-    "conv-ae": dict(model="conv-ae", latent_dim=2, batch_size=128, learning_rate=2e-3),
-    "vae": dict(model="vae", latent_dim=2, batch_size=128, learning_rate=2e-3),
+    "conv-ae": dict(model="conv-ae", latent_dim=2, batch_size=64, learning_rate=2e-3),
+    "vae": dict(model="vae", latent_dim=2, batch_size=64, learning_rate=2e-3),
     "recon": dict(model="dense-ae", batch_size=128, learning_rate=2e-3),
     "denoise": dict(model="denoise", batch_size=128, learning_rate=2e-3),
     "superres": dict(model="superres", batch_size=128, learning_rate=2e-3),
 }
 EPOCHS = {
-    "quick": {"dense-ae": 20, "conv-ae": 15, "vae": 15, "recon": 15, "denoise": 3, "superres": 3},
+    "quick": {"dense-ae": 20, "conv-ae": 20, "vae": 20, "recon": 15, "denoise": 3, "superres": 3},
     "full": {"dense-ae": 30, "conv-ae": 30, "vae": 30, "recon": 30, "denoise": 8, "superres": 8},
 }
 

@@ -10,7 +10,10 @@ from aemodels.ui.entry import require_app
 
 require_app(__file__)
 
-QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=5, batch_size=256)
+# 6 epochs of batches of 64 at lr 2e-3: kNN 0.70 in 2-D against PCA's 0.42, about 13 s of training
+# on 2 cores (bench/run.py measures it as "quick default").
+QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=6, batch_size=64,
+                           learning_rate=2e-3)
 
 st.title("Autoencoder Lab")
 st.markdown(
@@ -56,7 +59,7 @@ st.markdown(
 
 st.subheader("Try it now")
 st.write("Trains a small fully-connected autoencoder with a 2-number code on 8,000 MNIST digits "
-         "for 5 epochs (a few seconds), then opens its map of the held-out digits.")
+         "for 6 epochs (10 to 20 seconds), then opens its map of the held-out digits.")
 if st.button("Train a quick model", type="primary", key="quick_train"):
     training.request(QUICK_CONFIG)
     st.session_state["after_training"] = "pages/embedding.py"
