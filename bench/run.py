@@ -71,10 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
             log("app: quick button")
             rows += _guarded("quick model button", lambda: app.quick_button(repeats, log))
-            log("app: slider reruns")
-            rows += _guarded("latent slider AppTest rerun", lambda: app.slider_reruns(max(20, repeats * 10), log))
-            log("app: cold server, browser visit, peak RSS")
-            rows += _guarded("cold server / browser / peak RSS", lambda: app.server_and_browser(repeats, log))
+            log("app: cold server, browser visit, peak RSS, slider reruns")
+            rows += _guarded("cold server / browser / peak RSS / slider",
+                             lambda: app.server_and_browser(repeats, max(20, repeats * 10), log))
         minutes = (time.perf_counter() - started) / 60
 
     header = (f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with `python bench/run.py "

@@ -11,6 +11,7 @@ from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row, image_grid
 from aemodels.ui.latent import manifold
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.timing import timed
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -28,6 +29,7 @@ info = require_run(VARIATIONAL_KINDS, "The latent explorer")
 
 
 @st.fragment
+@timed("latent_sliders")
 def sliders_view(run_id: str) -> None:
     """One slider per latent coordinate (in standard deviations of the held-out codes)."""
     home = state.home_key()
