@@ -47,7 +47,7 @@ def sliders_view(run_id: str) -> None:
             st.caption(f"The other {codes.shape[1] - shown} coordinates stay at their mean.")
     with right:
         image = inference.decode(cache.bundle(run_id, home), z[None].astype(np.float32))[0]
-        image_row([image], ["decoded"])
+        image_row([image], ["decoded from z = (" + ", ".join(f"{value:.2f}" for value in z) + ")"])
 
 
 def manifold_view(run_id: str, latent_dim: int) -> None:
