@@ -11,6 +11,7 @@ is trained through the browser.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,9 @@ from tests.browser import CHROMIUM_ARGS, ROOT, StreamlitServer, chromium_path
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
+README_SHOTS = ROOT / "docs" / "screenshots"
+README_SCREENSHOTS = ("home", "embedding", "denoising", "superres", "latent", "runs", "train_bad_upload")
+README_WIDTH = 900
 APP_TIMEOUT_MS = 60_000
 TRAIN_TIMEOUT_MS = 240_000
 PRETRAINED_KINDS = ("denoise", "superres", "vae")
@@ -114,9 +118,18 @@ def assert_no_traceback(tab) -> None:
 
 
 def screenshot(tab, name: str) -> Path:
+    """The page into ``tests/artifacts/``; with ``AEMODELS_README_SCREENSHOTS=1`` also a small copy
+    of what the window shows into ``docs/screenshots/`` for the README."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
+    if os.environ.get("AEMODELS_README_SCREENSHOTS") == "1" and name in README_SCREENSHOTS:
+        from PIL import Image
+
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        image = Image.open(io.BytesIO(tab.screenshot()))
+        image.thumbnail((README_WIDTH, README_WIDTH))
+        image.convert("P", palette=Image.Palette.ADAPTIVE, colors=128).save(README_SHOTS / f"{name}.png", optimize=True)
     return path
 
 
