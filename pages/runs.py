@@ -5,7 +5,7 @@ import streamlit as st
 from aemodels import plots
 from aemodels.ui import state
 from aemodels.ui.errors import user_errors
-from aemodels.ui.run_table import runs_table
+from aemodels.ui.run_table import comparison_table, runs_table
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -29,7 +29,7 @@ else:
     compared = st.multiselect("Compare runs", sound, default=sound[:2], key="compare")
     if compared:
         chosen = [info for info in infos if info.run_id in compared]
-        st.dataframe(table[table["run"].isin(compared)].set_index("run").T.astype(str), key="compare_table")
+        st.dataframe(comparison_table(table, compared), key="compare_table")
         st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen}), key="compare_chart")
 
     st.subheader("One run")

@@ -26,6 +26,33 @@ def _row(info: RunInfo) -> dict:
     return row
 
 
+SIGNIFICANT_DIGITS = 3  # scores of one seed: more digits are noise
+
+
+def _score(value) -> float | None:
+    return None if value is None else float(f"{float(value):.{SIGNIFICANT_DIGITS}g}")
+
+
+SCORE_COLUMNS = ("kNN acc", "PCA kNN acc", "trust", "MSE", "PSNR dB", "PCA PSNR dB", "gain vs bicubic dB")
+
+
 def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
-    """All runs, newest first; broken runs keep their id and reason."""
-    return pd.DataFrame([_row(info) for info in infos])
+    """All runs, newest first; broken runs keep their id and reason. Scores to 3 significant digits."""
+    table = pd.DataFrame([_row(info) for info in infos])
+    for column in SCORE_COLUMNS:
+        if column in table:
+            table[column] = table[column].map(_score)
+    return table
+
+
+def comparison_table(table: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
+    """Rows of ``runs_table`` for ``run_ids`` turned on their side: one column per run, as text
+    (a column of mixed settings and scores would print whole numbers as 2.0); missing is blank."""
+    chosen = table[table["run"].isin(run_ids)].set_index("run").T
+    return chosen.apply(lambda column: column.map(_as_text))
+
+
+def _as_text(value) -> str:
+    if value is None or value != value:  # None or NaN
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
