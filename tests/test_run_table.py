@@ -1,0 +1,24 @@
+"""The Runs screen's tables: scores rounded, the comparison readable."""
+
+import pandas as pd
+
+from aemodels.ui.run_table import comparison_table, runs_table
+
+
+def test_scores_have_three_significant_digits(home_with_runs):
+    from aemodels.runs import RunStore
+
+    home, _ = home_with_runs
+    table = runs_table(RunStore(home / "runs").list())
+    scores = table["kNN acc"].dropna()
+    assert len(scores) >= 4
+    assert all(float(f"{value:.3g}") == value for value in scores)
+
+
+def test_comparison_is_text_with_blanks_for_missing():
+    table = pd.DataFrame([{"run": "a", "latent": 2.0, "kNN acc": 0.307, "gain": None},
+                          {"run": "b", "latent": None, "kNN acc": None, "gain": 1.5}])
+    compared = comparison_table(table, ["a", "b"])
+    assert list(compared.columns) == ["a", "b"]
+    assert compared.loc["latent", "a"] == "2" and compared.loc["latent", "b"] == ""
+    assert compared.loc["kNN acc", "a"] == "0.307" and compared.loc["gain", "b"] == "1.5"
