@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import speed
 
             log("speed: training throughput")
-            rows += speed.throughput(repeats, log)
+            rows += speed.throughput(max(5, repeats), log)  # a ratio of two noisy timings: at least 5 pairs
         if "quality" in groups:
             from bench import quality
 
