@@ -1,11 +1,15 @@
 """Run a trained ``ModelBundle`` on images or codes, and the classical baselines beside it.
 
-Small batches (a slider's few images) call the Keras model directly, which costs a few
-milliseconds; large ones go through ``predict`` in batches. Images are float32 (N, H, W, C) in
+Small batches (a slider's few images) go through a traced forward pass of the model (one
+``tf.function`` per model, any batch size): about 1 ms for one code where Keras' eager call costs
+about 10 ms on 2 cores. Large batches go through ``predict`` in batches. Images are float32 (N, H, W, C) in
 [0, 1]; codes are float32 (N, latent_dim).
 """
 
 from __future__ import annotations
+
+import threading
+import weakref
 
 import numpy as np
 
@@ -15,11 +19,31 @@ DIRECT_CALL_LIMIT = 512
 PREDICT_BATCH = 512
 
 
+_traced: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_traced_lock = threading.Lock()
+
+
+def _forward(model, item_shape: tuple[int, ...]):
+    """The model's inference-mode forward pass as a ``tf.function`` over any batch of items of
+    ``item_shape``, made once per model. It holds the model weakly, so a model dropped from every
+    cache can be freed."""
+    with _traced_lock:
+        forward = _traced.get(model)
+        if forward is None:
+            import tensorflow as tf
+
+            weak_model = weakref.ref(model)
+            signature = [tf.TensorSpec((None, *item_shape), tf.float32)]
+            forward = tf.function(lambda x: weak_model()(x, training=False), input_signature=signature)
+            _traced[model] = forward
+    return forward
+
+
 def run(model, inputs: np.ndarray) -> np.ndarray:
     """``model`` applied to ``inputs``, as a float32 NumPy array."""
     inputs = np.asarray(inputs, dtype=np.float32)
     if len(inputs) <= DIRECT_CALL_LIMIT:
-        outputs = model(inputs, training=False)
+        outputs = _forward(model, inputs.shape[1:])(inputs)
     else:
         outputs = model.predict(inputs, batch_size=PREDICT_BATCH, verbose=0)
     return np.asarray(outputs, dtype=np.float32)
