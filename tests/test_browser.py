@@ -273,9 +273,11 @@ def test_upload_a_valid_npz_through_the_file_input(server, page, tmp_path):
     _open_upload(page, server.url)
     page.locator("input[type='file']").first.set_input_files(str(path))
     page.get_by_text("Uploaded").first.wait_for(timeout=APP_TIMEOUT_MS)
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
     assert_no_traceback(page)
     assert "dataset=upload" in page.url
+    assert "uploaded file" in page.inner_text("[data-testid='stSidebar']")
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     screenshot(page, "train_upload")
 

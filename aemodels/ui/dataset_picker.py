@@ -24,7 +24,7 @@ def pick_dataset() -> str | None:
     choice = st.selectbox("Dataset", options, index=index, format_func=labels.get, key="dataset_choice")
     if choice != UPLOAD_CHOICE:
         if choice != current:
-            state.set_dataset(choice)
+            _switch_to(choice)
         return choice
     file = st.file_uploader(
         "Images as a .npz (array x of shape (N, H, W) or (N, H, W, C), optional labels y) or a "
@@ -34,7 +34,14 @@ def pick_dataset() -> str | None:
     with user_errors():
         dataset = uploads.read_upload(file.getvalue(), file.name)
         name = save_upload(dataset)
+        if name != current:
+            _switch_to(name)
         st.success(f"Uploaded {uploads.summary(dataset)}.")
-        state.set_dataset(name)
         return name
     return None
+
+
+def _switch_to(name: str) -> None:
+    """Make ``name`` the current dataset and rerun, so the sidebar (drawn before the page) shows it."""
+    state.set_dataset(name)
+    st.rerun()
