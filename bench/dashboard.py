@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import Row, median, p95, timings
+from bench.common import Row, median, p95
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -133,7 +133,6 @@ def run(mode: str, seeds: tuple[int, ...], log) -> list[Row]:
         log(f"quality: reconstruction at {dim} dims")
         mse[dim] = ("dense-ae", embedding_runs({**BEST["recon"], "latent_dim": dim}, epochs["recon"], seeds, dataset, log))
     for dim, (kind, out) in mse.items():
-        model_mse, pca_mse = float(np.mean(out["mse"])), float(np.mean(out["pca_mse"]))
         rows.append(Row("quality", f"reconstruction MSE at {dim} dims, {kind} vs PCA-{dim}",
                         f"{_spread(out['mse'], 4)} vs {_spread(out['pca_mse'], 4)}", "model below PCA",
                         all(m < p for m, p in zip(out["mse"], out["pca_mse"])), seconds(out)))
