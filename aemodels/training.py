@@ -135,10 +135,6 @@ def train(
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
         TrainingStopped: ``should_stop`` asked to stop.
     """
-    import keras
-
-    from aemodels.architectures import build_model
-
     split = training_split(config, dataset)
     n_train = len(split.x_train)
     if config.batch_size > n_train:
@@ -146,6 +142,10 @@ def train(
             f"The batch size ({config.batch_size}) is larger than the {n_train} training images: "
             f"use at most {n_train}."
         )
+    import keras  # after the checks: a bad config fails before TensorFlow's 3 s import
+
+    from aemodels.architectures import build_model
+
     keras.utils.set_random_seed(config.seed)
     batches = -(-n_train // config.batch_size)
     bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
