@@ -5,7 +5,7 @@ Run with ``streamlit run app.py``. The current dataset and run live in the URL (
 
 import streamlit as st
 
-from aemodels.ui import sidebar, state
+from aemodels.ui import sidebar, state, training
 from aemodels.ui.entry import inside_app
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
@@ -22,6 +22,11 @@ PAGES = [
 
 page = st.navigation(PAGES)
 state.sync()
-sidebar.draw()
+sidebar_slot = st.sidebar.empty()
+shown = sidebar.draw(sidebar_slot)
+state.show_notices()
+training.report_interrupted()
 with inside_app():
     page.run()
+if sidebar.shown_state() != shown:
+    sidebar.draw(sidebar_slot)

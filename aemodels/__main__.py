@@ -16,7 +16,8 @@ from typing import Iterator
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from aemodels.config import MODEL_KINDS, TrainConfig  # noqa: E402
+from aemodels.config import TrainConfig  # noqa: E402
+from aemodels.kinds import KINDS  # noqa: E402
 from aemodels.errors import AemodelsError  # noqa: E402
 
 EXIT_BAD_INPUT = 2
@@ -35,11 +36,12 @@ def _parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model, save it as a run, compare with PCA")
     train.add_argument("--dataset", default="mnist-10k")
-    train.add_argument("--model", default="dense-ae", help=f"one of {', '.join(MODEL_KINDS)}")
+    train.add_argument("--model", default="dense-ae", help=f"one of {', '.join(KINDS)}")
     train.add_argument("--latent-dim", type=int, default=2)
-    train.add_argument("--epochs", type=int, default=10)
-    train.add_argument("--batch-size", type=int, default=128)
-    train.add_argument("--learning-rate", type=float, default=1e-3)
+    recommended_help = "default: recommended for the kind and the number of training images"
+    train.add_argument("--epochs", type=int, default=None, help=recommended_help)
+    train.add_argument("--batch-size", type=int, default=None, help=recommended_help)
+    train.add_argument("--learning-rate", type=float, default=None, help=recommended_help)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--train-images", type=int, default=None, help="use only this many training images")
     train.add_argument("--noise-kind", default="gaussian", help="denoise: gaussian or salt-and-pepper")
@@ -99,17 +101,23 @@ def _print_metrics(metrics: dict) -> None:
 
 def _cmd_train(args) -> int:
     from aemodels.datasets import load_dataset
+    from aemodels.diagnosis import advice
     from aemodels.evaluation import evaluate
     from aemodels.runs import RunStore
-    from aemodels.training import TrainProgress, train
+    from aemodels.defaults import recommended
+    from aemodels.training import TrainProgress, train, training_split
 
+    given = {name: value for name, value in (("epochs", args.epochs), ("batch_size", args.batch_size),
+                                             ("learning_rate", args.learning_rate)) if value is not None}
     config = TrainConfig(
-        dataset=args.dataset, model=args.model, latent_dim=args.latent_dim, epochs=args.epochs,
-        batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+        dataset=args.dataset, model=args.model, latent_dim=args.latent_dim, seed=args.seed,
         train_images=args.train_images, noise_kind=args.noise_kind, noise_max=args.noise_max,
-        upscale_factors=_factors(args.upscale_factors),
+        upscale_factors=_factors(args.upscale_factors), **given,
     )
     dataset = load_dataset(config.dataset)
+    best = recommended(config.kind, len(training_split(config, dataset).x_train))
+    config = config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
+                               "learning_rate": best.learning_rate, **given})
     out = sys.stderr if args.json else sys.stdout
 
     interactive = out.isatty()
@@ -127,11 +135,14 @@ def _cmd_train(args) -> int:
     result = train(config, dataset, progress=show)
     metrics = evaluate(result.bundle, dataset)
     run_id = RunStore().save(result, metrics)
+    verdict = advice(config, metrics, metrics.get("train_images"))
     if args.json:
-        print(json.dumps(_result_json(run_id, config, result.train_seconds, metrics)))
+        print(json.dumps({**_result_json(run_id, config, result.train_seconds, metrics), "advice": verdict}))
     else:
         print(f"saved run {run_id} ({result.train_seconds:.1f} s of training)")
         _print_metrics(metrics)
+        if verdict:
+            print(verdict)
     return 0
 
 

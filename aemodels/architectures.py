@@ -56,23 +56,21 @@ def build_model(config: TrainConfig, image_shape: tuple[int, int, int],
     ``config.epochs``; otherwise (short trainings, rebuilding a saved model) it is constant.
     """
     image_shape = tuple(int(s) for s in image_shape)
-    builder = {
-        "dense-ae": _dense_autoencoder,
-        "conv-ae": _conv_autoencoder,
-        "vae": _conv_vae,
-        "dense-vae": _dense_vae,
-        "denoise": _denoiser,
-        "superres": _super_resolution,
-    }[config.model]
-    bundle = builder(config, image_shape)
+    kind = config.kind
+    if kind.has_embedding:
+        body, decoder = _LAYOUTS[kind.layout]
+        assemble = _variational if kind.variational else _autoencoder
+        bundle = assemble(config, image_shape, lambda x: body(x, image_shape), decoder(config.latent_dim, image_shape))
+    else:
+        bundle = ModelBundle(config, _image_to_image(image_shape, True, kind.name), None, None, image_shape)
     learning_rate = config.learning_rate
     if steps_per_epoch and config.epochs >= SCHEDULE_MIN_EPOCHS:
         learning_rate = keras.optimizers.schedules.CosineDecay(
             config.learning_rate, decay_steps=max(1, config.epochs * int(steps_per_epoch)), alpha=LR_FLOOR)
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
-    if config.is_variational:
+    if kind.variational:
         bundle.model.compile(optimizer=optimizer)
-    elif config.has_embedding:
+    elif kind.has_embedding:
         bundle.model.compile(optimizer=optimizer, loss="binary_crossentropy")
     else:
         bundle.model.compile(optimizer=optimizer, loss="mse")
@@ -102,7 +100,7 @@ def _crop_to(x, image_shape):
 # --- plain autoencoders -----------------------------------------------------------------------
 
 
-def _dense_encoder_body(inputs):
+def _dense_encoder_body(inputs, image_shape):
     x = layers.Flatten()(inputs)
     for units in DENSE_UNITS:
         x = layers.Dense(units, activation="relu")(x)
@@ -148,14 +146,8 @@ def _autoencoder(config, image_shape, body, decoder) -> ModelBundle:
     return ModelBundle(config, model, encoder, decoder, image_shape)
 
 
-def _dense_autoencoder(config, image_shape) -> ModelBundle:
-    return _autoencoder(config, image_shape, _dense_encoder_body,
-                        _dense_decoder(config.latent_dim, image_shape))
 
 
-def _conv_autoencoder(config, image_shape) -> ModelBundle:
-    return _autoencoder(config, image_shape, lambda x: _conv_encoder_body(x, image_shape),
-                        _conv_decoder(config.latent_dim, image_shape))
 
 
 # --- variational autoencoders -----------------------------------------------------------------
@@ -272,14 +264,8 @@ def _variational(config, image_shape, body, decoder) -> ModelBundle:
     return ModelBundle(config, vae, mean_encoder, decoder, image_shape)
 
 
-def _conv_vae(config, image_shape) -> ModelBundle:
-    return _variational(config, image_shape, lambda x: _conv_encoder_body(x, image_shape),
-                        _conv_decoder(config.latent_dim, image_shape))
 
 
-def _dense_vae(config, image_shape) -> ModelBundle:
-    return _variational(config, image_shape, _dense_encoder_body,
-                        _dense_decoder(config.latent_dim, image_shape))
 
 
 # --- image-to-image models --------------------------------------------------------------------
@@ -311,9 +297,8 @@ def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
     return keras.Model(inputs, outputs, name=name)
 
 
-def _denoiser(config, image_shape) -> ModelBundle:
-    return ModelBundle(config, _image_to_image(image_shape, True, "denoise"), None, None, image_shape)
-
-
-def _super_resolution(config, image_shape) -> ModelBundle:
-    return ModelBundle(config, _image_to_image(image_shape, True, "superres"), None, None, image_shape)
+# encoder body (images → features) and decoder builder (latent size, image shape → Model) per layout
+_LAYOUTS = {
+    "dense": (_dense_encoder_body, _dense_decoder),
+    "conv": (_conv_encoder_body, _conv_decoder),
+}

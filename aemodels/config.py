@@ -1,8 +1,10 @@
 """``TrainConfig``: every setting of one training, frozen and JSON-serialisable.
 
-The same config always builds the same architecture and, with its seed, the same run. Its
-``config_id`` is a short hash of its canonical JSON, used to reuse a run instead of training the
-same thing twice.
+The same config always builds the same architecture and, with its seed, the same run. A config
+holds only the settings that apply to its model kind (``kinds.ModelKind.settings``): the others
+are reset to their defaults and left out of its JSON, so its ``config_id``, a short hash of that
+canonical JSON, is the same whatever a greyed-out setting said. The id is used to reuse a run
+instead of training the same thing twice.
 """
 
 from __future__ import annotations
@@ -13,21 +15,7 @@ import json
 from typing import Any
 
 from aemodels.errors import ConfigError
-
-# Model kinds, in the order the dashboard offers them.
-EMBEDDING_KINDS = ("dense-ae", "conv-ae", "vae", "dense-vae")
-VARIATIONAL_KINDS = ("vae", "dense-vae")
-IMAGE_TO_IMAGE_KINDS = ("denoise", "superres")
-MODEL_KINDS = EMBEDDING_KINDS + IMAGE_TO_IMAGE_KINDS
-
-MODEL_DESCRIPTIONS = {
-    "dense-ae": "fully-connected autoencoder",
-    "conv-ae": "convolutional autoencoder",
-    "vae": "convolutional variational autoencoder",
-    "dense-vae": "fully-connected variational autoencoder",
-    "denoise": "convolutional denoiser (trained over a range of noise levels)",
-    "superres": "super-resolution network (trained over several upscale factors)",
-}
+from aemodels.kinds import KIND_SETTINGS, KINDS, ModelKind, kind_of
 
 NOISE_KINDS = ("gaussian", "salt-and-pepper")
 
@@ -44,8 +32,8 @@ class TrainConfig:
     Attributes:
         dataset: a dataset name from ``aemodels.datasets`` (``mnist-10k``, ``digits``, ...) or
             ``upload:<id>`` for a validated upload kept in the store.
-        model: one of ``MODEL_KINDS``.
-        latent_dim: size of the code for the embedding kinds (ignored by ``denoise``/``superres``).
+        model: a kind name from ``kinds.KINDS``.
+        latent_dim: size of the code (embedding kinds only).
         epochs: full passes over the training split.
         batch_size: images per gradient step.
         learning_rate: Adam's step size.
@@ -78,20 +66,30 @@ class TrainConfig:
         if isinstance(factors, (str, bytes)) or not hasattr(factors, "__iter__"):
             raise ConfigError("Upscale factors must be whole numbers from 2 to 8, at least one.")
         object.__setattr__(self, "upscale_factors", tuple(factors))
-        _check(self)
+        kind = kind_of(self.model)
+        _check(self)  # every value given must be valid, even one that does not apply
+        for field in dataclasses.fields(self):
+            if field.name in KIND_SETTINGS and field.name not in kind.settings:
+                object.__setattr__(self, field.name, field.default)
+
+    @property
+    def kind(self) -> ModelKind:
+        return KINDS[self.model]
 
     @property
     def is_variational(self) -> bool:
-        return self.model in VARIATIONAL_KINDS
+        return self.kind.variational
 
     @property
     def has_embedding(self) -> bool:
-        return self.model in EMBEDDING_KINDS
+        return self.kind.has_embedding
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings that apply to this kind, as JSON-ready values."""
         data = dataclasses.asdict(self)
         data["upscale_factors"] = list(self.upscale_factors)
-        return data
+        return {name: value for name, value in data.items()
+                if name not in KIND_SETTINGS or name in self.kind.settings}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
@@ -109,7 +107,8 @@ class TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"Unknown config setting(s): {', '.join(unknown)}.")
+            noun = "setting" if len(unknown) == 1 else "settings"
+            raise ConfigError(f"Unknown config {noun}: {', '.join(unknown)}.")
         try:
             return cls(**data)
         except TypeError as exc:
@@ -131,10 +130,6 @@ def _check(config: TrainConfig) -> None:
     """Raise ``ConfigError`` with a one-line reason for the first setting out of range."""
     if not isinstance(config.dataset, str) or not config.dataset:
         raise ConfigError("The dataset must be a dataset name such as 'mnist-10k'.")
-    if config.model not in MODEL_KINDS:
-        raise ConfigError(
-            f"Unknown model kind {config.model!r}: choose one of {', '.join(MODEL_KINDS)}."
-        )
     if not _is_int(config.latent_dim) or not 1 <= config.latent_dim <= MAX_LATENT_DIM:
         raise ConfigError(f"The latent size must be a whole number from 1 to {MAX_LATENT_DIM}.")
     if not _is_int(config.epochs) or not 1 <= config.epochs <= MAX_EPOCHS:

@@ -180,9 +180,9 @@ NAMED_DATASETS: dict[str, NamedDataset] = {
         NamedDataset("mnist-10k", "MNIST test split shipped with the app, 28×28 digits",
                      10_000, True, _load_mnist_10k),
         NamedDataset("digits", "scikit-learn's bundled 8×8 digits", 1_797, True, _load_digits),
-        NamedDataset("mnist", "full MNIST through keras.datasets (download)", 70_000, False,
+        NamedDataset("mnist", "full MNIST, 70,000 digits through keras.datasets", 70_000, False,
                      lambda: _load_keras("mnist", "mnist", "mnist.npz", DIGIT_CLASSES)),
-        NamedDataset("fashion-mnist", "Fashion-MNIST through keras.datasets (download)", 70_000,
+        NamedDataset("fashion-mnist", "Fashion-MNIST, 70,000 clothes through keras.datasets", 70_000,
                      False, lambda: _load_keras("fashion-mnist", "fashion_mnist",
                                                 "fashion-mnist", FASHION_CLASSES)),
     )
@@ -213,8 +213,11 @@ def _uploads_dir() -> Path:
     return folder
 
 
-def save_upload(dataset: Dataset) -> str:
-    """Keep a validated upload on disk; returns its name ``upload:<id>`` (id from the content)."""
+def save_upload(dataset: Dataset, file_name: str | None = None) -> str:
+    """Keep a validated upload on disk; returns its name ``upload:<id>`` (id from the content).
+
+    ``file_name`` (the name the user's file had) is kept beside it for pickers (``upload_title``).
+    """
     digest = hashlib.sha256()
     digest.update(dataset.images.tobytes())
     digest.update(dataset.labels.tobytes())
@@ -229,7 +232,41 @@ def save_upload(dataset: Dataset) -> str:
             description=np.array(dataset.description, dtype=np.str_),
         )
         os.replace(tmp, target)
+    if file_name:
+        title = _uploads_dir() / f"{upload_id}.name"
+        title.write_text(Path(file_name).name[:MAX_FILE_NAME])
     return UPLOAD_PREFIX + upload_id
+
+
+MAX_FILE_NAME = 80
+
+
+def upload_title(name: str) -> str:
+    """``digits.npz (upload)`` for ``upload:<id>``: the user's file name, else a short id."""
+    upload_id = name[len(UPLOAD_PREFIX):]
+    path = _uploads_dir() / f"{upload_id}.name" if _UPLOAD_ID.match(upload_id) else None
+    try:
+        file_name = path.read_text().strip() if path is not None else ""
+    except OSError:
+        file_name = ""
+    return f"{file_name or upload_id[:8] + '…'} (upload)"
+
+
+def unavailable_reason(name: str) -> str | None:
+    """None when ``name`` can be loaded now; else one line saying why not."""
+    if isinstance(name, str) and name.startswith(UPLOAD_PREFIX):
+        upload_id = name[len(UPLOAD_PREFIX):]
+        if _UPLOAD_ID.match(upload_id) and (_uploads_dir() / f"{upload_id}.npz").exists():
+            return None
+        return f"the uploaded dataset '{upload_id[:16]}' is not on this machine (upload the file again)"
+    if name not in NAMED_DATASETS:
+        return f"there is no dataset called '{name}'"
+    if not NAMED_DATASETS[name].available():
+        try:
+            _require_network(name)
+        except DatasetError:
+            return f"'{name}' must be downloaded and this machine is offline"
+    return None
 
 
 def load_upload(upload_id: str) -> Dataset:

@@ -12,6 +12,7 @@ import numpy as np
 from aemodels import inference, metrics
 from aemodels.corruption import add_noise
 from aemodels.datasets import Dataset, load_dataset, to_float
+from aemodels.kinds import Task
 from aemodels.projections import PCAProjection
 from aemodels.training import training_split
 
@@ -24,7 +25,7 @@ PCA_DENOISE_COMPONENTS = 32
 def evaluate(bundle, dataset: Dataset | None = None) -> dict:
     """Metrics of ``bundle`` on the held-out split of its config's dataset.
 
-    Returns ``{"model": {...}, "pca": {...}, ...}``; each of ``model`` and ``pca`` has
+    Returns ``{"model": {...}, "pca": {...}, "train_images": N, ...}``; each of ``model`` and ``pca`` has
     ``knn_accuracy``, ``trustworthiness``, ``silhouette`` (None where the kind has no embedding
     or the data no labels), ``reconstruction_mse`` and ``psnr`` (dB). Denoisers add
     ``denoising`` (per noise level), super-resolution adds ``superres`` (per factor).
@@ -34,11 +35,11 @@ def evaluate(bundle, dataset: Dataset | None = None) -> dict:
     # The same split the model trained on: its held-out part, and a training part limited to
     # ``train_images`` so that the PCA baseline sees exactly the images the model saw.
     split = training_split(config, dataset)
-    if config.has_embedding:
-        return _evaluate_embedding(bundle, split, dataset.is_labelled)
-    if config.model == "denoise":
-        return _evaluate_denoiser(bundle, split)
-    return _evaluate_superres(bundle, split)
+    scores = {Task.EMBEDDING: lambda: _evaluate_embedding(bundle, split, dataset.is_labelled),
+              Task.DENOISING: lambda: _evaluate_denoiser(bundle, split),
+              Task.SUPER_RESOLUTION: lambda: _evaluate_superres(bundle, split)}[config.kind.task]()
+    scores["train_images"] = len(split.x_train)
+    return scores
 
 
 def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.ndarray,

@@ -42,15 +42,49 @@ def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple
     return figure
 
 
+LOSS_WORDS = {  # Keras history names → words, and the panel each belongs to
+    "loss": ("training", "loss"),
+    "val_loss": ("held-out", "loss"),
+    "reconstruction_loss": ("training", "reconstruction"),
+    "val_reconstruction_loss": ("held-out", "reconstruction"),
+    "kl_loss": ("training", "kl"),
+    "val_kl_loss": ("held-out", "kl"),
+}
+PANEL_TITLES = {
+    "loss": "Loss (lower is better)",
+    "reconstruction": "Reconstruction error, nats per image",
+    "kl": "KL divergence from the prior, nats per image",
+}
+
+
+def _epoch_axis(epochs: int) -> dict:
+    """An x axis of whole epochs from 1: a tick every epoch, or every few for long trainings."""
+    return dict(title="epoch", tick0=1, dtick=max(1, -(-epochs // 10)))
+
+
 def loss_chart(history: dict[str, list[float]], title: str = "Loss per epoch") -> go.Figure:
-    """One line per loss in ``history`` (name → one value per epoch, epochs from 1)."""
-    figure = go.Figure()
+    """Loss curves per epoch (epochs from 1), training and held-out, in words.
+
+    ``history`` maps Keras names (``loss``, ``val_loss``, and for a VAE ``reconstruction_loss``,
+    ``kl_loss`` and their ``val_`` forms) to one value per epoch. A VAE's reconstruction and KL
+    terms differ by two orders of magnitude, so each gets its own panel (and the total is left
+    out); other models get one panel.
+    """
+    from plotly.subplots import make_subplots
+
+    panels = ["reconstruction", "kl"] if "kl_loss" in history else ["loss"]
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=[PANEL_TITLES[p] for p in panels])
     for name, values in history.items():
-        if values:
-            figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
-                                        mode="lines+markers", name=name))
-    figure.update_layout(title=title, xaxis_title="epoch", yaxis_title="loss",
-                         margin=FIGURE_MARGIN, height=320)
+        who, panel = LOSS_WORDS.get(name, (name, "loss"))
+        if not values or panel not in panels:
+            continue
+        column = panels.index(panel) + 1
+        figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers",
+                                    name=who, legendgroup=who, showlegend=column == 1,
+                                    line=dict(color=PALETTE[0] if who == "training" else PALETTE[1])),
+                         row=1, col=column)
+    figure.update_xaxes(**_epoch_axis(max((len(v) for v in history.values()), default=1)))
+    figure.update_layout(title=title, margin=dict(FIGURE_MARGIN, t=70), height=340)
     return figure
 
 
@@ -61,7 +95,9 @@ def compare_losses(histories: dict[str, dict[str, list[float]]], loss: str = "va
         values = history.get(loss) or history.get("loss") or []
         figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
                                     mode="lines+markers", name=label))
-    figure.update_layout(title=f"{loss} per epoch", xaxis_title="epoch", yaxis_title=loss,
+    longest = max((len(h.get(loss) or h.get("loss") or []) for h in histories.values()), default=1)
+    figure.update_xaxes(**_epoch_axis(longest))
+    figure.update_layout(title=f"{loss} per epoch", yaxis_title=loss,
                          margin=FIGURE_MARGIN, height=360, legend=dict(orientation="h", y=-0.2))
     return figure
 

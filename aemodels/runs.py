@@ -11,6 +11,7 @@ a file is ever run.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import os
@@ -28,7 +29,8 @@ from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
 
-RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[a-z-]{2,12}-[0-9a-f]{6}$")
+# date-time, kind name (kinds.NAME_PATTERN: any kind, digits and long names included), random part
+RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[a-z][a-z0-9-]{1,31}-[0-9a-f]{6}$")
 WEIGHTS_FILE = "model.weights.h5"
 JSON_FILES = ("config.json", "history.json", "metrics.json", "meta.json")
 RUN_FILES = (*JSON_FILES, WEIGHTS_FILE)
@@ -132,6 +134,17 @@ class RunStore:
                 return info
         return None
 
+    def _find_copy(self, config: TrainConfig, image_shape: list, weights: bytes) -> str | None:
+        """The id of a sound run with ``config`` and ``image_shape`` whose weights file holds
+        exactly ``weights``."""
+        digest = hashlib.sha256(weights).digest()
+        for info in self.list():
+            if info.broken is None and info.config == config and info.meta.get("image_shape") == image_shape:
+                path = self._folder(info.run_id) / WEIGHTS_FILE
+                if path.stat().st_size == len(weights) and hashlib.sha256(path.read_bytes()).digest() == digest:
+                    return info.run_id
+        return None
+
     def load_bundle(self, run_id: str):
         """The run's model, rebuilt from its config and loaded with its weights."""
         info = self.get(run_id)
@@ -196,6 +209,9 @@ class RunStore:
     def import_zip(self, data: bytes, filename: str = "run.zip") -> str:
         """Check an exported run and store it under a new id; returns that id.
 
+        A run already in the store (same config, same weights, byte for byte) is not stored
+        twice: its existing id is returned.
+
         Only a zip made by ``export_zip`` is accepted: whole-model files (``.keras``, ``.h5``)
         are refused, since loading them could run code. The weights must fit the architecture
         the config describes. Nothing is written unless every check passes.
@@ -242,6 +258,10 @@ class RunStore:
             weights_bytes = archive.read(WEIGHTS_FILE)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             raise RunStoreError(f"The weights in '{filename}' cannot be read: the zip is damaged.") from None
+
+        same = self._find_copy(config, meta["image_shape"], weights_bytes)
+        if same is not None:
+            return same  # importing the same run again adds nothing
 
         def write_weights(folder: Path) -> None:
             path = folder / WEIGHTS_FILE

@@ -17,6 +17,7 @@ from aemodels.config import TrainConfig
 from aemodels.corruption import add_noise, degrade
 from aemodels.datasets import Dataset, Split, load_dataset, to_float
 from aemodels.errors import ConfigError, TrainingStopped
+from aemodels.kinds import Task
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,15 +101,16 @@ def denoise_inputs(images: np.ndarray, kind: str, noise_max: float, seed: int) -
 def _fit_arguments(config: TrainConfig, split: Split) -> dict:
     """What ``model.fit`` gets for this kind: inputs, targets and validation data, as floats."""
     x_train, x_test = to_float(split.x_train), to_float(split.x_test)
+    task = config.kind.task
     if config.is_variational:
         return {"x": x_train, "validation_data": (x_test,)}
-    if config.model == "denoise":
+    if task is Task.DENOISING:
         # One noisy copy per image, each at its own level: one model for the whole slider range.
         return {
             "x": denoise_inputs(x_train, config.noise_kind, config.noise_max, config.seed), "y": x_train,
             "validation_data": (denoise_inputs(x_test, config.noise_kind, config.noise_max, config.seed + 1), x_test),
         }
-    if config.model == "superres":
+    if task is Task.SUPER_RESOLUTION:
         return {
             "x": superres_inputs(x_train, config.upscale_factors, config.seed), "y": x_train,
             "validation_data": (superres_inputs(x_test, config.upscale_factors, config.seed + 1), x_test),

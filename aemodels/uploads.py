@@ -19,6 +19,8 @@ import numpy as np
 
 from aemodels.datasets import Dataset
 from aemodels.errors import DatasetError
+from aemodels.runs import RUN_FILES
+from aemodels.words import count
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -55,9 +57,9 @@ def read_upload(source: str | Path | bytes | BinaryIO, filename: str | None = No
 def summary(dataset: Dataset) -> str:
     """One line that says what an upload holds."""
     n, h, w, c = dataset.images.shape
-    classes = f"{len(dataset.class_names)} classes" if dataset.is_labelled else "no labels"
+    classes = count(len(dataset.class_names), "class", "classes") if dataset.is_labelled else "no labels"
     colour = "grey" if c == 1 else "colour"
-    return f"{n} images of {h}×{w} {colour}, {classes}"
+    return f"{count(n, 'image')} of {h}×{w} {colour}, {classes}"
 
 
 def _read_bytes(source: str | Path | bytes | BinaryIO, filename: str | None) -> tuple[bytes, str]:
@@ -122,7 +124,7 @@ def _read_npz(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
     members = {Path(info.filename).stem: info for info in archive.infolist() if info.filename.endswith(".npy")}
     if "x" not in members:
         found = ", ".join(sorted(members)) or "none"
-        raise DatasetError(f"The .npz has no array named 'x' (found: {found}): save images as x=..., labels as y=....")
+        raise DatasetError(f"The .npz has no array named 'x' (found: {found}): save the images as x and the labels as y.")
     x = _load_npy(archive, members["x"], "x")
     y = _load_npy(archive, members["y"], "y") if "y" in members else None
     return _images_from_array(x), y
@@ -199,7 +201,7 @@ def _check_geometry(shape: tuple[int, ...]) -> None:
     if c not in (1, 3):
         raise DatasetError(f"Images have {c} channels: use 1 (grey) or 3 (colour).")
     if not MIN_IMAGES <= n <= MAX_IMAGES:
-        raise DatasetError(f"The upload has {n} images: give between {MIN_IMAGES} and {MAX_IMAGES:,}.")
+        raise DatasetError(f"The upload has {count(n, 'image')}: give between {MIN_IMAGES} and {MAX_IMAGES:,}.")
     if min(h, w) < MIN_SIDE or max(h, w) > MAX_SIDE:
         raise DatasetError(f"Images are {h}×{w} pixels: each side must be {MIN_SIDE} to {MAX_SIDE} pixels.")
     if n * h * w * c > MAX_TOTAL_PIXELS:
@@ -254,6 +256,8 @@ def _read_zip(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
     from PIL import Image, UnidentifiedImageError
 
     archive = _open_zip(data, "zip file")
+    if set(RUN_FILES) <= set(archive.namelist()):
+        raise DatasetError("This zip is a run exported from this app, not a dataset: upload it on the Runs screen.")
     entries: list[tuple[str, zipfile.ZipInfo]] = []
     for info in archive.infolist():
         path = _safe_member_name(info.filename)
@@ -266,7 +270,7 @@ def _read_zip(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
             raise DatasetError(f"'{path}' in the zip is not a PNG or JPEG image: remove it and upload again.")
         entries.append((path, info))
     if not MIN_IMAGES <= len(entries) <= MAX_IMAGES:
-        raise DatasetError(f"The zip has {len(entries)} images: give between {MIN_IMAGES} and {MAX_IMAGES:,}.")
+        raise DatasetError(f"The zip has {count(len(entries), 'image')}: give between {MIN_IMAGES} and {MAX_IMAGES:,}.")
     names = [path for path, _ in entries]
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)

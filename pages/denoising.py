@@ -4,12 +4,14 @@ import streamlit as st
 
 from aemodels import inference, plots
 from aemodels.config import NOISE_KINDS
+from aemodels.kinds import Screen
 from aemodels.corruption import add_noise
 from aemodels.datasets import to_float
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.verdict import warn_if_beaten
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -21,7 +23,7 @@ st.write("The denoiser learnt to turn noisy images back into clean ones, over a 
          "noise levels. Move the slider to corrupt held-out images and compare its output with the "
          "best classical filter (Gaussian blur or median, tuned on these very images).")
 
-info = require_run(("denoise",), "Denoising")
+info = require_run(Screen.DENOISING)
 
 
 @st.fragment
@@ -35,14 +37,19 @@ def noise_view(run_id: str) -> None:
                     horizontal=True, key="noise_kind_view")
     if kind != config.noise_kind:
         st.caption(f"The model was trained on {config.noise_kind} noise: expect it to do worse on {kind}.")
+    if level > config.noise_max:
+        st.warning(f"The model trained on noise levels up to {config.noise_max:g}: at {level:g} it sees noise "
+                   "it never learnt to remove, so expect it to do worse.")
     x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
     bundle = cache.bundle(run_id, home)
+    scores = cache.denoising_scores(run_id, home, kind, round(level, 2))
     clean = to_float(x_test[:SHOWN])
     noisy = add_noise(clean, kind, level, config.seed)
     denoised = inference.reconstruct(bundle, noisy)
+    filtered = inference.classical_denoisers()[scores["filter"]](noisy)
     for i in range(SHOWN):
-        image_row([clean[i], noisy[i], denoised[i]], ["original", f"noisy ({kind} {level:g})", "denoised by the model"])
-    scores = cache.denoising_scores(run_id, home, kind, round(level, 2))
+        image_row([clean[i], noisy[i], filtered[i], denoised[i]],
+                  ["original", f"noisy ({kind} {level:g})", scores["filter"], "denoised by the model"])
     a, b, c, d = st.columns(4)
     a.metric("Model PSNR", f"{scores['model_psnr']:.1f} dB", f"{scores['model_psnr'] - scores['filter_psnr']:+.1f} dB vs filter")
     b.metric("Filter PSNR", f"{scores['filter_psnr']:.1f} dB", help=f"best filter: {scores['filter']}")
@@ -59,5 +66,6 @@ def noise_view(run_id: str) -> None:
 
 if info is not None:
     st.caption(f"Run: {run_label(info)}")
+    warn_if_beaten(info)
     with user_errors():
         noise_view(info.run_id)

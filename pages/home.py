@@ -6,6 +6,7 @@ from aemodels.config import TrainConfig
 from aemodels.ui import cache, runs, state, training
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
+from aemodels.words import count
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -43,7 +44,7 @@ with user_errors():
         image_row([image[0], inference.decode(bundle, code)[0]],
                   ["input", f"reconstruction from the code ({code_text})"])
         st.caption(f"Model: {runs.run_label(example)}. The whole image is rebuilt from "
-                   f"{code.shape[1]} number(s).")
+                   f"{count(code.shape[1], 'number')}.")
 
 st.subheader("The screens")
 st.markdown(

@@ -4,13 +4,14 @@ import numpy as np
 import streamlit as st
 
 from aemodels import inference, plots
-from aemodels.config import VARIATIONAL_KINDS
+from aemodels.kinds import Screen
 from aemodels.datasets import to_float
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row, image_grid
 from aemodels.ui.latent import manifold
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.verdict import warn_if_beaten
 from aemodels.ui.timing import timed
 from aemodels.ui.entry import require_app
 
@@ -22,32 +23,37 @@ INTERPOLATION_STEPS = 8
 SAMPLES = 10
 
 st.title("Latent explorer")
-st.write("A VAE learns codes that follow a standard normal distribution, so any point near the "
-         "centre of its latent space decodes to a plausible image. Move through that space here.")
+st.write("A VAE learns codes that follow a standard normal distribution, its prior, so any point near "
+         "the centre of its latent space decodes to a plausible image. Move through that space here.")
 
-info = require_run(VARIATIONAL_KINDS, "The latent explorer")
+info = require_run(Screen.LATENT)
 
 
 @st.fragment
 @timed("latent_sliders")
 def sliders_view(run_id: str) -> None:
-    """One slider per latent coordinate (in standard deviations of the held-out codes)."""
+    """One slider per latent coordinate, in the prior's units: 0 is the prior's centre, 1 its
+    standard deviation (a VAE's codes are trained towards N(0, 1))."""
     home = state.home_key()
     codes = cache.embedding_views(run_id, home)["codes"]
-    mean, std = codes.mean(axis=0), codes.std(axis=0)
+    data_mean = codes.mean(axis=0)
     shown = min(MAX_SLIDERS, codes.shape[1])
     st.subheader("Move one coordinate at a time")
     left, right = st.columns([2, 1])
     with left:
-        z = mean.copy()
+        z = np.zeros(codes.shape[1], np.float32)
         for i in range(shown):
-            z[i] = mean[i] + std[i] * st.slider(f"z{i + 1} (standard deviations from the mean)",
-                                                -3.0, 3.0, 0.0, 0.1, key=f"z_{i}")
+            z[i] = st.slider(f"z{i + 1}", -3.0, 3.0, 0.0, 0.1, key=f"z_{i}",
+                             help=f"In the prior's standard deviations; the held-out images' codes "
+                                  f"average {data_mean[i]:.2f} here.")
+        st.caption("0 is the prior's centre. The held-out images' codes average ("
+                   + ", ".join(f"{value:.2f}" for value in data_mean[:shown]) + ").")
         if codes.shape[1] > shown:
-            st.caption(f"The other {codes.shape[1] - shown} coordinates stay at their mean.")
+            st.caption(f"The other {codes.shape[1] - shown} coordinates stay at 0.")
     with right:
-        image = inference.decode(cache.bundle(run_id, home), z[None].astype(np.float32))[0]
-        image_row([image], ["decoded from z = (" + ", ".join(f"{value:.2f}" for value in z) + ")"])
+        image = inference.decode(cache.bundle(run_id, home), z[None])[0]
+        image_row([image], ["decoded from z = (" + ", ".join(f"{value:.1f}" for value in z[:shown])
+                            + (", …" if codes.shape[1] > shown else "") + ")"])
 
 
 def manifold_view(run_id: str, latent_dim: int) -> None:
@@ -97,6 +103,7 @@ def samples_view(run_id: str) -> None:
 
 if info is not None:
     st.caption(f"Run: {run_label(info)}")
+    warn_if_beaten(info)
     with user_errors():
         sliders_view(info.run_id)
         manifold_view(info.run_id, info.config.latent_dim)

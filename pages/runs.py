@@ -6,6 +6,7 @@ from aemodels import plots
 from aemodels.ui import state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.run_table import comparison_table, runs_table
+from aemodels.ui.runs import run_label
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -33,16 +34,25 @@ else:
         st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen}), key="compare_chart")
 
     st.subheader("One run")
-    run_id = st.selectbox("Run", [info.run_id for info in infos], key="one_run")
+    ids = [info.run_id for info in infos]
+    current = state.current_run_id()
+    if st.session_state.get("one_run_follows") != current or st.session_state.get("one_run") not in ids:
+        st.session_state["one_run"] = current if current in ids else ids[0]  # start at the current run
+        st.session_state["one_run_follows"] = current
+    run_id = st.selectbox("Run", ids, format_func={info.run_id: run_label(info) for info in infos}.get,
+                          key="one_run")
     one = next(info for info in infos if info.run_id == run_id)
     left, middle, right = st.columns(3)
     if one.broken is None:
-        if left.button("Make it the current run", key="make_current"):
+        if run_id == current:
+            left.caption("This is the current run.")
+        elif left.button("Make it the current run", key="make_current"):
             state.set_run(run_id)
             st.rerun()
-        with user_errors():
-            middle.download_button("Download run (.zip)", store.export_zip(run_id), f"{run_id}.zip",
-                                   "application/zip", key="export")
+        # The zip is made when clicked, for the run the button names (its key too, so a click on a
+        # button still drawn for the previous choice cannot fetch this run under that name).
+        middle.download_button(f"Download {run_id} (.zip)", lambda: store.export_zip(run_id), f"{run_id}.zip",
+                               "application/zip", key=f"export_{run_id}")
     else:
         left.warning(f"Broken: {one.broken}")
     if right.button("Delete this run", key="delete"):
@@ -56,7 +66,12 @@ st.subheader("Upload a run")
 uploaded = st.file_uploader("A run .zip exported from this app", type=["zip"], key="import")
 if uploaded is not None and st.session_state.get("imported_name") != uploaded.file_id:
     with user_errors():
+        known = {info.run_id for info in infos}
         new_id = store.import_zip(uploaded.getvalue(), uploaded.name)
         st.session_state["imported_name"] = uploaded.file_id
         state.set_run(new_id)
-        st.success(f"Imported as run {new_id}; it is now the current run.")
+        if new_id in known:
+            state.notice_success(f"{uploaded.name} is run {new_id}, already in the store; it is now the current run.")
+        else:
+            state.notice_success(f"Imported {uploaded.name} as run {new_id}; it is now the current run.")
+        st.rerun()

@@ -4,10 +4,12 @@ import streamlit as st
 
 from aemodels import inference, metrics, plots
 from aemodels.datasets import to_float
+from aemodels.kinds import Screen
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.verdict import warn_if_beaten
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -19,7 +21,7 @@ st.write("Each held-out image is shrunk by the factor below (pixels averaged), t
          "to full size: by repeating pixels (nearest), by bicubic interpolation, and by the model, "
          "which starts from the bicubic image and learnt to restore the detail that was lost.")
 
-info = require_run(("superres",), "Super-resolution")
+info = require_run(Screen.SUPER_RESOLUTION)
 
 
 @st.fragment
@@ -52,5 +54,6 @@ def factor_view(run_id: str) -> None:
 
 if info is not None:
     st.caption(f"Run: {run_label(info)}")
+    warn_if_beaten(info)
     with user_errors():
         factor_view(info.run_id)

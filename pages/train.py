@@ -2,52 +2,81 @@
 
 import streamlit as st
 
-from aemodels.config import MODEL_DESCRIPTIONS, MODEL_KINDS, NOISE_KINDS, TrainConfig
+from aemodels.config import MAX_LATENT_DIM, NOISE_KINDS, TrainConfig
+from aemodels.defaults import recommended, steps_per_epoch
+from aemodels.kinds import KINDS
 from aemodels.ui import state, training
 from aemodels.ui.dataset_picker import pick_dataset
 from aemodels.ui.errors import user_errors
+from aemodels.ui.remembered import remember, remembered, reset
+from aemodels.ui.screens import results_page
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
 
-RESULT_PAGES = {"denoise": "pages/denoising.py", "superres": "pages/superres.py",
-                "vae": "pages/latent.py", "dense-vae": "pages/latent.py"}
+BATCH_SIZES = [16, 32, 64, 128, 256, 512]
+LEARNING_RATES = [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2]
 
 st.title("Train a model")
 st.write("Every training is saved as a run with its settings, loss curves and scores against the "
          "classical baseline. Training the exact same settings again reuses the saved run.")
 
-dataset = pick_dataset()
-default_kind = st.session_state.pop("train_kind", None) or "dense-ae"
+dataset, train_images = pick_dataset()
+asked_kind = st.session_state.pop("train_kind", None)
+if asked_kind in KINDS:
+    reset("kind", asked_kind)
+kind = KINDS[st.selectbox("Model kind", list(KINDS), format_func=lambda name: KINDS[name].label(),
+                          key=remembered("kind", "dense-ae"))]
+
+# The training length follows the kind and the data size until the user changes it.
+best = recommended(kind, train_images or 8000)
+basis = (kind.name, train_images)
+if st.session_state.get("recommended_for") != basis:
+    st.session_state["recommended_for"] = basis
+    reset("epochs", best.epochs)
+    reset("batch", best.batch_size)
+    reset("rate", best.learning_rate)
+
 left, right = st.columns(2)
+chosen = {}  # the settings of this kind, by TrainConfig field
 with left:
-    kind = st.selectbox("Model kind", MODEL_KINDS, index=MODEL_KINDS.index(default_kind),
-                        format_func=lambda k: f"{k}: {MODEL_DESCRIPTIONS[k]}", key="kind")
-    latent = st.slider("Latent size (numbers in the code)", 1, 32, 2, key="latent",
-                       disabled=kind in ("denoise", "superres"))
-    epochs = st.number_input("Epochs", 1, 500, 5, key="epochs")
-    batch = st.select_slider("Batch size", [16, 32, 64, 128, 256, 512], 128, key="batch")
+    if "latent_dim" in kind.settings:
+        chosen["latent_dim"] = st.slider("Latent size (numbers in the code)", 1, MAX_LATENT_DIM,
+                                         key=remembered("latent", 2))
+    epochs = st.number_input("Epochs", 1, 500, key=remembered("epochs", best.epochs))
+    batch = st.select_slider("Batch size", BATCH_SIZES, key=remembered("batch", best.batch_size))
+    rate = st.select_slider("Learning rate", LEARNING_RATES, key=remembered("rate", best.learning_rate))
 with right:
-    rate = st.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], 1e-3, key="rate")
-    seed = st.number_input("Seed", 0, 2**31 - 1, 0, key="seed")
-    noise_kind = st.radio("Noise kind (denoiser)", NOISE_KINDS, horizontal=True, key="noise_kind",
-                          disabled=kind != "denoise")
-    noise_max = st.slider("Largest training noise level (denoiser)", 0.05, 1.0, 0.5, 0.05,
-                          key="noise_max", disabled=kind != "denoise")
-    factors = st.multiselect("Upscale factors (super-resolution)", list(range(2, 9)), [2, 3, 4, 7],
-                             key="factors", disabled=kind != "superres")
+    seed = st.number_input("Seed", 0, 2**31 - 1, key=remembered("seed", 0))
+    if "noise_kind" in kind.settings:
+        chosen["noise_kind"] = st.radio("Noise kind", NOISE_KINDS, horizontal=True,
+                                        key=remembered("noise_kind", NOISE_KINDS[0]))
+    if "noise_max" in kind.settings:
+        chosen["noise_max"] = st.slider("Largest training noise level", 0.05, 1.0, step=0.05,
+                                        key=remembered("noise_max", 0.5),
+                                        help="The denoiser trains on levels from 0 up to this; "
+                                             "the Denoising slider warns beyond it.")
+    if "upscale_factors" in kind.settings:
+        chosen["upscale_factors"] = tuple(sorted(st.multiselect("Upscale factors", list(range(2, 9)),
+                                                                key=remembered("factors", [2, 3, 4, 7]))))
+for name in ("kind", "latent", "epochs", "batch", "rate", "seed", "noise_kind", "noise_max", "factors"):
+    remember(name)
 
 config = None
 with user_errors():
     if dataset is not None:
-        config = TrainConfig(dataset=dataset, model=kind, latent_dim=int(latent), epochs=int(epochs),
-                             batch_size=int(batch), learning_rate=float(rate), seed=int(seed),
-                             noise_kind=noise_kind, noise_max=float(noise_max),
-                             upscale_factors=tuple(sorted(factors)))
+        config = TrainConfig(dataset=dataset, model=kind.name, epochs=int(epochs), batch_size=int(batch),
+                             learning_rate=float(rate), seed=int(seed), **chosen)
+if config is not None and train_images:
+    per_epoch = steps_per_epoch(train_images, config.batch_size)
+    st.caption(f"{train_images:,} training images in batches of {config.batch_size}: {per_epoch:,} gradient "
+               f"steps per epoch, **{per_epoch * config.epochs:,} in all**. Recommended for a {kind.name} on "
+               f"this data: {best.epochs} epochs of batch {best.batch_size} at learning rate "
+               f"{best.learning_rate:g} ({best.steps(train_images):,} steps).")
 
 if st.button("Train", type="primary", disabled=config is None, key="train"):
     training.request(config)
 run_id = training.run_pending()
 if run_id:
-    target = RESULT_PAGES.get(state.store().get(run_id).config.model, "pages/embedding.py")
+    target = results_page(state.store().get(run_id).config.kind)
     st.page_link(target, label="See the results", icon="➡️", query_params=state.view_params())

@@ -10,7 +10,10 @@ def test_slider_and_kind_update_the_scores(home_with_runs):
     _, runs = home_with_runs
     at = open_page(PAGE, runs["denoise"])
     assert not at.exception and not at.error
-    assert len(at.get("image")) == 12
+    # four rows: original, noisy, the best classical filter's output, the model's output
+    assert len(at.get("image")) == 16
+    filter_caption = at.get("image")[2].proto.imgs[0].caption
+    assert filter_caption.startswith(("Gaussian", "median")), filter_caption
     assert len(at.metric) == 4
     assert len(at.get("plotly_chart")) == 1
     at.slider(key="noise_level").set_value(0.2).run()
@@ -19,3 +22,12 @@ def test_slider_and_kind_update_the_scores(home_with_runs):
     at.radio(key="noise_kind_view").set_value("salt-and-pepper").run()
     assert not at.exception and not at.error
     assert any("trained on gaussian" in c.value for c in at.caption)
+
+
+def test_levels_beyond_training_are_flagged(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page(PAGE, runs["denoise"])
+    assert not any("never learnt" in w.value for w in at.warning)
+    at.slider(key="noise_level").set_value(0.9).run()
+    assert not at.exception
+    assert any("trained on noise levels up to 0.5" in w.value for w in at.warning)

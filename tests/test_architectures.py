@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from aemodels.architectures import ModelBundle, build_model
-from aemodels.config import EMBEDDING_KINDS, IMAGE_TO_IMAGE_KINDS, MODEL_KINDS, TrainConfig
+from aemodels.config import TrainConfig
+from aemodels.kinds import KINDS
+
+EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
+IMAGE_TO_IMAGE_KINDS = tuple(name for name, kind in KINDS.items() if not kind.has_embedding)
+MODEL_KINDS = tuple(KINDS)
 
 SHAPES = [(28, 28, 1), (8, 8, 1), (30, 26, 3)]
 

@@ -8,8 +8,11 @@ import sys
 
 import pytest
 
-from aemodels.config import MODEL_KINDS, TrainConfig
+from aemodels.config import TrainConfig
+from aemodels.kinds import KINDS
 from aemodels.errors import AemodelsError, ConfigError
+
+MODEL_KINDS = tuple(KINDS)
 
 
 def test_defaults_are_valid():

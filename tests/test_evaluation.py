@@ -7,12 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from aemodels.config import EMBEDDING_KINDS, VARIATIONAL_KINDS, TrainConfig
+from aemodels.config import TrainConfig
+from aemodels.kinds import KINDS
 from aemodels.datasets import Dataset, load_dataset, to_float
 from aemodels.evaluation import NOISE_LEVELS, embedding_scores, evaluate
 from aemodels.projections import PCAProjection
 from aemodels.runs import RunStore
 from aemodels.training import train, training_split
+
+EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
+VARIATIONAL_KINDS = tuple(name for name, kind in KINDS.items() if kind.variational)
 
 SCORE_KEYS = {"knn_accuracy", "trustworthiness", "silhouette", "reconstruction_mse", "psnr"}
 

@@ -12,10 +12,13 @@ import numpy as np
 import pytest
 
 from aemodels import inference
-from aemodels.config import MODEL_KINDS, TrainConfig
+from aemodels.config import TrainConfig
+from aemodels.kinds import KINDS
 from aemodels.datasets import load_dataset, to_float
 from aemodels.errors import RunStoreError
 from aemodels.runs import RUN_FILES, RUN_ID_PATTERN, WEIGHTS_FILE, RunStore
+
+MODEL_KINDS = tuple(KINDS)
 
 SMALL = {"train_images": 400, "epochs": 2, "batch_size": 64, "seed": 0}  # as in conftest
 
@@ -166,18 +169,21 @@ def test_stray_folders_are_ignored_and_stale_temporaries_swept(home_with_runs):
 
 
 @pytest.mark.parametrize("kind", ["conv-ae", "dense-vae", "superres"])
-def test_export_import_round_trip(home_with_runs, kind, images):
+def test_export_import_round_trip(home_with_runs, kind, images, tmp_path):
     _, run_ids = home_with_runs
     store = RunStore()
     data = store.export_zip(run_ids[kind])
     assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == sorted(RUN_FILES)
-    new_id = store.import_zip(data, "run.zip")
+    elsewhere = RunStore(tmp_path / "another-machine")
+    new_id = elsewhere.import_zip(data, "run.zip")
     assert new_id != run_ids[kind] and kind in new_id
-    old, new = store.get(run_ids[kind]), store.get(new_id)
+    old, new = store.get(run_ids[kind]), elsewhere.get(new_id)
     assert new.config == old.config and new.metrics == old.metrics and new.history == old.history
     assert new.meta["image_shape"] == old.meta["image_shape"] and "imported" in new.meta
-    np.testing.assert_allclose(inference.reconstruct(store.load_bundle(new_id), images),
+    np.testing.assert_allclose(inference.reconstruct(elsewhere.load_bundle(new_id), images),
                                inference.reconstruct(store.load_bundle(run_ids[kind]), images), atol=1e-6)
+    # back into the store it came from: the same run, not a second one
+    assert store.import_zip(data, "run.zip") == run_ids[kind]
 
 
 def _zip_of(members: dict) -> bytes:

@@ -14,16 +14,27 @@ def _row(info: RunInfo) -> dict:
     if info.broken:
         return {"run": info.run_id, "status": f"broken: {info.broken}", "created": created}
     config, model, pca = info.config, info.metrics.get("model", {}), info.metrics.get("pca", {})
+    applies = config.to_dict()  # only the settings of this kind: the others stay blank
     row = {"run": info.run_id, "status": "ok", "created": created, "model": config.model,
-           "dataset": config.dataset, "latent": config.latent_dim if config.has_embedding else None,
+           "dataset": config.dataset, "latent": applies.get("latent_dim"),
            "epochs": config.epochs, "batch": config.batch_size, "lr": config.learning_rate,
-           "seed": config.seed, "train s": round(float(info.meta.get("train_seconds", 0.0)), 1),
+           "seed": config.seed, "noise": _noise(applies), "factors": _factors(applies),
+           "train s": round(float(info.meta.get("train_seconds", 0.0)), 1),
            "kNN acc": model.get("knn_accuracy"), "PCA kNN acc": pca.get("knn_accuracy"),
            "trust": model.get("trustworthiness"), "MSE": model.get("reconstruction_mse"),
            "PSNR dB": model.get("psnr"), "PCA PSNR dB": pca.get("psnr")}
     if "superres" in info.metrics:
         row["gain vs bicubic dB"] = info.metrics["superres"].get("gain_db")
     return row
+
+
+def _noise(settings: dict) -> str | None:
+    return f"{settings['noise_kind']} up to {settings['noise_max']:g}" if "noise_kind" in settings else None
+
+
+def _factors(settings: dict) -> str | None:
+    factors = settings.get("upscale_factors")
+    return ", ".join(f"×{f}" for f in factors) if factors else None
 
 
 SIGNIFICANT_DIGITS = 3  # scores of one seed: more digits are noise
@@ -39,6 +50,8 @@ SCORE_COLUMNS = ("kNN acc", "PCA kNN acc", "trust", "MSE", "PSNR dB", "PCA PSNR 
 def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
     """All runs, newest first; broken runs keep their id and reason. Scores to 3 significant digits."""
     table = pd.DataFrame([_row(info) for info in infos])
+    if "latent" in table:
+        table["latent"] = table["latent"].astype("Int64")  # whole numbers, blank where none (CSV: 8, not 8.0)
     for column in SCORE_COLUMNS:
         if column in table:
             table[column] = table[column].map(_score)
@@ -53,6 +66,6 @@ def comparison_table(table: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
 
 
 def _as_text(value) -> str:
-    if value is None or value != value:  # None or NaN
+    if value is None or (not isinstance(value, (list, tuple, str)) and pd.isna(value)):  # None, NaN, NA
         return ""
     return f"{value:g}" if isinstance(value, float) else str(value)

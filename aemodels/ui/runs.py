@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.config import MODEL_DESCRIPTIONS
+from aemodels.kinds import Screen, kinds_for
 from aemodels.runs import RunInfo
 from aemodels.ui import state
+from aemodels.ui.screens import TRAIN_PAGE
 
 
 def run_label(info: RunInfo) -> str:
@@ -23,51 +24,59 @@ def sound_runs() -> list[RunInfo]:
 
 
 def sidebar_run_picker() -> None:
-    """A select box of all sound runs in the sidebar; choosing one makes it current."""
+    """A select box of all sound runs (drawn where the caller is: the sidebar); choosing one
+    makes it current."""
     runs = sound_runs()
     if not runs:
-        st.sidebar.caption("No runs yet: train one on **Train** or **Home**.")
+        st.caption("No runs yet: train one on **Train** or **Home**.")
         return
     ids = [info.run_id for info in runs]
     labels = {info.run_id: run_label(info) for info in runs}
     current = state.current_run_id()
     index = ids.index(current) if current in ids else None
-    chosen = st.sidebar.selectbox("Current run", ids, index=index, format_func=labels.get,
-                                  placeholder="Pick a run", key=f"run_picker_{current}")
+    chosen = st.selectbox("Current run", ids, index=index, format_func=labels.get,
+                          placeholder="Pick a run", key=f"run_picker_{current}")
     if chosen and chosen != current:
         state.set_run(chosen)
         st.rerun()
 
 
-def require_run(kinds: tuple[str, ...], screen: str) -> RunInfo | None:
-    """The current run if it is one of ``kinds``; else explain and offer to train one.
+def require_run(screen: Screen) -> RunInfo | None:
+    """The current run if ``screen`` shows its kind; else explain and offer what fits.
 
-    Falls back to the newest sound run of a fitting kind when none is chosen. Returns None
-    (after drawing the explanation) when the screen cannot be shown.
+    Falls back to the newest sound run of a fitting kind when none is chosen, and says so when
+    the chosen one is gone. Returns None (after drawing the explanation) when the screen cannot
+    be shown.
     """
+    kinds = kinds_for(screen)
+    names = [kind.name for kind in kinds]
     runs = sound_runs()
+    fitting = [r for r in runs if r.config.model in names]
     current = state.current_run_id()
     info = next((r for r in runs if r.run_id == current), None)
     if info is None:
+        if fitting:
+            if current:
+                st.warning(f"Run '{current}' is not in the store (deleted, or from another machine): "
+                           f"showing the newest {fitting[0].config.model} run instead, {fitting[0].run_id}.")
+            state.set_run(fitting[0].run_id)
+            return fitting[0]
         if current:
             st.warning(f"Run '{current}' is not in the store (deleted, or from another machine).")
-        info = next((r for r in runs if r.config.model in kinds), None)
-        if info is not None:
-            state.set_run(info.run_id)
-    if info is not None and info.config.model in kinds:
+            state.set_run(None)
+    if info is not None and info.config.model in names:
         return info
-    kind = kinds[0]
+    wanted = " / ".join(names)
     if info is None:
-        st.info(f"{screen} needs a trained **{' / '.join(kinds)}** run, and there is none yet.")
+        st.info(f"{screen.value} needs a trained **{wanted}** run, and there is none yet.")
     else:
-        st.info(f"{screen} needs a **{' / '.join(kinds)}** run, but the current run is a "
-                f"**{info.config.model}** ({MODEL_DESCRIPTIONS[info.config.model]}).")
-        others = [r for r in runs if r.config.model in kinds]
-        if others:
-            if st.button(f"Open the newest {others[0].config.model} run", key="open_fitting"):
-                state.set_run(others[0].run_id)
+        st.info(f"{screen.value} needs a **{wanted}** run, but the current run is a "
+                f"**{info.config.model}** ({info.config.kind.title}).")
+        if fitting:
+            if st.button(f"Open the newest {fitting[0].config.model} run", key="open_fitting"):
+                state.set_run(fitting[0].run_id)
                 st.rerun()
-    if st.button(f"Train a {kind} model", type="primary", key="train_fitting"):
-        st.session_state["train_kind"] = kind
-        st.switch_page("pages/train.py", query_params=state.view_params())
+    if st.button(f"Train a {names[0]} model", type="primary", key="train_fitting"):
+        st.session_state["train_kind"] = names[0]
+        st.switch_page(TRAIN_PAGE, query_params=state.view_params())
     return None

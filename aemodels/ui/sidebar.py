@@ -1,22 +1,36 @@
-"""The sidebar every page shares: the current dataset and the current run."""
+"""The sidebar every page shares: the current dataset and the current run.
+
+``app.py`` draws it into one placeholder before the page and again after the page if the page
+changed the dataset or run (a training finished, a run was imported, a screen fell back to
+another run), so the sidebar never names a state the page has left.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.datasets import NAMED_DATASETS, UPLOAD_PREFIX
+from aemodels.datasets import NAMED_DATASETS, UPLOAD_PREFIX, upload_title
 from aemodels.ui import state
 from aemodels.ui.runs import sidebar_run_picker
 
 
-def draw() -> None:
-    """Show the current dataset and a picker of runs."""
-    name = state.current_dataset()
-    if name.startswith(UPLOAD_PREFIX):
-        st.sidebar.markdown(f"**Dataset:** uploaded file `{name[len(UPLOAD_PREFIX):][:8]}…`")
-    elif name in NAMED_DATASETS:
-        st.sidebar.markdown(f"**Dataset:** `{name}`  \n{NAMED_DATASETS[name].description}")
-    else:
-        st.sidebar.markdown(f"**Dataset:** `{name}` (unknown)")
-    sidebar_run_picker()
-    st.sidebar.caption("The URL keeps the dataset and run: share it to reopen this view.")
+def shown_state() -> tuple[str, str | None]:
+    """What the sidebar shows: (dataset, run id)."""
+    return state.current_dataset(), state.current_run_id()
+
+
+def draw(slot) -> tuple[str, str | None]:
+    """Show the current dataset and a picker of runs in ``slot`` (an ``st.sidebar.empty()``),
+    replacing what it held; returns the state shown."""
+    shown = shown_state()
+    name = shown[0]
+    with slot.container():
+        if name.startswith(UPLOAD_PREFIX):
+            st.markdown(f"**Dataset:** {upload_title(name)}")
+        elif name in NAMED_DATASETS:
+            st.markdown(f"**Dataset:** `{name}`  \n{NAMED_DATASETS[name].description}")
+        else:
+            st.markdown(f"**Dataset:** `{name}` (unknown)")
+        sidebar_run_picker()
+        st.caption("The URL keeps the dataset and run: share it to reopen this view.")
+    return shown

@@ -1,25 +1,59 @@
 """Where the current dataset and run live: ``st.query_params`` (so a URL reopens the view),
 mirrored in ``st.session_state`` (so they survive moving between pages, which clears the URL).
+
+One rule keeps the sidebar, the URL and the page in agreement: a run and its dataset go together.
+Making a run current makes its dataset current; a URL that asks for a dataset or run that cannot
+be shown is corrected at once, with a notice that says what was asked, what is shown and why.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.datasets import DEFAULT_DATASET
+from aemodels.datasets import DEFAULT_DATASET, unavailable_reason
 from aemodels.home import home_dir
 from aemodels.runs import RunStore
 
 KEYS = ("dataset", "run")
+NOTICES_KEY = "notices"
 
 
 def sync() -> None:
-    """Make the URL and the session agree; the URL wins when it names something."""
+    """Make the URL and the session agree; the URL wins when it names something it can show."""
     for key in KEYS:
         if key in st.query_params:
-            st.session_state[f"current_{key}"] = st.query_params[key]
+            asked = st.query_params[key]
+            if asked != st.session_state.get(f"current_{key}"):
+                _accept(key, asked)
         elif st.session_state.get(f"current_{key}"):
             st.query_params[key] = st.session_state[f"current_{key}"]
+
+
+def _accept(key: str, asked: str) -> None:
+    """Take a value from the URL, or replace it with what can be shown and say so."""
+    if key == "dataset":
+        reason = unavailable_reason(asked)
+        if reason is not None:
+            notice(f"The link asks for dataset '{asked}', but {reason}: showing {DEFAULT_DATASET} instead.")
+            _set("dataset", DEFAULT_DATASET)
+            return
+    st.session_state[f"current_{key}"] = asked
+
+
+def notice(text: str) -> None:
+    """Keep a one-line warning to show at the top of the next page drawn (``show_notices``)."""
+    st.session_state.setdefault(NOTICES_KEY, []).append((st.warning, text))
+
+
+def notice_success(text: str) -> None:
+    """Keep a one-line success message for the next page drawn, across an ``st.rerun``."""
+    st.session_state.setdefault(NOTICES_KEY, []).append((st.success, text))
+
+
+def show_notices() -> None:
+    """Draw and forget the kept notices."""
+    for draw, text in st.session_state.pop(NOTICES_KEY, []):
+        draw(text)
 
 
 def _get(key: str) -> str | None:
@@ -49,7 +83,12 @@ def current_run_id() -> str | None:
 
 
 def set_run(run_id: str | None) -> None:
+    """Make ``run_id`` the current run (None: no run) and its dataset the current dataset."""
     _set("run", run_id)
+    if run_id:
+        info = store().get(run_id)
+        if info.config is not None:
+            _set("dataset", info.config.dataset)
 
 
 def view_params() -> dict[str, str]:

@@ -2,8 +2,9 @@
 
 A click only stores the config in ``st.session_state``; the next script run pops it and trains,
 drawing ``st.progress``, epoch/ETA text and a live loss chart. Any click while it trains (the
-Stop button, or any other widget) makes Streamlit rerun, which interrupts ``fit`` at the next
-progress update: nothing is saved. A config already trained is reused from the store.
+Stop button, or any other widget, or a page change) makes Streamlit rerun, which interrupts
+``fit`` at the next progress update: nothing is saved, and the next page drawn says where the
+training stopped (``report_interrupted``). A config already trained is reused from the store.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import streamlit as st
 
 from aemodels import plots
 from aemodels.config import TrainConfig
+from aemodels.errors import AemodelsError
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 
 PENDING_KEY = "pending_training"
+RUNNING_KEY = "training_now"  # {"model", "epoch", "epochs"} while a training runs in this session
+STOP_KEY = "stop_training"
 REDRAW_SECONDS = 0.3  # at most this often for mid-epoch updates
 
 
@@ -45,6 +49,21 @@ def run_pending() -> str | None:
     return None
 
 
+def report_interrupted() -> None:
+    """Say so when this session's last training ended without finishing (call before the page)."""
+    running = st.session_state.pop(RUNNING_KEY, None)
+    if running is None:
+        return
+    where = (f"at epoch {running['epoch']} of {running['epochs']}" if running["epoch"]
+             else "before its first epoch")
+    if st.session_state.get(STOP_KEY):
+        st.warning(f"Training of the {running['model']} stopped {where}; nothing was saved.")
+    else:
+        st.warning(f"Training of the {running['model']} was interrupted {where}: the page ran again "
+                   "(a click or a page change) while it trained. Nothing was saved; keep the Train "
+                   "page still while a model trains.")
+
+
 def _session_id() -> str:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -58,13 +77,16 @@ def _train_and_save(config: TrainConfig) -> str:
     from aemodels.training import train
 
     data = cache.dataset(config.dataset, state.home_key())
-    st.button("Stop training", key="stop_training", help="Stops at once; nothing is saved.")
-    bar = st.progress(0.0, text=f"Training a {config.model} on {config.dataset}…")
+    stop_slot = st.empty()
+    stop_slot.button("Stop training", key=STOP_KEY, help="Stops at once; nothing is saved.")
+    bar = st.progress(0.0, text=f"Waiting to train a {config.model} on {config.dataset}…")
     chart = st.empty()
+    running = st.session_state[RUNNING_KEY] = {"model": config.model, "epoch": 0, "epochs": config.epochs}
     history: dict[str, list[float]] = {}
     last_draw = [0.0]
 
     def on_progress(progress) -> None:
+        running["epoch"] = progress.epoch
         now = time.perf_counter()
         if progress.epoch_done:
             for name, value in progress.losses.items():
@@ -85,10 +107,18 @@ def _train_and_save(config: TrainConfig) -> str:
         ahead = "1 training" if position == 1 else f"{position} trainings"
         waiting.info(f"The server trains one model at a time: {ahead} ahead of yours. It starts by itself.")
 
-    with training_slot(_session_id(), on_wait=on_wait):
-        waiting.empty()
-        result = train(config, data, on_progress)
-    bar.progress(1.0, text=f"Trained in {result.train_seconds:.1f} s; scoring it against PCA…")
-    run_id = state.store().save(result, evaluate(result.bundle, data))
+    try:
+        with training_slot(_session_id(), on_wait=on_wait):
+            waiting.empty()
+            bar.progress(0.0, text=f"Training a {config.model} on {config.dataset}…")
+            result = train(config, data, on_progress)
+        bar.progress(1.0, text=f"Trained in {result.train_seconds:.1f} s; scoring it against its baseline…")
+        run_id = state.store().save(result, evaluate(result.bundle, data))
+    except AemodelsError:
+        st.session_state.pop(RUNNING_KEY, None)
+        stop_slot.empty()
+        raise
+    st.session_state.pop(RUNNING_KEY, None)
+    stop_slot.empty()
     bar.progress(1.0, text=f"Saved as run {run_id} ({result.train_seconds:.1f} s of training).")
     return run_id

@@ -1,0 +1,109 @@
+"""Model kinds: one ``ModelKind`` object per kind, the single place that says what a kind is.
+
+A kind knows its name and words for people, the task it does (and so how it is trained, scored
+and which screens show it), its architecture family, and which of the kind-specific training
+settings apply to it. Everything else asks the kind (``kind_of(config.model)``) instead of
+testing its name, so a new kind or setting is added here.
+
+This module is light: no TensorFlow, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+
+from aemodels.errors import ConfigError
+
+
+class Task(enum.Enum):
+    """What a model does, which decides its training targets and its scores."""
+
+    EMBEDDING = "embedding"  # images → code → images; scored against PCA at the same code size
+    DENOISING = "denoising"  # noisy images → clean; scored against classical filters
+    SUPER_RESOLUTION = "superres"  # bicubic-upscaled images → full resolution; against bicubic
+
+
+class Screen(enum.Enum):
+    """The result screens of the dashboard, named by the library so kinds can list theirs."""
+
+    EMBEDDING = "Embedding vs PCA"
+    DENOISING = "Denoising"
+    SUPER_RESOLUTION = "Super-resolution"
+    LATENT = "Latent explorer"
+
+
+# Settings that only some kinds use; every other TrainConfig field applies to every kind.
+KIND_SETTINGS = ("latent_dim", "noise_kind", "noise_max", "upscale_factors")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,31}$")  # also part of run ids
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelKind:
+    """One model kind.
+
+    Attributes:
+        name: the id used in configs, run ids and the command line (``NAME_PATTERN``).
+        title: a short noun phrase for people ("convolutional autoencoder").
+        task: what it does.
+        layout: ``"dense"`` or ``"conv"`` encoder/decoder (embedding kinds), ``"unet"`` otherwise.
+        variational: a VAE (mean and log-variance, sampling, reconstruction + KL loss).
+        settings: which of ``KIND_SETTINGS`` apply; the others are not part of its runs.
+        screens: the result screens that show its runs, the main one first.
+    """
+
+    name: str
+    title: str
+    task: Task
+    layout: str
+    variational: bool
+    settings: tuple[str, ...]
+    screens: tuple[Screen, ...]
+
+    @property
+    def has_embedding(self) -> bool:
+        return self.task is Task.EMBEDDING
+
+    @property
+    def main_screen(self) -> Screen:
+        return self.screens[0]
+
+    def label(self) -> str:
+        """``name: title``, for pickers."""
+        return f"{self.name}: {self.title}"
+
+
+_EMBEDDING_SETTINGS = ("latent_dim",)
+
+KINDS: dict[str, ModelKind] = {
+    kind.name: kind
+    for kind in (
+        ModelKind("dense-ae", "fully-connected autoencoder", Task.EMBEDDING, "dense", False,
+                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING,)),
+        ModelKind("conv-ae", "convolutional autoencoder", Task.EMBEDDING, "conv", False,
+                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING,)),
+        ModelKind("vae", "convolutional variational autoencoder", Task.EMBEDDING, "conv", True,
+                  _EMBEDDING_SETTINGS, (Screen.LATENT, Screen.EMBEDDING)),
+        ModelKind("dense-vae", "fully-connected variational autoencoder", Task.EMBEDDING, "dense",
+                  True, _EMBEDDING_SETTINGS, (Screen.LATENT, Screen.EMBEDDING)),
+        ModelKind("denoise", "convolutional denoiser", Task.DENOISING, "unet", False,
+                  ("noise_kind", "noise_max"), (Screen.DENOISING,)),
+        ModelKind("superres", "super-resolution network", Task.SUPER_RESOLUTION, "unet", False,
+                  ("upscale_factors",), (Screen.SUPER_RESOLUTION,)),
+    )
+}
+assert all(NAME_PATTERN.match(name) for name in KINDS)
+
+
+def kind_of(name: str) -> ModelKind:
+    """The kind called ``name``; ``ConfigError`` naming the known kinds otherwise."""
+    try:
+        return KINDS[name]
+    except (KeyError, TypeError):
+        raise ConfigError(f"Unknown model kind {name!r}: choose one of {', '.join(KINDS)}.") from None
+
+
+def kinds_for(screen: Screen) -> tuple[ModelKind, ...]:
+    """The kinds whose runs ``screen`` shows, in the order the dashboard offers them."""
+    return tuple(kind for kind in KINDS.values() if screen in kind.screens)

@@ -1,0 +1,118 @@
+"""The sidebar, the URL and the page agree; trainings end as they say; settings are kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+UNKNOWN_RUN = "20200101-000000-vae-abcdef"
+
+
+def app(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page(page).run()
+
+
+def sidebar_run(at) -> str | None:
+    pickers = [box for box in at.sidebar.selectbox if box.key and box.key.startswith("run_picker_")]
+    assert len(pickers) == 1, [box.key for box in at.sidebar.selectbox]
+    return pickers[0].value
+
+
+def sidebar_dataset(at) -> str:
+    return next(m.value for m in at.sidebar.markdown if m.value.startswith("**Dataset:**"))
+
+
+def test_a_finished_training_is_named_in_the_sidebar_and_its_stop_button_is_gone(home_with_runs):
+    _, runs = home_with_runs
+    at = app("pages/train.py", run=runs["vae"])
+    assert sidebar_run(at) == runs["vae"]
+    at.selectbox(key="dataset_choice").set_value("digits").run()
+    at.selectbox(key="kind").set_value("dense-ae").run()
+    at.number_input(key="epochs").set_value(1).run()
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error
+    new = at.query_params["run"]
+    assert new != runs["vae"]
+    assert sidebar_run(at) == new
+    assert "digits" in sidebar_dataset(at)
+    assert not [b for b in at.button if b.key == "stop_training"]
+
+
+def test_a_stopped_training_says_where_it_stopped(home):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["training_now"] = {"model": "conv-ae", "epoch": 3, "epochs": 12}
+    at.session_state["stop_training"] = True
+    at.run()
+    assert any("stopped at epoch 3 of 12; nothing was saved" in w.value for w in at.warning)
+    at.run()
+    assert not any("stopped at epoch" in w.value for w in at.warning)  # said once
+
+
+def test_a_training_cut_by_another_click_says_so(home):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["training_now"] = {"model": "vae", "epoch": 1, "epochs": 5}
+    at.run()
+    assert any("interrupted at epoch 1 of 5" in w.value and "Nothing was saved" in w.value for w in at.warning)
+
+
+def test_an_unknown_run_and_an_offline_dataset_in_the_link_are_explained(home_with_runs):
+    _, runs = home_with_runs
+    at = app("pages/embedding.py", dataset="mnist", run=UNKNOWN_RUN)
+    assert not at.exception
+    texts = [w.value for w in at.warning]
+    assert any("'mnist'" in t and "offline" in t and "showing mnist-10k instead" in t for t in texts), texts
+    assert any(UNKNOWN_RUN in t and "showing the newest" in t for t in texts), texts
+    shown = at.query_params["run"]
+    assert shown != UNKNOWN_RUN and sidebar_run(at) == shown
+    assert "mnist-10k" in sidebar_dataset(at)
+
+
+def test_a_dataset_that_needs_a_download_is_named_with_the_reason(home):
+    at = app("pages/home.py", dataset="fashion-mnist")
+    assert any("fashion-mnist" in w.value and "showing mnist-10k instead" in w.value for w in at.warning)
+    at = app("pages/train.py")
+    picker = at.selectbox(key="dataset_choice")
+    assert any(o.startswith("fashion-mnist:") and o.endswith("(needs a download)") for o in picker.options)
+    assert any(o.startswith("mnist:") and o.endswith("(needs a download)") for o in picker.options)
+    at.selectbox(key="dataset_choice").set_value("fashion-mnist").run()
+    assert any("cannot be used now" in e.value and "offline" in e.value for e in at.error)
+    assert at.button(key="train").disabled
+
+
+def test_the_one_run_picker_starts_at_the_current_run_and_names_its_download(home_with_runs):
+    _, runs = home_with_runs
+    at = app("pages/runs.py", run=runs["dense-ae"])
+    picker = at.selectbox(key="one_run")
+    assert picker.value == runs["dense-ae"]
+    downloads = [d for d in at.get("download_button") if d.proto.id and runs["dense-ae"] in d.proto.label]
+    assert downloads, [d.proto.label for d in at.get("download_button")]
+
+
+def test_train_settings_survive_a_visit_to_another_page(home):
+    at = app("pages/train.py")
+    at.selectbox(key="kind").set_value("conv-ae").run()
+    at.number_input(key="epochs").set_value(7).run()
+    at.slider(key="latent").set_value(5).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert at.selectbox(key="kind").value == "conv-ae"
+    assert at.number_input(key="epochs").value == 7
+    assert at.slider(key="latent").value == 5
+
+
+def test_train_shows_the_gradient_steps_and_only_the_settings_of_the_kind(home):
+    at = app("pages/train.py")
+    at.selectbox(key="kind").set_value("conv-ae").run()
+    assert any("gradient steps per epoch" in c.value for c in at.caption)
+    assert not [s for s in at.slider if s.key == "noise_max"] and not at.multiselect
+    at.selectbox(key="kind").set_value("superres").run()
+    assert at.multiselect(key="factors") and not [s for s in at.slider if s.key == "latent"]
+    # the latent size reaches what the store accepts
+    at.selectbox(key="kind").set_value("vae").run()
+    assert at.slider(key="latent").max == 64
