@@ -10,6 +10,7 @@ from aemodels.ui.dataset_picker import pick_dataset
 from aemodels.ui.errors import user_errors
 from aemodels.ui.remembered import remember, remembered, reset
 from aemodels.ui.screens import results_page
+from aemodels.ui.verdict import warn_if_beaten
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -78,5 +79,7 @@ if st.button("Train", type="primary", disabled=config is None, key="train"):
     training.request(config)
 run_id = training.run_pending()
 if run_id:
-    target = results_page(state.store().get(run_id).config.kind)
+    trained = state.store().get(run_id)
+    warn_if_beaten(trained)
+    target = results_page(trained.config.kind)
     st.page_link(target, label="See the results", icon="➡️", query_params=state.view_params())

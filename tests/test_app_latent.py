@@ -24,3 +24,12 @@ def test_every_control(home_with_runs, kind):
     at.button(key="resample").click().run()
     assert not at.exception and not at.error
     assert len(at.get("image")) == 1 + 8 + 10
+
+
+def test_sliders_are_in_the_prior_units(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page(PAGE, runs["vae"])
+    assert at.get("image")[0].proto.imgs[0].caption == "decoded from z = (0.0, 0.0)"
+    assert any("0 is the prior's centre" in c.value and "average (" in c.value for c in at.caption)
+    at.slider(key="z_0").set_value(1.5).run()
+    assert at.get("image")[0].proto.imgs[0].caption == "decoded from z = (1.5, 0.0)"

@@ -329,3 +329,12 @@ def test_damaged_deflate_stream(tmp_path, suffix):
     first = data.find(b"PK\x03\x04") + 30 + len(next(iter(members)))
     data[first + 40: first + 140] = bytes(range(100))
     _rejects(bytes(data), f"d{suffix}")
+
+
+def test_a_run_export_uploaded_as_data_points_to_the_runs_screen(home_with_runs):
+    from aemodels.runs import RunStore
+
+    _, run_ids = home_with_runs
+    data = RunStore().export_zip(run_ids["dense-ae"])
+    with pytest.raises(DatasetError, match="is a run exported from this app.*upload it on the Runs screen"):
+        read_upload(data, "20260101-run.zip")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from aemodels.datasets import DEFAULT_DATASET, unavailable_reason
+from aemodels.errors import AemodelsError
 from aemodels.home import home_dir
 from aemodels.runs import RunStore
 
@@ -37,6 +38,12 @@ def _accept(key: str, asked: str) -> None:
             notice(f"The link asks for dataset '{asked}', but {reason}: showing {DEFAULT_DATASET} instead.")
             _set("dataset", DEFAULT_DATASET)
             return
+    if key == "run":
+        try:
+            set_run(asked)  # a run brings its dataset
+        except AemodelsError:
+            st.session_state["current_run"] = asked  # not in the store: the screen says so
+        return
     st.session_state[f"current_{key}"] = asked
 
 

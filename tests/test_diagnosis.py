@@ -1,0 +1,54 @@
+"""Defaults that win, and a run that loses to its baseline says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from aemodels.config import TrainConfig
+from aemodels.defaults import recommended
+from aemodels.diagnosis import advice, baseline_losses
+from aemodels.kinds import KINDS
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("images", [400, 1437, 8000, 56000])
+def test_recommended_trainings_take_enough_steps_whatever_the_data_size(kind, images):
+    best = recommended(KINDS[kind], images)
+    assert best.batch_size <= images
+    assert best.steps(images) >= 700 or best.epochs == 60
+    assert images // best.batch_size >= 25 or best.batch_size == 16  # small data, small batches
+
+
+def test_a_real_training_too_short_to_beat_pca_is_told_why(home):
+    from aemodels.evaluation import evaluate
+    from aemodels.training import train
+
+    config = TrainConfig(model="conv-ae", train_images=400, epochs=1, batch_size=128, seed=0)
+    metrics = evaluate(train(config).bundle)
+    assert baseline_losses(config, metrics), metrics  # 4 gradient steps: PCA wins
+    text = advice(config, metrics, metrics["train_images"])
+    assert "worse than PCA" in text and "only 4 gradient steps" in text
+    best = recommended(config.kind, 400)
+    assert f"Try {best.epochs} epochs of batch {best.batch_size}" in text
+
+
+def test_a_winning_run_gets_no_advice():
+    config = TrainConfig(model="dense-ae")
+    metrics = {"model": {"knn_accuracy": 0.7, "trustworthiness": 0.88}, "pca": {"knn_accuracy": 0.42, "trustworthiness": 0.75}}
+    assert advice(config, metrics, 8000) is None
+
+
+def test_a_collapsed_vae_is_named():
+    config = TrainConfig(model="vae", epochs=50, batch_size=64)
+    metrics = {"model": {"knn_accuracy": 0.2, "trustworthiness": 0.6, "kl_nats": 0.05},
+               "pca": {"knn_accuracy": 0.42, "trustworthiness": 0.75}}
+    assert "collapsed (KL 0.05 nats)" in advice(config, metrics, 8000)
+
+
+def test_image_models_compare_with_their_own_baselines():
+    denoise = TrainConfig(model="denoise")
+    curve = [{"level": 0.1, "model_psnr": 20.0, "filter_psnr": 21.0}, {"level": 0.3, "model_psnr": 19.0, "filter_psnr": 17.0}]
+    assert baseline_losses(denoise, {"denoising": {"curve": curve}}) == [
+        "denoises worse than the best classical filter at noise level 0.1"]
+    superres = TrainConfig(model="superres")
+    assert "trails bicubic interpolation by 1.60 dB" in baseline_losses(superres, {"superres": {"gain_db": -1.6}})[0]
