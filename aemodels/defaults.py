@@ -14,7 +14,8 @@ import math
 
 from aemodels.kinds import ModelKind, Task
 
-MIN_EPOCHS, MAX_EPOCHS = 3, 60
+MIN_EPOCHS, MAX_EPOCHS = 3, 40
+LARGE_DATA = 4000  # training images from which batches of 64 keep an epoch long enough
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +37,7 @@ def steps_per_epoch(train_images: int, batch_size: int) -> int:
 
 def batch_size_for(train_images: int) -> int:
     """64 for thousands of images, smaller for small sets so that an epoch has 30+ steps."""
-    if train_images >= 4000:
+    if train_images >= LARGE_DATA:
         return 64
     if train_images >= 1000:
         return 32
@@ -44,16 +45,26 @@ def batch_size_for(train_images: int) -> int:
 
 
 def step_budget(kind: ModelKind) -> int:
-    """Gradient steps a default training of ``kind`` takes."""
+    """Gradient steps a default training of ``kind`` takes: 1,500 for an embedding (a VAE on
+    500 images was level with PCA at 960 steps and ahead at 1,280), 1,000 for the image models
+    (ahead of their baselines by 2.6 dB or more after 125 steps)."""
+    return 1500 if kind.task is Task.EMBEDDING else 1000
+
+
+def learning_rate_for(kind: ModelKind, train_images: int) -> float:
+    """3e-3 for the autoencoders (conv-ae kNN .635 → .667 against 2e-3 on mnist-10k), 1e-3 for
+    the convolutional VAE on large data (.622 against .572 at 2e-3), 2e-3 otherwise."""
     if kind.task is not Task.EMBEDDING:
-        return 1000
-    if kind.layout == "conv":
-        return 2500
-    return 1500 if kind.variational else 750
+        return 2e-3
+    if kind.variational and kind.layout == "conv":
+        return 1e-3 if train_images >= LARGE_DATA else 2e-3
+    if kind.layout == "conv" or train_images >= LARGE_DATA:
+        return 3e-3
+    return 2e-3
 
 
 def recommended(kind: ModelKind, train_images: int) -> Recommendation:
     """The default settings for training ``kind`` on ``train_images`` images."""
     batch = min(batch_size_for(train_images), max(1, train_images))
     epochs = math.ceil(step_budget(kind) / steps_per_epoch(train_images, batch))
-    return Recommendation(min(MAX_EPOCHS, max(MIN_EPOCHS, epochs)), batch, 2e-3)
+    return Recommendation(min(MAX_EPOCHS, max(MIN_EPOCHS, epochs)), batch, learning_rate_for(kind, train_images))

@@ -287,6 +287,9 @@ def _rebuild(config: TrainConfig, image_shape, weights: Path):
         with warnings.catch_warnings():
             # The file also holds Adam's state, which inference does not need.
             warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            # Keras 3.15 loads a file that lacks some layers' groups with a warning and leaves those
+            # layers at random weights: for us that file does not fit.
+            warnings.filterwarnings("error", message="Skipping nested container")
             bundle.model.load_weights(weights)
     except Exception as exc:  # h5py and Keras raise many kinds for bad or mismatched weights
         first_line = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__

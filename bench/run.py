@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "speed", "app")
+GROUPS = ("quality", "defaults", "speed", "app")
 
 
 def log(message: str) -> None:
@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated groups of {', '.join(GROUPS)}")
     parser.add_argument("--repeats", type=int, default=None, help="timing repeats (quick 3, full 5)")
     parser.add_argument("--write", metavar="MARKDOWN", help="also replace the table section of this file")
+    parser.add_argument("--section", default="bench",
+                        help="which table of that file: bench (the main one, default) or another name "
+                             "(a section <!-- NAME:begin --> ... <!-- NAME:end -->, added at the end if missing)")
     args = parser.parse_args(argv)
     mode_name = args.mode or "quick"
     seeds = tuple(range(args.seeds or (1 if mode_name == "quick" else 3)))
@@ -64,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             from bench import quality
 
             rows += quality.run(mode_name, seeds, log)
+        if "defaults" in groups:
+            from bench import defaults
+
+            log("defaults: the Train screen's settings on 8,000 and 500 images")
+            rows += defaults.run(seeds[0], log)
         if "speed" in groups:
             rows += _inference(log)
         if "app" in groups:
@@ -83,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     text = header + "\n" + common.table(rows) + "\n"
     print(text)
     if args.write:
-        _write(Path(args.write), text)
+        _write(Path(args.write), text, args.section)
     met = [r.met for r in rows if r.met is not None]
     log(f"{sum(met)} of {len(met)} targets met")
     return 0
@@ -111,16 +119,19 @@ def _inference(log):
     return speed.inference_paths(bundle, log)
 
 
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+def _markers(section: str) -> tuple[str, str]:
+    """The comments around a table in the Markdown file: ``bench`` is the main table."""
+    return f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
 
 
-def _write(path: Path, text: str) -> None:
-    old = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in old:
-        old += f"\n{BEGIN}\n{END}\n"
-    before, rest = old.split(BEGIN, 1)
-    after = rest.split(END, 1)[1] if END in rest else ""
-    path.write_text(f"{before}{BEGIN}\n{text}{END}{after}")
+def _write(path: Path, text: str, section: str = "bench") -> None:
+    begin, end = _markers(section)
+    old = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin not in old:
+        old += f"\n{begin}\n{end}\n"
+    before, rest = old.split(begin, 1)
+    after = rest.split(end, 1)[1] if end in rest else ""
+    path.write_text(f"{before}{begin}\n{text}{end}{after}")
 
 
 if __name__ == "__main__":

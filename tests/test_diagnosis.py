@@ -15,7 +15,7 @@ from aemodels.kinds import KINDS
 def test_recommended_trainings_take_enough_steps_whatever_the_data_size(kind, images):
     best = recommended(KINDS[kind], images)
     assert best.batch_size <= images
-    assert best.steps(images) >= 700 or best.epochs == 60
+    assert best.steps(images) >= 700 or best.epochs == 40
     assert images // best.batch_size >= 25 or best.batch_size == 16  # small data, small batches
 
 

@@ -1,11 +1,24 @@
-"""Rows of small images, enlarged with nearest-neighbour so pixels stay sharp."""
+"""Rows of small images, enlarged with nearest-neighbour so pixels stay sharp.
+
+Images go to the browser inside the page as PNG data URLs, not through Streamlit's media files.
+Streamlit deletes a run's media files as soon as the next run (fragment runs included) has drawn
+without them (``remove_orphaned_files`` in ``runtime/scriptrunner/script_runner.py``, with no grace
+period for images in ``runtime/media_file_manager.py``), while the browser fetches them a moment
+after it hears of them: after two quick slider moves it asked for files already gone (404, "Image
+source error"), and a user saw a broken image. A data URL has nothing to fetch. The images here are
+small (a few kB each), so sending them in the page costs little.
+"""
 
 from __future__ import annotations
+
+import base64
+import io
 
 import numpy as np
 import streamlit as st
 
 DISPLAY_SIDE = 112  # pixels on screen for one image
+THUMBNAIL_SIDE = 72
 
 
 def as_display(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
@@ -17,18 +30,26 @@ def as_display(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
     return image[..., 0] if image.shape[-1] == 1 else image
 
 
+def png_data_url(image: np.ndarray, side: int = DISPLAY_SIDE) -> str:
+    """``data:image/png;base64,...`` of one image (H, W, C), enlarged as ``as_display`` does."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(as_display(image, side)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def image_row(images: list[np.ndarray], captions: list[str]) -> None:
     """Images side by side at their display size (not spread over the page), a caption under each."""
     row = st.container(horizontal=True, gap="medium")
     for image, caption in zip(images, captions):
-        row.image(as_display(image), caption=caption, output_format="PNG", width=DISPLAY_SIDE)
+        row.image(png_data_url(image), caption=caption, width=DISPLAY_SIDE)
 
 
 def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> None:
     """Labelled rows of images: (label, images (N, H, W, C)); at most ``max_columns`` each."""
     for label, images in rows:
         st.caption(label)
-        shown = images[:max_columns]
         row = st.container(horizontal=True, gap="small")
-        for image in shown:
-            row.image(as_display(image, 72), output_format="PNG", width=72)
+        for image in images[:max_columns]:
+            row.image(png_data_url(image, THUMBNAIL_SIDE), width=THUMBNAIL_SIDE)

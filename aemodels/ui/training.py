@@ -96,7 +96,8 @@ def _train_and_save(config: TrainConfig) -> str:
             return
         last_draw[0] = now
         eta = progress.eta_seconds
-        eta_text = f", about {eta:.0f} s left" if eta == eta else ""
+        # The first epoch's pace includes building the model: no estimate before it ends.
+        eta_text = f", about {eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
         bar.progress(min(progress.fraction, 1.0),
                      text=f"Epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}"
                           f" · loss {progress.losses.get('loss', float('nan')):.4f}{eta_text}")

@@ -1,0 +1,52 @@
+"""The Train screen's defaults (``aemodels.defaults.recommended``) against the classical baselines,
+on all of mnist-10k's 8,000 training images and on 500 of them (a small upload).
+
+Every kind trains with exactly the settings the Train screen and the command line start from, so
+the table says whether a newcomer who changes nothing gets a model that beats its baseline.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bench.common import Row
+
+SIZES = (None, 500)  # None: the whole training split
+
+
+def run(seed: int, log) -> list[Row]:
+    from aemodels.config import TrainConfig
+    from aemodels.datasets import load_dataset
+    from aemodels.defaults import recommended
+    from aemodels.diagnosis import baseline_losses
+    from aemodels.evaluation import evaluate
+    from aemodels.kinds import KINDS, Task
+    from aemodels.training import train, training_split
+
+    dataset = load_dataset("mnist-10k")
+    rows = []
+    for size in SIZES:
+        for kind in KINDS.values():
+            probe = TrainConfig(model=kind.name, train_images=size, seed=seed)
+            images = len(training_split(probe, dataset).x_train)
+            best = recommended(kind, images)
+            config = probe.replace(epochs=best.epochs, batch_size=best.batch_size, learning_rate=best.learning_rate)
+            started = time.perf_counter()
+            metrics = evaluate(train(config, dataset).bundle, dataset)
+            seconds = time.perf_counter() - started
+            lost = baseline_losses(config, metrics)
+            if kind.task is Task.EMBEDDING:
+                model, pca = metrics["model"], metrics["pca"]
+                value = (f"kNN {model['knn_accuracy']:.3f} vs PCA {pca['knn_accuracy']:.3f}; trust "
+                         f"{model['trustworthiness']:.3f} vs {pca['trustworthiness']:.3f}")
+            elif kind.task is Task.DENOISING:
+                at = next(p for p in metrics["denoising"]["curve"] if abs(p["level"] - 0.3) < 1e-9)
+                value = f"PSNR at σ 0.3: {at['model_psnr']:.2f} vs best filter {at['filter_psnr']:.2f} dB"
+            else:
+                value = f"{metrics['superres']['gain_db']:+.2f} dB vs bicubic (mean over factors)"
+            log(f"  {kind.name} on {images} images: {value} ({seconds:.0f} s)")
+            rows.append(Row("defaults", f"{kind.name} on {images:,} images with the Train defaults: {best.epochs} "
+                            f"epochs, batch {best.batch_size}, lr {best.learning_rate:g} "
+                            f"({best.steps(images):,} steps)", value, "beats its baseline", not lost,
+                            f"seed {seed}; train + score {seconds:.0f} s"))
+    return rows
