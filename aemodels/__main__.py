@@ -82,7 +82,7 @@ def _cmd_datasets(args) -> int:
 
 def _result_json(run_id: str, config: TrainConfig, train_seconds: float, metrics: dict) -> dict:
     return {"run_id": run_id, "dataset": config.dataset, "model": config.model,
-            "latent_dim": config.latent_dim, "epochs": config.epochs,
+            "latent_dim": config.to_dict().get("latent_dim"), "epochs": config.epochs,
             "train_seconds": round(train_seconds, 3), "metrics": metrics}
 
 
@@ -115,7 +115,7 @@ def _cmd_train(args) -> int:
         upscale_factors=_factors(args.upscale_factors), **given,
     )
     dataset = load_dataset(config.dataset)
-    best = recommended(config.kind, len(training_split(config, dataset).x_train))
+    best = recommended(config.kind, len(training_split(config, dataset).x_train), given.get("batch_size"))
     config = config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
                                "learning_rate": best.learning_rate, **given})
     out = sys.stderr if args.json else sys.stdout
@@ -252,6 +252,11 @@ def native_output_silenced() -> Iterator[None]:
 
 
 if __name__ == "__main__":
-    with native_output_silenced():
-        code = main()
+    try:
+        with native_output_silenced():
+            code = main()
+    except OSError as exc:  # only opening the file AEMODELS_NATIVE_LOG names can fail here
+        print(f"error: {NATIVE_LOG_VARIABLE} names a file that cannot be written ({exc.strerror}): "
+              "give a writable path, or 'stderr'", file=sys.stderr)
+        code = EXIT_BAD_INPUT
     sys.exit(code)

@@ -75,9 +75,14 @@ class Dataset:
     def split(self, seed: int = 0, test_fraction: float = 0.2) -> Split:
         """Shuffle with ``seed`` and hold out ``test_fraction`` of the images (at least one)."""
         order = np.random.default_rng(seed).permutation(len(self.images))
-        n_test = min(max(1, round(len(order) * test_fraction)), len(order) - 1)
+        n_test = held_out_count(len(order), test_fraction)
         test, train = order[:n_test], order[n_test:]
         return Split(self.images[train], self.labels[train], self.images[test], self.labels[test])
+
+
+def held_out_count(images: int, test_fraction: float = 0.2) -> int:
+    """How many of ``images`` a split holds out: the share, at least one, never all."""
+    return min(max(1, round(images * test_fraction)), images - 1)
 
 
 def to_float(images: np.ndarray) -> np.ndarray:

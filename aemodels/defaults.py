@@ -14,7 +14,7 @@ import math
 
 from aemodels.kinds import ModelKind, Task
 
-MIN_EPOCHS, MAX_EPOCHS = 3, 40
+MIN_EPOCHS, MAX_RECOMMENDED_EPOCHS = 3, 40
 LARGE_DATA = 4000  # training images from which batches of 64 keep an epoch long enough
 
 
@@ -63,8 +63,10 @@ def learning_rate_for(kind: ModelKind, train_images: int) -> float:
     return 2e-3
 
 
-def recommended(kind: ModelKind, train_images: int) -> Recommendation:
-    """The default settings for training ``kind`` on ``train_images`` images."""
-    batch = min(batch_size_for(train_images), max(1, train_images))
+def recommended(kind: ModelKind, train_images: int, batch_size: int | None = None) -> Recommendation:
+    """The default settings for training ``kind`` on ``train_images`` images; with ``batch_size``,
+    the epochs that give that batch size the kind's step budget."""
+    batch = batch_size or min(batch_size_for(train_images), max(1, train_images))
     epochs = math.ceil(step_budget(kind) / steps_per_epoch(train_images, batch))
-    return Recommendation(min(MAX_EPOCHS, max(MIN_EPOCHS, epochs)), batch, learning_rate_for(kind, train_images))
+    return Recommendation(min(MAX_RECOMMENDED_EPOCHS, max(MIN_EPOCHS, epochs)), batch,
+                          learning_rate_for(kind, train_images))

@@ -56,4 +56,7 @@ def advice(config: TrainConfig, metrics: dict, train_images: int | None) -> str 
                     f"({steps_per_epoch(train_images, config.batch_size)} per epoch on {train_images:,} images). "
                     f"Try {best.epochs} epochs of batch {best.batch_size} at learning rate {best.learning_rate:g} "
                     f"({best.steps(train_images):,} steps).")
-    return text + " Try more epochs, a learning rate of 0.002, or for an embedding a larger latent size."
+    more = " Try more epochs or another learning rate"
+    if "latent_dim" in config.kind.settings:
+        more += ", or a larger latent size"
+    return text + more + "."

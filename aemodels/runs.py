@@ -28,9 +28,10 @@ from aemodels import __version__
 from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
+from aemodels.kinds import NAME_PATTERN
 
-# date-time, kind name (kinds.NAME_PATTERN: any kind, digits and long names included), random part
-RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[a-z][a-z0-9-]{1,31}-[0-9a-f]{6}$")
+# date-time, kind name (any name kinds.NAME_PATTERN allows), random part
+RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-" + NAME_PATTERN.pattern.strip("^$") + r"-[0-9a-f]{6}$")
 WEIGHTS_FILE = "model.weights.h5"
 JSON_FILES = ("config.json", "history.json", "metrics.json", "meta.json")
 RUN_FILES = (*JSON_FILES, WEIGHTS_FILE)

@@ -19,7 +19,6 @@ import numpy as np
 
 from aemodels.datasets import Dataset
 from aemodels.errors import DatasetError
-from aemodels.runs import RUN_FILES
 from aemodels.words import count
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # matches server.maxUploadSize in .streamlit/config.toml
@@ -28,6 +27,7 @@ MAX_COMPRESSION_RATIO = 200
 MIN_IMAGES, MAX_IMAGES = 2, 100_000
 MIN_SIDE, MAX_SIDE = 8, 256
 MAX_TOTAL_PIXELS = 400_000_000  # uint8 values kept in memory after decoding
+RUN_EXPORT_FILES = {"config.json", "model.weights.h5"}  # in every run zip (runs.RUN_FILES; tests check)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 ARCHIVE_SUFFIXES = (".zip", ".npz", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar")
 
@@ -256,7 +256,7 @@ def _read_zip(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
     from PIL import Image, UnidentifiedImageError
 
     archive = _open_zip(data, "zip file")
-    if set(RUN_FILES) <= set(archive.namelist()):
+    if RUN_EXPORT_FILES <= set(archive.namelist()):
         raise DatasetError("This zip is a run exported from this app, not a dataset: upload it on the Runs screen.")
     entries: list[tuple[str, zipfile.ZipInfo]] = []
     for info in archive.infolist():

@@ -6,6 +6,7 @@ from aemodels.config import TrainConfig
 from aemodels.ui import cache, runs, state, training
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
+from aemodels.ui.screens import results_page
 from aemodels.words import count
 from aemodels.ui.entry import require_app
 
@@ -63,7 +64,7 @@ st.write("Trains a small fully-connected autoencoder with a 2-number code on 8,0
          "for 6 epochs (10 to 20 seconds), then opens its map of the held-out digits.")
 if st.button("Train a quick model", type="primary", key="quick_train"):
     training.request(QUICK_CONFIG)
-    st.session_state["after_training"] = "pages/embedding.py"
+    st.session_state["after_training"] = results_page(QUICK_CONFIG.kind)
 if training.PENDING_KEY in st.session_state:
     run_id = training.run_pending()
     target = st.session_state.pop("after_training", None)

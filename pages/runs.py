@@ -7,6 +7,7 @@ from aemodels.ui import state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.run_table import comparison_table, runs_table
 from aemodels.ui.runs import run_label
+from aemodels.ui.screens import TRAIN_PAGE
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -20,7 +21,7 @@ infos = store.list()
 if not infos:
     st.info("No runs yet.")
     if st.button("Train a model", type="primary", key="runs_train"):
-        st.switch_page("pages/train.py", query_params=state.view_params())
+        st.switch_page(TRAIN_PAGE, query_params=state.view_params())
 else:
     table = runs_table(infos)
     st.dataframe(table, hide_index=True, key="runs_table")
@@ -49,10 +50,11 @@ else:
         elif left.button("Make it the current run", key="make_current"):
             state.set_run(run_id)
             st.rerun()
-        # The zip is made when clicked, for the run the button names (its key too, so a click on a
-        # button still drawn for the previous choice cannot fetch this run under that name).
-        middle.download_button(f"Download {run_id} (.zip)", lambda: store.export_zip(run_id), f"{run_id}.zip",
-                               "application/zip", key=f"export_{run_id}")
+        # The button names its run (its key too, so a click on a button still drawn for the
+        # previous choice gets that run, under that run's name).
+        with user_errors():
+            middle.download_button(f"Download {run_id} (.zip)", store.export_zip(run_id), f"{run_id}.zip",
+                                   "application/zip", key=f"export_{run_id}")
     else:
         left.warning(f"Broken: {one.broken}")
     if right.button("Delete this run", key="delete"):

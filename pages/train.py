@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from aemodels.config import MAX_LATENT_DIM, NOISE_KINDS, TrainConfig
+from aemodels.config import MAX_EPOCHS, MAX_LATENT_DIM, NOISE_KINDS, TrainConfig
 from aemodels.defaults import recommended, steps_per_epoch
 from aemodels.kinds import KINDS
 from aemodels.ui import state, training
@@ -29,10 +29,11 @@ if asked_kind in KINDS:
 kind = KINDS[st.selectbox("Model kind", list(KINDS), format_func=lambda name: KINDS[name].label(),
                           key=remembered("kind", "dense-ae"))]
 
-# The training length follows the kind and the data size until the user changes it.
+# Choosing another kind or dataset sets the training length to what is recommended for them
+# (the user's own epochs, batch and rate stay until then).
 best = recommended(kind, train_images or 8000)
 basis = (kind.name, train_images)
-if st.session_state.get("recommended_for") != basis:
+if train_images is not None and st.session_state.get("recommended_for") != basis:
     st.session_state["recommended_for"] = basis
     reset("epochs", best.epochs)
     reset("batch", best.batch_size)
@@ -44,8 +45,12 @@ with left:
     if "latent_dim" in kind.settings:
         chosen["latent_dim"] = st.slider("Latent size (numbers in the code)", 1, MAX_LATENT_DIM,
                                          key=remembered("latent", 2))
-    epochs = st.number_input("Epochs", 1, 500, key=remembered("epochs", best.epochs))
-    batch = st.select_slider("Batch size", BATCH_SIZES, key=remembered("batch", best.batch_size))
+    epochs = st.number_input("Epochs", 1, MAX_EPOCHS, key=remembered("epochs", best.epochs))
+    # a tiny upload also gets a batch of all its images
+    batches = sorted({b for b in BATCH_SIZES if b <= (train_images or max(BATCH_SIZES))} | {best.batch_size})
+    if st.session_state.get("batch") not in batches:
+        reset("batch", best.batch_size)
+    batch = st.select_slider("Batch size", batches, key=remembered("batch", best.batch_size))
     rate = st.select_slider("Learning rate", LEARNING_RATES, key=remembered("rate", best.learning_rate))
 with right:
     seed = st.number_input("Seed", 0, 2**31 - 1, key=remembered("seed", 0))

@@ -116,3 +116,26 @@ def test_train_shows_the_gradient_steps_and_only_the_settings_of_the_kind(home):
     # the latent size reaches what the store accepts
     at.selectbox(key="kind").set_value("vae").run()
     assert at.slider(key="latent").max == 64
+
+
+def test_choosing_another_dataset_leaves_a_run_of_the_old_one(home_with_runs):
+    _, runs = home_with_runs
+    at = app("pages/train.py", run=runs["dense-ae"])
+    assert sidebar_run(at) == runs["dense-ae"]
+    at.selectbox(key="dataset_choice").set_value("digits").run()
+    assert not at.exception
+    assert "run" not in at.query_params and at.query_params["dataset"] == "digits"
+    assert sidebar_run(at) is None and "digits" in sidebar_dataset(at)
+
+
+def test_a_tiny_upload_can_be_trained_with_a_batch_of_all_its_images(home):
+    import numpy as np
+
+    from aemodels.datasets import Dataset, save_upload
+
+    images = np.random.default_rng(1).integers(0, 256, (12, 8, 8, 1), dtype=np.uint8)
+    name = save_upload(Dataset("upload", images, np.zeros(12, np.int64), ("unlabelled",)), "twelve.npz")
+    at = app("pages/train.py", dataset=name)
+    assert not at.exception and not at.error
+    assert at.select_slider(key="batch").value == 10  # 12 images, 2 held out
+    assert not at.button(key="train").disabled

@@ -207,3 +207,18 @@ def test_train_json_progress_goes_to_stderr(home, capsys):
     assert len(captured.out.strip().splitlines()) == 1  # only the JSON on stdout
     epochs = [line for line in captured.err.splitlines() if line.startswith("epoch ")]
     assert [line.split()[1] for line in epochs] == ["1/2", "2/2"]
+
+
+def test_native_log_goes_where_it_is_told_and_a_bad_place_is_one_line(home, tmp_path):
+    log = tmp_path / "native.log"
+    env = {**os.environ, "AEMODELS_HOME": str(home), "AEMODELS_OFFLINE": "1", "AEMODELS_NATIVE_LOG": str(log)}
+    proc = subprocess.run([sys.executable, "-m", "aemodels", "train", *TINY, "--json"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "absl" not in proc.stderr and "oneDNN" not in proc.stderr
+    assert "oneDNN" in log.read_text() or "absl" in log.read_text()  # kept, not lost
+    bad = {**env, "AEMODELS_NATIVE_LOG": str(tmp_path / "no" / "such" / "folder" / "x.log")}
+    proc = subprocess.run([sys.executable, "-m", "aemodels", "datasets"], cwd=ROOT, env=bad,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.startswith("error: AEMODELS_NATIVE_LOG")
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -338,3 +338,9 @@ def test_a_run_export_uploaded_as_data_points_to_the_runs_screen(home_with_runs)
     data = RunStore().export_zip(run_ids["dense-ae"])
     with pytest.raises(DatasetError, match="is a run exported from this app.*upload it on the Runs screen"):
         read_upload(data, "20260101-run.zip")
+
+
+def test_the_run_export_files_it_recognises_are_in_every_run_zip():
+    from aemodels.runs import RUN_FILES
+
+    assert uploads.RUN_EXPORT_FILES <= set(RUN_FILES)

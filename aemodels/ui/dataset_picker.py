@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from aemodels import uploads
-from aemodels.datasets import NAMED_DATASETS, UPLOAD_PREFIX, save_upload, unavailable_reason, upload_title
+from aemodels.datasets import (NAMED_DATASETS, UPLOAD_PREFIX, held_out_count, save_upload, unavailable_reason,
+                               upload_title)
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_grid
@@ -71,9 +72,9 @@ def _label(name: str) -> str:
     return f"{name}: {info.description}{needs}"
 
 
-def _train_count(images: int, test_fraction: float = 0.2) -> int:
+def _train_count(images: int) -> int:
     """Training images left after the default hold-out (``Dataset.split``)."""
-    return images - min(max(1, round(images * test_fraction)), images - 1)
+    return images - held_out_count(images)
 
 
 def _upload() -> tuple[str | None, int | None]:

@@ -35,7 +35,7 @@ def sidebar_run_picker() -> None:
     current = state.current_run_id()
     index = ids.index(current) if current in ids else None
     chosen = st.selectbox("Current run", ids, index=index, format_func=labels.get,
-                          placeholder="Pick a run", key=f"run_picker_{current}")
+                          placeholder="Pick a run", key=f"run_picker_{state.current_dataset()}_{current}")
     if chosen and chosen != current:
         state.set_run(chosen)
         st.rerun()
@@ -48,10 +48,11 @@ def require_run(screen: Screen) -> RunInfo | None:
     the chosen one is gone. Returns None (after drawing the explanation) when the screen cannot
     be shown.
     """
-    kinds = kinds_for(screen)
-    names = [kind.name for kind in kinds]
+    names = [kind.name for kind in kinds_for(screen)]
     runs = sound_runs()
-    fitting = [r for r in runs if r.config.model in names]
+    dataset = state.current_dataset()
+    # runs this screen shows, those of the current dataset first (each part newest first)
+    fitting = sorted((r for r in runs if screen in r.config.kind.screens), key=lambda r: r.config.dataset != dataset)
     current = state.current_run_id()
     info = next((r for r in runs if r.run_id == current), None)
     if info is None:
@@ -64,7 +65,7 @@ def require_run(screen: Screen) -> RunInfo | None:
         if current:
             st.warning(f"Run '{current}' is not in the store (deleted, or from another machine).")
             state.set_run(None)
-    if info is not None and info.config.model in names:
+    if info is not None and screen in info.config.kind.screens:
         return info
     wanted = " / ".join(names)
     if info is None:

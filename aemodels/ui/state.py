@@ -81,7 +81,16 @@ def current_dataset() -> str:
 
 
 def set_dataset(name: str) -> None:
+    """Make ``name`` the current dataset; a current run of another dataset stops being current."""
     _set("dataset", name)
+    run_id = current_run_id()
+    if run_id:
+        try:
+            config = store().get(run_id).config
+        except AemodelsError:
+            return
+        if config is not None and config.dataset != name:
+            _set("run", None)
 
 
 def current_run_id() -> str | None:

@@ -15,7 +15,6 @@ import streamlit as st
 
 from aemodels import plots
 from aemodels.config import TrainConfig
-from aemodels.errors import AemodelsError
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 
@@ -40,13 +39,18 @@ def run_pending() -> str | None:
         if reused is not None:
             st.success(f"This exact config was trained before: showing run {reused.run_id}.")
             state.set_run(reused.run_id)
-            state.set_dataset(config.dataset)
             return reused.run_id
         run_id = _train_and_save(config)
         state.set_run(run_id)
-        state.set_dataset(config.dataset)
         return run_id
     return None
+
+
+def _finished(stop_slot) -> None:
+    """The training ended by itself: forget the marker, remove the Stop button. (A click ends the
+    script by Streamlit's rerun exception instead: the marker stays for ``report_interrupted``.)"""
+    st.session_state.pop(RUNNING_KEY, None)
+    stop_slot.empty()
 
 
 def report_interrupted() -> None:
@@ -115,11 +119,9 @@ def _train_and_save(config: TrainConfig) -> str:
             result = train(config, data, on_progress)
         bar.progress(1.0, text=f"Trained in {result.train_seconds:.1f} s; scoring it against its baseline…")
         run_id = state.store().save(result, evaluate(result.bundle, data))
-    except AemodelsError:
-        st.session_state.pop(RUNNING_KEY, None)
-        stop_slot.empty()
+    except Exception:  # a failure, said by the caller; not a rerun, whose exception is no Exception
+        _finished(stop_slot)
         raise
-    st.session_state.pop(RUNNING_KEY, None)
-    stop_slot.empty()
+    _finished(stop_slot)
     bar.progress(1.0, text=f"Saved as run {run_id} ({result.train_seconds:.1f} s of training).")
     return run_id
