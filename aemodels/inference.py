@@ -49,6 +49,16 @@ def run(model, inputs: np.ndarray) -> np.ndarray:
     return np.asarray(outputs, dtype=np.float32)
 
 
+def warm_up(bundle) -> None:
+    """Trace the forward pass of each part of ``bundle`` once, on zeros, so that the first slider
+    move does not pay for it (and what tracing creates exists before ``gc_tax.settle``)."""
+    image = np.zeros((1, *bundle.image_shape), np.float32)
+    run(bundle.model, image)
+    if bundle.encoder is not None:
+        run(bundle.encoder, image)
+        run(bundle.decoder, np.zeros((1, bundle.decoder.input_shape[-1]), np.float32))
+
+
 def encode(bundle, images: np.ndarray) -> np.ndarray:
     """Codes (N, latent_dim) of images; ``z_mean`` for a VAE."""
     return run(bundle.encoder, images)

@@ -29,10 +29,16 @@ def test_split(name: str, seed: int, test_fraction: float, home: str) -> tuple[n
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
 def bundle(run_id: str, home: str):
-    """The run's ``ModelBundle`` for inference only (never trained further)."""
+    """The run's ``ModelBundle`` for inference only (never trained further), traced, with the
+    process's long-lived objects frozen afterwards (``gc_tax``)."""
+    from aemodels import inference
     from aemodels.runs import RunStore
+    from aemodels.ui import gc_tax
 
-    return RunStore().load_bundle(run_id)
+    loaded = RunStore().load_bundle(run_id)
+    inference.warm_up(loaded)
+    gc_tax.settle()
+    return loaded
 
 
 @st.cache_data(max_entries=4, show_spinner="Encoding the held-out images…")
