@@ -16,10 +16,11 @@ def baseline_losses(config: TrainConfig, metrics: dict) -> list[str]:
     task = config.kind.task
     if task is Task.EMBEDDING:
         lost = []
-        for key, words in (("knn_accuracy", "separates the classes"), ("trustworthiness", "keeps neighbours")):
+        for key, name, words in (("knn_accuracy", "kNN accuracy", "separates the classes"),
+                                 ("trustworthiness", "trustworthiness", "keeps neighbours")):
             mine, theirs = model.get(key), baseline.get(key)
             if mine is not None and theirs is not None and mine < theirs:
-                lost.append(f"{words} worse than PCA ({key.replace('_', ' ')} {mine:.3f} vs {theirs:.3f})")
+                lost.append(f"{words} worse than PCA ({name} {mine:.3f} vs {theirs:.3f})")
         return lost
     if task is Task.DENOISING:
         curve = metrics.get("denoising", {}).get("curve", [])
@@ -43,7 +44,7 @@ def advice(config: TrainConfig, metrics: dict, train_images: int | None) -> str 
     lost = baseline_losses(config, metrics)
     if not lost:
         return None
-    text = f"This {config.model} {' and '.join(lost)}."
+    text = f"This {config.model} run {' and '.join(lost)}."
     kl = metrics.get("model", {}).get("kl_nats")
     if config.is_variational and kl is not None and kl < COLLAPSED_KL_NATS:
         return (text + f" Likely cause: its codes collapsed (KL {kl:.2f} nats): the decoder learnt to ignore "

@@ -52,7 +52,7 @@ def pick_dataset() -> tuple[str | None, int | None]:
 def _preview(dataset) -> None:
     """What an upload holds: one line, its classes and its first images."""
     st.caption(f"{uploads.summary(dataset)}" + (f". Classes: {', '.join(dataset.class_names)}" if dataset.is_labelled else ""))
-    image_grid([("its first images", dataset.images[:PREVIEW_IMAGES])], PREVIEW_IMAGES)
+    image_grid([("Its first images", dataset.images[:PREVIEW_IMAGES])], PREVIEW_IMAGES)
 
 
 def _picked() -> None:
