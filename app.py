@@ -25,7 +25,8 @@ state.sync()
 sidebar_slot = st.sidebar.empty()
 shown = sidebar.draw(sidebar_slot)
 state.show_notices()
-training.report_interrupted()
+with st.sidebar:
+    training.sidebar_status()
 with inside_app():
     page.run()
 if sidebar.shown_state() != shown:

@@ -22,7 +22,7 @@ import time
 from collections import deque
 from typing import Callable, Iterator
 
-from aemodels.errors import AemodelsError, ConfigError
+from aemodels.errors import AemodelsError, ConfigError, TrainingStopped
 
 ENV_VAR = "AEMODELS_MAX_TRAINING_JOBS"
 DEFAULT_MAX_JOBS = 1
@@ -95,6 +95,7 @@ class TrainingLimiter:
         on_wait: Callable[[int], None] | None = None,
         timeout: float | None = None,
         poll_seconds: float = 0.5,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Iterator[None]:
         """Hold one training slot for the block; wait in line first if all are taken.
 
@@ -105,14 +106,16 @@ class TrainingLimiter:
                 leaves the line and propagates.
             timeout: give up with ``TrainingBusy`` after this many seconds of waiting.
             poll_seconds: how often a waiter re-checks (also woken at once on every release).
+            cancelled: polled while waiting; when it returns True the caller leaves the line with
+                ``TrainingStopped``.
         """
-        ticket = self._acquire(session_id, on_wait, timeout, poll_seconds)
+        ticket = self._acquire(session_id, on_wait, timeout, poll_seconds, cancelled)
         try:
             yield
         finally:
             self._release(ticket)
 
-    def _acquire(self, session_id, on_wait, timeout, poll_seconds) -> int:
+    def _acquire(self, session_id, on_wait, timeout, poll_seconds, cancelled=None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             ticket = next(self._tickets)
@@ -130,6 +133,8 @@ class TrainingLimiter:
                 if on_wait is not None and place != told:
                     on_wait(place)  # outside the lock: a slow UI never blocks the line
                     told = place
+                if cancelled is not None and cancelled():
+                    raise TrainingStopped("Cancelled while waiting for a training slot; nothing was trained.")
                 with self._cond:
                     if self._place(ticket) != place or self._can_enter(ticket):
                         continue

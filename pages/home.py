@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from aemodels.background import JobState, board
 from aemodels.config import TrainConfig
 from aemodels.ui import cache, runs, state, training
 from aemodels.ui.errors import user_errors
@@ -62,11 +63,15 @@ st.markdown(
 st.subheader("Try it now")
 st.write("Trains a small fully-connected autoencoder with a 2-number code on 8,000 MNIST digits "
          "for 6 epochs (10 to 20 seconds), then opens its map of the held-out digits.")
+QUICK_JOB = "quick_model_job"  # the quick model's job id, while Home waits to open its map
 if st.button("Train a quick model", type="primary", key="quick_train"):
-    training.request(QUICK_CONFIG)
-    st.session_state["after_training"] = results_page(QUICK_CONFIG.kind)
-if training.PENDING_KEY in st.session_state:
-    run_id = training.run_pending()
-    target = st.session_state.pop("after_training", None)
-    if run_id and target:
-        st.switch_page(target, query_params=state.view_params())
+    job = training.start(QUICK_CONFIG)
+    if job is None:  # trained before: open it now
+        st.switch_page(results_page(QUICK_CONFIG.kind), query_params=state.view_params())
+    st.session_state[QUICK_JOB] = job.job_id
+training.job_panel()
+waiting_for = board().get(st.session_state.get(QUICK_JOB, ""))
+if waiting_for is not None and waiting_for.finished and waiting_for.job_id in training.seen_jobs():
+    del st.session_state[QUICK_JOB]
+    if waiting_for.state is JobState.DONE:  # the person is still on Home, waiting: open the map
+        st.switch_page(results_page(QUICK_CONFIG.kind), query_params=state.view_params())

@@ -9,8 +9,6 @@ from aemodels.ui import state, training
 from aemodels.ui.dataset_picker import pick_dataset
 from aemodels.ui.errors import user_errors
 from aemodels.ui.remembered import remember, remembered, reset
-from aemodels.ui.screens import results_page
-from aemodels.ui.verdict import warn_if_beaten
 from aemodels.ui.entry import require_app
 
 require_app(__file__)
@@ -80,11 +78,8 @@ if config is not None and train_images:
                f"this data: {best.epochs} epochs of batch {best.batch_size} at learning rate "
                f"{best.learning_rate:g} ({best.steps(train_images):,} steps).")
 
-if st.button("Train", type="primary", disabled=config is None, key="train"):
-    training.request(config)
-run_id = training.run_pending()
-if run_id:
-    trained = state.store().get(run_id)
-    warn_if_beaten(trained)
-    target = results_page(trained.config.kind)
-    st.page_link(target, label="See the results", icon="➡️", query_params=state.view_params())
+if st.button("Train", type="primary", disabled=config is None, key="train",
+             help="Trains in the background: you may open other screens meanwhile."):
+    training.start(config)
+    state.show_notices()
+training.job_panel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -16,3 +17,15 @@ def open_page(page: str, run_id: str | None = None) -> AppTest:
     if run_id:
         at.query_params["run"] = run_id
     return at.switch_page(page).run()
+
+
+def finish_training(at: AppTest, timeout: float = 300) -> AppTest:
+    """Wait until no background training is left, then run the app again, as the page's poll
+    would: it takes the finished job in (its run becomes current)."""
+    from aemodels.background import board
+
+    deadline = time.monotonic() + timeout
+    while board().unfinished():
+        assert time.monotonic() < deadline, "a background training did not finish in time"
+        time.sleep(0.1)
+    return at.run()

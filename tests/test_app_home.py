@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import finish_training
+
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -21,6 +23,9 @@ def test_home_renders_with_no_runs(home):
 def test_quick_train_leads_to_the_embedding(home):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.button(key="quick_train").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Autoencoder Lab"  # training in the background, Home follows it
+    finish_training(at)
     assert not at.exception
     assert not at.error
     assert at.title[0].value == "Embedding vs PCA"

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import finish_training
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 UNKNOWN_RUN = "20200101-000000-vae-abcdef"
 
@@ -35,29 +37,29 @@ def test_a_finished_training_is_named_in_the_sidebar_and_its_stop_button_is_gone
     at.selectbox(key="kind").set_value("dense-ae").run()
     at.number_input(key="epochs").set_value(1).run()
     at.button(key="train").click().run()
+    finish_training(at)
     assert not at.exception and not at.error
     new = at.query_params["run"]
     assert new != runs["vae"]
     assert sidebar_run(at) == new
     assert "digits" in sidebar_dataset(at)
-    assert not [b for b in at.button if b.key == "stop_training"]
+    assert not [b for b in at.button if b.key and b.key.startswith("stop_")]
 
 
-def test_a_stopped_training_says_where_it_stopped(home):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["training_now"] = {"model": "conv-ae", "epoch": 3, "epochs": 12}
-    at.session_state["stop_training"] = True
-    at.run()
-    assert any("stopped at epoch 3 of 12; nothing was saved" in w.value for w in at.warning)
-    at.run()
-    assert not any("stopped at epoch" in w.value for w in at.warning)  # said once
-
-
-def test_a_training_cut_by_another_click_says_so(home):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["training_now"] = {"model": "vae", "epoch": 1, "epochs": 5}
-    at.run()
-    assert any("interrupted at epoch 1 of 5" in w.value and "Nothing was saved" in w.value for w in at.warning)
+def test_a_training_goes_on_while_the_person_opens_other_screens(home):
+    at = app("pages/train.py", dataset="digits")
+    at.selectbox(key="kind").set_value("dense-ae").run()
+    at.number_input(key="epochs").set_value(20).run()
+    at.button(key="train").click().run()
+    assert any(b.key.startswith("stop_") for b in at.button if b.key)
+    at.switch_page("pages/runs.py").run()  # a page change: the training is not in any page's script
+    assert not at.exception
+    assert any(link.proto.label == "Follow the training" for link in at.sidebar.get("page_link"))
+    finish_training(at)
+    assert not at.exception
+    run_id = at.query_params["run"]
+    assert "dense-ae" in run_id and sidebar_run(at) == run_id
+    assert at.title[0].value == "Runs"  # it did not take the person anywhere
 
 
 def test_an_unknown_run_and_an_offline_dataset_in_the_link_are_explained(home_with_runs):

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from aemodels.datasets import save_upload
 from aemodels.uploads import read_upload
+from tests.apptest import finish_training
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/train.py"
@@ -47,13 +48,14 @@ def test_controls_render(home):
 def test_train_then_reuse(home):
     at = tiny(open_page())
     at.button(key="train").click().run()
+    finish_training(at)
     assert not at.exception and not at.error
     assert at.query_params["run"]
     first = at.query_params["run"]
-    assert at.get("page_link")
+    assert any(link.proto.label == "See the results" for link in at.get("page_link"))
     at.button(key="train").click().run()
     assert not at.exception
-    assert "trained before" in at.success[0].value
+    assert any("trained before" in s.value for s in at.success)
     assert at.query_params["run"] == first
 
 
@@ -67,6 +69,7 @@ def test_uploaded_dataset_trains(home):
     at.number_input(key="epochs").set_value(1)
     at.select_slider(key="batch").set_value(16).run()
     at.button(key="train").click().run()
+    finish_training(at)
     assert not at.exception and not at.error
     at.switch_page("pages/embedding.py").run()
     assert not at.exception and not at.error
@@ -106,5 +109,7 @@ def test_training_waits_its_turn(home):
     at.button(key="train").click().run()
     holder.join(10)
     assert seen_waiting and len(seen_waiting[0]) == 1, "the page never queued behind the other training"
+    finish_training(at)
     assert not at.exception and not at.error
+    assert at.query_params["run"]
     assert at.query_params["run"]

@@ -359,7 +359,7 @@ def test_stop_ends_the_training_with_where_it_stopped(server, page):
     wait_for_app(page)
     page.get_by_role("button", name="Train", exact=True).click()
     try:  # epochs of the 8×8 digits take a fifth of a second: wait for the third, not one exact text
-        page.wait_for_function("() => /Epoch ([3-9]|[1-9][0-9])\\/60/.test(document.body.innerText)",
+        page.wait_for_function("() => /epoch ([3-9]|[1-9][0-9])\\/60/i.test(document.body.innerText)",
                                timeout=TRAIN_TIMEOUT_MS, polling=50)
     except Exception:
         screenshot(page, "failed-train-progress")
@@ -409,3 +409,27 @@ def test_an_imported_run_is_listed_and_current_at_once(server, page, tmp_path):
             screenshot(page, "failed-import")
             raise AssertionError(f"table rows {page.evaluate(table_rows)}, expected {before + 1}") from None
     screenshot(page, "runs_imported")
+
+
+def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
+    open_page(page, f"{server.url}/train?dataset=digits", "Train a model")
+    page.get_by_label("Epochs").fill("25")
+    page.get_by_label("Epochs").press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("button", name="Stop training").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    # Off to another screen while it trains: the sidebar follows the job there.
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Runs").click()
+    page.get_by_role("heading", name="Runs").first.wait_for(timeout=APP_TIMEOUT_MS)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Follow the training").wait_for(timeout=APP_TIMEOUT_MS)
+    assert "dense-ae: " in sidebar.inner_text()
+    # When it ends, its run is the current one, named in the URL and the sidebar, and the
+    # person is still on Runs.
+    page.wait_for_function("() => /run=[0-9-]+dense-ae-/.test(location.search)", timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app(page)
+    sidebar.get_by_text("Follow the training").wait_for(state="detached", timeout=APP_TIMEOUT_MS)
+    assert "dense-ae on digits" in sidebar.locator("[data-testid='stSelectbox']").first.evaluate(
+        "box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert page.get_by_role("heading", name="Runs").count() >= 1
+    screenshot(page, "training_elsewhere")

@@ -1,127 +1,180 @@
-"""The training widget: a button queues a config; the page body trains it with live progress.
+"""Training from the dashboard: a button starts a background job; panels follow it.
 
-A click only stores the config in ``st.session_state``; the next script run pops it and trains,
-drawing ``st.progress``, epoch/ETA text and a live loss chart. Any click while it trains (the
-Stop button, or any other widget, or a page change) makes Streamlit rerun, which interrupts
-``fit`` at the next progress update: nothing is saved, and the next page drawn says where the
-training stopped (``report_interrupted``). A config already trained is reused from the store.
+``start`` puts a config on the process-wide ``background.board()`` (or reuses the run already
+trained with it). The job runs in its own thread, so clicks, page changes and reruns do not touch
+it; only its Stop button (or the server stopping) ends it. A closed browser tab leaves it running:
+its run is saved in the store like any other, though it becomes nobody's current run.
+
+``job_panel`` (Train and Home: progress, live loss chart, Stop) and ``sidebar_status`` (every
+screen: one line per job) poll the board with ``st.fragment(run_every=...)`` while a job of this
+session is unfinished, rerunning only themselves. When a job finishes, the next poll makes its run
+the session's current run once and reruns the app, so the sidebar and the page show it.
 """
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from aemodels import plots
+from aemodels.background import JobState, TrainingJob, board
 from aemodels.config import TrainConfig
 from aemodels.ui import cache, state
-from aemodels.ui.errors import user_errors
+from aemodels.ui.screens import TRAIN_PAGE, results_page
 
-PENDING_KEY = "pending_training"
-RUNNING_KEY = "training_now"  # {"model", "epoch", "epochs"} while a training runs in this session
-STOP_KEY = "stop_training"
-REDRAW_SECONDS = 0.3  # at most this often for mid-epoch updates
-
-
-def request(config: TrainConfig) -> None:
-    """Queue ``config`` for training on the next run of the page body."""
-    st.session_state[PENDING_KEY] = config
+JOBS_KEY = "training_jobs"  # job ids this session started, oldest first
+SEEN_KEY = "training_jobs_seen"  # finished jobs already made current
+PANEL_SECONDS = 1.0
+SIDEBAR_SECONDS = 2.0
 
 
-def run_pending() -> str | None:
-    """Train the queued config, if any, in the page body; return the (new or reused) run id."""
-    config = st.session_state.pop(PENDING_KEY, None)
-    if config is None:
-        return None
-    with user_errors():
-        reused = state.store().find(config)
-        if reused is not None:
-            st.success(f"This exact config was trained before: showing run {reused.run_id}.")
-            state.set_run(reused.run_id)
-            return reused.run_id
-        run_id = _train_and_save(config)
-        state.set_run(run_id)
-        return run_id
-    return None
-
-
-def _finished(stop_slot) -> None:
-    """The training ended by itself: forget the marker, remove the Stop button. (A click ends the
-    script by Streamlit's rerun exception instead: the marker stays for ``report_interrupted``.)"""
-    st.session_state.pop(RUNNING_KEY, None)
-    stop_slot.empty()
-
-
-def report_interrupted() -> None:
-    """Say so when this session's last training ended without finishing (call before the page)."""
-    running = st.session_state.pop(RUNNING_KEY, None)
-    if running is None:
-        return
-    where = (f"at epoch {running['epoch']} of {running['epochs']}" if running["epoch"]
-             else "before its first epoch")
-    if st.session_state.get(STOP_KEY):
-        st.warning(f"Training of the {running['model']} stopped {where}; nothing was saved.")
-    else:
-        st.warning(f"Training of the {running['model']} was interrupted {where}: the page ran again "
-                   "(a click or a page change) while it trained. Nothing was saved; keep the Train "
-                   "page still while a model trains.")
-
-
-def _session_id() -> str:
+def session_id() -> str:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()
     return context.session_id if context is not None else "no-session"
 
 
-def _train_and_save(config: TrainConfig) -> str:
-    from aemodels.evaluation import evaluate
-    from aemodels.jobs import training_slot
-    from aemodels.training import train
+def start(config: TrainConfig) -> TrainingJob | None:
+    """Start training ``config`` in the background; None (and the run made current) when the
+    exact config was trained before."""
+    store = state.store()
+    reused = store.find(config)
+    if reused is not None:
+        state.set_run(reused.run_id)
+        state.notice_success(f"This exact config was trained before: showing run {reused.run_id}.")
+        return None
+    job = board().start(config, session_id(), store, cache.dataset(config.dataset, state.home_key()))
+    st.session_state.setdefault(JOBS_KEY, []).append(job.job_id)
+    return job
 
-    data = cache.dataset(config.dataset, state.home_key())
-    stop_slot = st.empty()
-    stop_slot.button("Stop training", key=STOP_KEY, help="Stops at once; nothing is saved.")
-    bar = st.progress(0.0, text=f"Waiting to train a {config.model} on {config.dataset}…")
-    chart = st.empty()
-    running = st.session_state[RUNNING_KEY] = {"model": config.model, "epoch": 0, "epochs": config.epochs}
-    history: dict[str, list[float]] = {}
-    last_draw = [0.0]
 
-    def on_progress(progress) -> None:
-        running["epoch"] = progress.epoch
-        now = time.perf_counter()
-        if progress.epoch_done:
-            for name, value in progress.losses.items():
-                history.setdefault(name, []).append(value)
-            chart.plotly_chart(plots.loss_chart(history), key=f"live_loss_{progress.epoch}")
-        elif now - last_draw[0] < REDRAW_SECONDS:
+def my_jobs() -> list[TrainingJob]:
+    """This session's jobs still on the board, oldest first."""
+    jobs = [board().get(job_id) for job_id in st.session_state.get(JOBS_KEY, [])]
+    return [job for job in jobs if job is not None]
+
+
+def active() -> bool:
+    return any(not job.finished for job in my_jobs())
+
+
+def seen_jobs() -> set[str]:
+    """Ids of this session's finished jobs whose outcome has been taken in (run made current)."""
+    return st.session_state.setdefault(SEEN_KEY, set())
+
+
+def newly_finished() -> list[TrainingJob]:
+    """Finished jobs of this session not yet acknowledged (made current)."""
+    seen = seen_jobs()
+    return [job for job in my_jobs() if job.finished and job.job_id not in seen]
+
+
+def acknowledge_finished() -> TrainingJob | None:
+    """Make the newest newly finished job's run current (once); returns that job, if any."""
+    fresh = newly_finished()
+    if not fresh:
+        return None
+    st.session_state[SEEN_KEY].update(job.job_id for job in fresh)
+    done = [job for job in fresh if job.state is JobState.DONE]
+    if done:
+        state.set_run(done[-1].run_id)
+    return fresh[-1]
+
+
+def job_panel() -> None:
+    """The jobs of this session in full: progress, live loss chart, Stop; the last finished one's
+    outcome and a link to its results."""
+    _panel_fragment(run_every=PANEL_SECONDS if active() else None)()
+
+
+def _panel_fragment(run_every):
+    @st.fragment(run_every=run_every)
+    def panel() -> None:
+        jobs = my_jobs()
+        for job in jobs:
+            if job.finished:
+                continue
+            _draw_running(job)
+        if newly_finished() and acknowledge_finished() is not None:
+            st.rerun(scope="app")  # the sidebar and the page follow the new current run
+        last = next((job for job in reversed(jobs) if job.finished), None)
+        if last is not None:
+            _draw_outcome(last)
+
+    return panel
+
+
+def _draw_running(job: TrainingJob) -> None:
+    config = job.config
+    with st.container(border=True):
+        if job.state is JobState.WAITING:
+            ahead = "is next" if job.place in (None, 1) else f"has {job.place - 1} trainings ahead of it"
+            st.info(f"Waiting: the server trains one model at a time, and this {config.model} {ahead}. "
+                    "It starts by itself.")
+            if st.button("Cancel", key=f"stop_{job.job_id}"):
+                job.stop()
             return
-        last_draw[0] = now
-        eta = progress.eta_seconds
-        # The first epoch's pace includes building the model: no estimate before it ends.
-        eta_text = f", about {eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
-        bar.progress(min(progress.fraction, 1.0),
-                     text=f"Epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}"
-                          f" · loss {progress.losses.get('loss', float('nan')):.4f}{eta_text}")
+        progress = job.progress
+        if progress is None:
+            st.progress(0.0, text=f"Training a {config.model} on {config.dataset}: building the model…")
+        elif job.state is JobState.SCORING:
+            st.progress(1.0, text=f"Trained; scoring the {config.model} against its baseline…")
+        else:
+            eta = progress.eta_seconds
+            # The first epoch's pace includes building the model: no estimate before it ends.
+            eta_text = f", about {eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
+            st.progress(min(progress.fraction, 1.0),
+                        text=f"Training a {config.model} on {config.dataset}: epoch {progress.epoch}/{progress.epochs} · "
+                             f"batch {progress.batch}/{progress.batches} · loss "
+                             f"{progress.losses.get('loss', float('nan')):.4f}{eta_text}")
+        if job.history:
+            st.plotly_chart(plots.loss_chart(job.history), key=f"live_loss_{job.job_id}")
+        if st.button("Stop training", key=f"stop_{job.job_id}", help="Stops within a second; nothing is saved."):
+            job.stop()
 
-    waiting = st.empty()
 
-    def on_wait(position: int) -> None:
-        ahead = "1 training" if position == 1 else f"{position} trainings"
-        waiting.info(f"The server trains one model at a time: {ahead} ahead of yours. It starts by itself.")
+def _draw_outcome(job: TrainingJob) -> None:
+    from aemodels.ui.verdict import warn_if_beaten
 
-    try:
-        with training_slot(_session_id(), on_wait=on_wait):
-            waiting.empty()
-            bar.progress(0.0, text=f"Training a {config.model} on {config.dataset}…")
-            result = train(config, data, on_progress)
-        bar.progress(1.0, text=f"Trained in {result.train_seconds:.1f} s; scoring it against its baseline…")
-        run_id = state.store().save(result, evaluate(result.bundle, data))
-    except Exception:  # a failure, said by the caller; not a rerun, whose exception is no Exception
-        _finished(stop_slot)
-        raise
-    _finished(stop_slot)
-    bar.progress(1.0, text=f"Saved as run {run_id} ({result.train_seconds:.1f} s of training).")
-    return run_id
+    if job.state is JobState.DONE:
+        st.success(job.message)
+        info = state.store().get(job.run_id)
+        if job.history:
+            st.plotly_chart(plots.loss_chart(info.history), key=f"final_loss_{job.job_id}")
+        warn_if_beaten(info)
+        st.page_link(results_page(job.config.kind), label="See the results", icon="➡️",
+                     query_params=state.view_params())
+    elif job.state is JobState.STOPPED:
+        st.warning(job.message)
+    else:
+        st.error(job.message)
+
+
+def sidebar_status() -> None:
+    """One line per unfinished job of this session, on every screen, with a link to Train."""
+    if not my_jobs():
+        return
+    _sidebar_fragment(run_every=SIDEBAR_SECONDS if active() else None)()
+
+
+def _sidebar_fragment(run_every):
+    @st.fragment(run_every=run_every)
+    def status() -> None:
+        running = [job for job in my_jobs() if not job.finished]
+        for job in running:
+            progress = job.progress
+            if job.state is JobState.WAITING:
+                st.caption(f"⏳ {job.config.model}: waiting for its turn")
+            elif progress is None or job.state is JobState.SCORING:
+                st.caption(f"⚙️ {job.config.model}: {job.state.value}…")
+            else:
+                eta = progress.eta_seconds
+                eta_text = f", ~{eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
+                st.caption(f"⚙️ {job.config.model}: epoch {progress.epoch}/{progress.epochs}, "
+                           f"loss {progress.losses.get('loss', float('nan')):.3f}{eta_text}")
+        if running:
+            st.page_link(TRAIN_PAGE, label="Follow the training", icon="📈", query_params=state.view_params())
+        if newly_finished() and acknowledge_finished() is not None:
+            st.rerun(scope="app")
+
+    return status

@@ -1,0 +1,75 @@
+"""Background training jobs: they run outside any script, stop when told, and keep to their owner."""
+
+from __future__ import annotations
+
+import time
+
+from aemodels.background import JobBoard, JobState
+from aemodels.config import TrainConfig
+from aemodels.jobs import TrainingLimiter
+from aemodels.runs import RunStore
+
+
+def _wait(job, states, timeout=240):
+    deadline = time.monotonic() + timeout
+    while job.state not in states:
+        assert time.monotonic() < deadline, f"job stuck in {job.state}"
+        time.sleep(0.02)
+
+
+def test_a_job_trains_scores_and_saves_a_run(home):
+    board = JobBoard(TrainingLimiter(1))
+    config = TrainConfig(dataset="digits", model="dense-ae", epochs=2, batch_size=64, train_images=300)
+    job = board.start(config, "session-a", RunStore())
+    _wait(job, (JobState.DONE, JobState.FAILED))
+    assert job.state is JobState.DONE, job.message
+    assert RunStore().get(job.run_id).config == config
+    assert len(job.history["loss"]) == 2 and job.message.startswith(f"Saved as run {job.run_id}")
+
+
+def test_stop_answers_within_a_second_and_saves_nothing(home):
+    board = JobBoard(TrainingLimiter(1))
+    config = TrainConfig(dataset="digits", model="dense-ae", epochs=400, batch_size=16, train_images=1000)
+    job = board.start(config, "session-a", RunStore())
+    _wait(job, (JobState.RUNNING,))
+    deadline = time.monotonic() + 120
+    while job.epoch < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    asked = time.monotonic()
+    job.stop()
+    _wait(job, (JobState.STOPPED, JobState.DONE, JobState.FAILED))
+    assert time.monotonic() - asked < 1.0
+    assert job.state is JobState.STOPPED
+    assert f"stopped at epoch {job.epoch} of 400; nothing was saved" in job.message
+    assert RunStore().list() == []
+
+
+def test_a_waiting_job_shows_its_place_and_can_be_cancelled(home):
+    line = TrainingLimiter(1)
+    board = JobBoard(line)
+    small = dict(dataset="digits", model="dense-ae", batch_size=64, train_images=300)
+    with line.slot("someone-else"):
+        first = board.start(TrainConfig(epochs=1, **small), "session-a", RunStore())
+        second = board.start(TrainConfig(epochs=2, **small), "session-b", RunStore())
+        deadline = time.monotonic() + 10
+        while second.place != 2:
+            assert time.monotonic() < deadline, (first.place, second.place)
+            time.sleep(0.02)
+        assert first.state is JobState.WAITING and first.place == 1
+        second.stop()
+        _wait(second, (JobState.STOPPED,), timeout=5)
+        assert "before its first epoch" in second.message
+    _wait(first, (JobState.DONE, JobState.FAILED))
+    assert first.state is JobState.DONE
+    assert [job.job_id for job in board.of("session-a")] == [first.job_id]
+    assert [job.job_id for job in board.of("session-b")] == [second.job_id]
+
+
+def test_a_job_that_cannot_train_says_why_in_one_line(home):
+    board = JobBoard(TrainingLimiter(1))
+    job = board.start(TrainConfig(dataset="digits", model="dense-ae", epochs=1, batch_size=4096, train_images=300),
+                      "session-a", RunStore())
+    _wait(job, (JobState.FAILED, JobState.DONE))
+    assert job.state is JobState.FAILED
+    assert "larger than the 300 training images" in job.message and "\n" not in job.message
