@@ -47,6 +47,8 @@ class TrainingJob:
         state: where it is; ``place`` is its place in line while ``WAITING`` (1 = next).
         progress: the latest ``training.TrainProgress`` (None before the first batch).
         history: loss name → one value per finished epoch, as Keras names them.
+        codes: (epoch, codes (N, latent_dim)) of the first ``WATCH_IMAGES`` held-out images,
+            before training (epoch 0) and after every epoch: the embedding as it forms.
         run_id: the saved run, once ``DONE``.
         message: one line for people once it has finished (what was saved, where it stopped, why
             it failed).
@@ -59,6 +61,7 @@ class TrainingJob:
     place: int | None = None
     progress: object | None = None
     history: dict = dataclasses.field(default_factory=dict)
+    codes: list = dataclasses.field(default_factory=list)
     run_id: str | None = None
     message: str | None = None
     started: float = dataclasses.field(default_factory=time.time)
@@ -78,6 +81,10 @@ class TrainingJob:
         self._stop.set()
 
     def _on_progress(self, progress) -> None:
+        if progress.codes is not None:
+            self.codes.append((progress.epoch, progress.codes))
+        if progress.epoch == 0:
+            return  # the codes before training: no progress yet
         self.progress = progress
         if progress.epoch_done:
             for name, value in progress.losses.items():
@@ -160,6 +167,7 @@ class JobBoard:
 # when it ends, so the server does not grow by a training's worth each time.
 
 PROGRESS_SECONDS = 0.2  # mid-epoch progress is sent at most this often
+WATCH_IMAGES = 500  # held-out images whose codes are sent after every epoch (the live map)
 
 
 def _train_in_child(job: TrainingJob, store_root) -> tuple[str, float]:
@@ -212,9 +220,10 @@ def _child_main(config: TrainConfig, store_root: str, messages, stop) -> None:
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from aemodels.datasets import to_float
     from aemodels.evaluation import evaluate
     from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.training import train, training_split
 
     last = [0.0]
 
@@ -225,7 +234,8 @@ def _child_main(config: TrainConfig, store_root: str, messages, stop) -> None:
             messages.put(("progress", update))
 
     try:
-        result = train(config, progress=progress, should_stop=stop.is_set)
+        watch = to_float(training_split(config).x_test[:WATCH_IMAGES]) if config.has_embedding else None
+        result = train(config, progress=progress, should_stop=stop.is_set, watch=watch)
         messages.put(("scoring", None))
         run_id = RunStore(store_root).save(result, evaluate(result.bundle))
         messages.put(("saved", (run_id, result.train_seconds)))

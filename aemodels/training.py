@@ -26,7 +26,9 @@ class TrainProgress:
 
     ``losses`` holds the running means of the epoch so far (``loss``, and for a VAE
     ``reconstruction_loss`` and ``kl_loss``); at the end of an epoch also ``val_`` entries.
-    ``seconds`` is the time since training started.
+    ``seconds`` is the time since training started. With ``watch`` images given to ``train``,
+    ``codes`` holds their codes (N, latent_dim) at the end of each epoch, and once before the
+    first one (``epoch`` 0): the embedding as it forms.
     """
 
     epoch: int
@@ -36,6 +38,7 @@ class TrainProgress:
     losses: dict[str, float]
     seconds: float
     epoch_done: bool = False
+    codes: np.ndarray | None = None
 
     @property
     def fraction(self) -> float:
@@ -123,6 +126,7 @@ def train(
     dataset: Dataset | None = None,
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    watch: np.ndarray | None = None,
 ) -> TrainResult:
     """Build and train the model ``config`` describes, on its dataset's training split.
 
@@ -132,6 +136,8 @@ def train(
         progress: called after every batch and at the end of every epoch.
         should_stop: polled after every batch; when it returns True training stops and
             ``TrainingStopped`` is raised.
+        watch: float images (N, H, W, C) whose codes ``progress`` gets before the first epoch
+            and after every epoch (embedding kinds; ignored by the others).
 
     Raises:
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
@@ -152,7 +158,10 @@ def train(
     batches = -(-n_train // config.batch_size)
     bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
     arguments = _fit_arguments(config, split)
-    reporter = _Reporter(config.epochs, batches, progress, should_stop)
+    encode = None
+    if watch is not None and bundle.encoder is not None:
+        encode = lambda: np.asarray(bundle.encoder(watch, training=False), np.float32)  # noqa: E731
+    reporter = _Reporter(config.epochs, batches, progress, should_stop, encode)
     start = time.perf_counter()
     history = bundle.model.fit(
         **arguments, epochs=config.epochs, batch_size=config.batch_size,
@@ -168,7 +177,7 @@ def train(
 class _Reporter:
     """Turns Keras callback events into ``TrainProgress`` and polls ``should_stop``."""
 
-    def __init__(self, epochs, batches, progress, should_stop):
+    def __init__(self, epochs, batches, progress, should_stop, encode=None):
         import keras
 
         self.stopped = False
@@ -176,7 +185,14 @@ class _Reporter:
         self.epoch = 0
         reporter = self
 
+        def codes():
+            return encode() if encode is not None else None
+
         class Callback(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                if progress is not None and encode is not None:
+                    progress(TrainProgress(0, epochs, 0, batches, {}, 0.0, epoch_done=True, codes=codes()))
+
             def on_epoch_begin(self, epoch, logs=None):
                 reporter.epoch = epoch + 1
 
@@ -191,7 +207,7 @@ class _Reporter:
             def on_epoch_end(self, epoch, logs=None):
                 if progress is not None:
                     progress(TrainProgress(epoch + 1, epochs, batches, batches, _floats(logs),
-                                           time.perf_counter() - reporter.start, epoch_done=True))
+                                           time.perf_counter() - reporter.start, epoch_done=True, codes=codes()))
 
         self.callback = Callback()
 

@@ -73,3 +73,15 @@ def test_a_job_that_cannot_train_says_why_in_one_line(home):
     _wait(job, (JobState.FAILED, JobState.DONE))
     assert job.state is JobState.FAILED
     assert "larger than the 300 training images" in job.message and "\n" not in job.message
+
+
+def test_an_embedding_job_sends_the_map_as_it_forms(home):
+    board = JobBoard(TrainingLimiter(1))
+    config = TrainConfig(dataset="digits", model="dense-ae", epochs=3, batch_size=64, train_images=300)
+    job = board.start(config, "session-a", RunStore())
+    _wait(job, (JobState.DONE, JobState.FAILED))
+    assert job.state is JobState.DONE, job.message
+    assert [epoch for epoch, _ in job.codes] == [0, 1, 2, 3]  # before training, then every epoch
+    first, last = job.codes[0][1], job.codes[-1][1]
+    assert first.shape == last.shape == (359, 2)  # digits: 1,797 images, 359 held out, all watched
+    assert not (first == last).all()

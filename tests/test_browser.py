@@ -418,6 +418,9 @@ def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
     wait_for_app(page)
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_role("button", name="Stop training").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    # the map of held-out images forms epoch by epoch
+    page.get_by_text("held-out images, after epoch").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    assert len(drawn_plots(page)) >= 1
     # Off to another screen while it trains: the sidebar follows the job there.
     page.locator("[data-testid='stSidebarNav']").get_by_text("Runs").click()
     page.get_by_role("heading", name="Runs").first.wait_for(timeout=APP_TIMEOUT_MS)

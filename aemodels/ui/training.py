@@ -127,10 +127,36 @@ def _draw_running(job: TrainingJob) -> None:
                         text=f"Training a {config.model} on {config.dataset}: epoch {progress.epoch}/{progress.epochs} · "
                              f"batch {progress.batch}/{progress.batches} · loss "
                              f"{progress.losses.get('loss', float('nan')):.4f}{eta_text}")
-        if job.history:
-            st.plotly_chart(plots.loss_chart(job.history), key=f"live_loss_{job.job_id}")
+        if job.codes or job.history:
+            left, right = st.columns(2)
+            if job.codes:
+                with left:
+                    _live_map(job)
+            if job.history:
+                right.plotly_chart(plots.loss_chart(job.history), key=f"live_loss_{job.job_id}")
         if st.button("Stop training", key=f"stop_{job.job_id}", help="Stops within a second; nothing is saved."):
             job.stop()
+
+
+def _live_map(job: TrainingJob) -> None:
+    """The held-out images' codes after the latest epoch, coloured by class: the map forming."""
+    import numpy as np
+
+    config = job.config
+    epoch, codes = job.codes[-1]
+    _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
+    names = cache.dataset(config.dataset, state.home_key()).class_names
+    if codes.shape[1] > 2:
+        from sklearn.decomposition import PCA
+
+        codes = PCA(2, random_state=0).fit_transform(codes)
+    elif codes.shape[1] == 1:
+        codes = np.c_[codes, np.zeros(len(codes))]
+    when = "before training" if epoch == 0 else f"after epoch {epoch} of {config.epochs}"
+    figure = plots.embedding_scatter(codes, labels[:len(codes)], names, f"{len(codes)} held-out images, {when}")
+    st.plotly_chart(figure, key=f"live_map_{job.job_id}")
+    if config.latent_dim > 2:
+        st.caption(f"The code has {config.latent_dim} numbers: the map is their PCA to 2-D.")
 
 
 def _draw_outcome(job: TrainingJob) -> None:
