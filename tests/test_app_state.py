@@ -141,3 +141,16 @@ def test_a_tiny_upload_can_be_trained_with_a_batch_of_all_its_images(home):
     assert not at.exception and not at.error
     assert at.select_slider(key="batch").value == 10  # 12 images, 2 held out
     assert not at.button(key="train").disabled
+
+
+def test_each_session_sees_only_its_own_training(home):
+    mine = app("pages/train.py", dataset="digits")
+    mine.number_input(key="epochs").set_value(30).run()
+    mine.button(key="train").click().run()
+    assert any(b.key.startswith("stop_") for b in mine.button if b.key)
+    other = app("pages/train.py", dataset="digits")  # another browser session on the same server
+    assert not any(b.key and b.key.startswith("stop_") for b in other.button)
+    assert not other.sidebar.get("page_link")
+    finish_training(mine)
+    other.run()
+    assert "run" not in other.query_params  # the other session's current run did not change
