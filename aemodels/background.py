@@ -1,7 +1,7 @@
 """Trainings as background jobs, outside any page's script.
 
-A ``TrainingJob`` is started by ``JobBoard.start`` and lives on the process-wide board until it
-is forgotten. A thread of the server takes it through the same first-come-first-served line as
+A ``TrainingJob`` is started by ``JobBoard.start`` and stays on the process-wide board (a few kB
+each) for the life of the server. A thread of the server takes it through the same first-come-first-served line as
 every training (``jobs.limiter``), then a child process trains it with ``training.train``, scores
 it with ``evaluation.evaluate`` and saves the run. It stops only when ``stop()`` is called (answered after the current batch) or the
 process ends; whoever started it may be gone by then (a closed browser tab), and the finished run
@@ -124,13 +124,6 @@ class JobBoard:
     def get(self, job_id: str) -> TrainingJob | None:
         with self._lock:
             return self._jobs.get(job_id)
-
-    def forget(self, job_id: str) -> None:
-        """Drop a finished job from the board (a running one stays)."""
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is not None and job.finished:
-                del self._jobs[job_id]
 
     def _run(self, job: TrainingJob, store, dataset) -> None:
         config = job.config
