@@ -74,6 +74,34 @@ def _vae_run() -> str:
     return RunStore().save(result, evaluate(result.bundle))
 
 
+def _image_runs() -> dict[str, str]:
+    """Small denoise and super-resolution runs (400 images, 2 epochs): page name → run id."""
+    from aemodels.config import TrainConfig
+    from aemodels.evaluation import evaluate
+    from aemodels.runs import RunStore
+    from aemodels.training import train
+
+    runs = {}
+    for page, kind in (("denoising", "denoise"), ("superres", "superres")):
+        result = train(TrainConfig(model=kind, epochs=2, train_images=400, batch_size=64))
+        runs[page] = RunStore().save(result, evaluate(result.bundle))
+    return runs
+
+
+def _page_changes(tab, changes: int) -> list[float]:
+    """Seconds from a click on a sidebar link to the other screen's title drawn and the app idle."""
+    seconds = []
+    for i in range(changes + 2):  # two warm-up changes
+        title = ("Super-resolution", "Denoising")[i % 2]
+        start = time.perf_counter()
+        tab.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+        tab.get_by_role("heading", name=title).first.wait_for(timeout=TIMEOUT * 1000)
+        _wait_for_app(tab)
+        if i >= 2:
+            seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 EMPTY_FRAGMENT_APP = """import streamlit as st
 
 @st.fragment
@@ -86,15 +114,16 @@ view()
 SLIDER_THUMB = "[data-testid='stSlider'] input[type='range']"
 
 
-def _slider_round_trips(tab, moves: int, changed_js: str) -> list[float]:
-    """Seconds from a key press on the first slider to ``changed_js(before)`` turning true."""
+def _slider_round_trips(tab, moves: int, changed_js: str, turn_every: int = 20) -> list[float]:
+    """Seconds from a key press on the first slider to ``changed_js(before)`` turning true; the
+    direction turns every ``turn_every`` presses (1 for short sliders, so each press moves it)."""
     thumb = tab.locator(SLIDER_THUMB).first
     seconds = []
     for i in range(moves + 3):  # three warm-up moves
         before = tab.evaluate(f"() => ({changed_js}).snapshot()")
         thumb.focus()
         start = time.perf_counter()
-        tab.keyboard.press("ArrowRight" if (i // 20) % 2 == 0 else "ArrowLeft")
+        tab.keyboard.press("ArrowRight" if (i // turn_every) % 2 == 0 else "ArrowLeft")
         tab.wait_for_function(f"(before) => ({changed_js}).changed(before)", arg=before, timeout=TIMEOUT * 1000)
         if i >= 3:
             seconds.append(time.perf_counter() - start)
@@ -108,6 +137,14 @@ DECODED_IMAGE = ("{ snapshot: () => document.querySelector(\"[data-testid='stMai
                  " changed: (b) => { const c = document.querySelector(\"[data-testid='stMain'] [data-testid='stImageCaption']\");"
                  " const i = document.querySelector(\"[data-testid='stMain'] [data-testid='stImage'] img\");"
                  " return c && c.innerText !== b && i && i.complete && i.naturalWidth > 0; } }")
+# Every caption of the main area (they name the noise level or the factor and its PSNR), and every
+# image drawn.
+IMAGE_CAPTIONS = ("{ snapshot: () => [...document.querySelectorAll(\"[data-testid='stMain'] [data-testid='stImageCaption']\")]"
+                  ".map(c => c.innerText).join('|'),"
+                  " changed: (b) => { const now = [...document.querySelectorAll(\"[data-testid='stMain'] [data-testid='stImageCaption']\")]"
+                  ".map(c => c.innerText).join('|');"
+                  " const imgs = [...document.querySelectorAll(\"[data-testid='stMain'] [data-testid='stImage'] img\")];"
+                  " return now !== b && imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); } }")
 WRITTEN_VALUE = ("{ snapshot: () => document.querySelector(\"[data-testid='stMain'] [data-testid='stMarkdown'] p\").innerText,"
                  " changed: (b) => document.querySelector(\"[data-testid='stMain'] [data-testid='stMarkdown'] p\").innerText !== b }")
 
@@ -121,6 +158,7 @@ def slider_reruns(context, moves: int, log) -> list[Row]:
     rows = []
     with fresh_home() as home:
         run_id = _vae_run()
+        image_runs = _image_runs()
         timing_log = Path(home) / "timing.log"
         server = Server(home, _free_port(), {TIMING_LOG_VARIABLE: str(timing_log)})
         try:
@@ -131,6 +169,13 @@ def slider_reruns(context, moves: int, log) -> list[Row]:
             tab.locator(SLIDER_THUMB).first.wait_for(timeout=TIMEOUT * 1000)
             timing_log.write_text("")  # the first, full run of the page is not a slider move
             browser = _slider_round_trips(tab, moves, DECODED_IMAGE)
+            image_sliders = {}
+            for page, label in (("denoising", "noise level"), ("superres", "upscale factor")):
+                tab.goto(f"{server.url}/{page}?run={image_runs[page]}")
+                _wait_for_app(tab)
+                tab.locator(SLIDER_THUMB).first.wait_for(timeout=TIMEOUT * 1000)
+                image_sliders[label] = _slider_round_trips(tab, moves, IMAGE_CAPTIONS, turn_every=1)
+            page_changes = _page_changes(tab, moves)
             tab.close()
         finally:
             server.stop()
@@ -158,6 +203,13 @@ def slider_reruns(context, moves: int, log) -> list[Row]:
                     f"{moves} moves; includes the websocket, Streamlit's rerun and the image download"))
     rows.append(Row("speed", "floor: the same key press → redraw for an empty fragment that writes the slider value, median / p95",
                     f"{median(floor) * 1e3:.0f} / {p95(floor) * 1e3:.0f} ms", "report", None, f"{moves} moves"))
+    for label, seconds in image_sliders.items():
+        rows.append(Row("speed", f"{label} slider in the browser: key press → every image and caption redrawn, median / p95",
+                        f"{median(seconds) * 1e3:.0f} / {p95(seconds) * 1e3:.0f} ms", "≤ 150 ms median",
+                        median(seconds) <= 0.150, f"{moves} moves, each press turning back; floor above"))
+    rows.append(Row("speed", "page change in the browser: sidebar link → the other screen drawn and idle, median / p95",
+                    f"{median(page_changes) * 1e3:.0f} / {p95(page_changes) * 1e3:.0f} ms", "≤ 400 ms median",
+                    median(page_changes) <= 0.400, f"{len(page_changes)} changes between Denoising and Super-resolution"))
     log(f"  fragment {median(fragment) * 1e3:.1f} ms, browser {median(browser) * 1e3:.0f} ms, "
         f"empty-fragment browser {median(floor) * 1e3:.0f} ms")
     return rows
