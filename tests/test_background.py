@@ -27,7 +27,7 @@ def test_a_job_trains_scores_and_saves_a_run(home):
     assert len(job.history["loss"]) == 2 and job.message.startswith(f"Saved as run {job.run_id}")
 
 
-def test_stop_answers_within_a_second_and_saves_nothing(home):
+def test_stop_ends_the_job_at_the_next_batch_and_saves_nothing(home):
     board = JobBoard(TrainingLimiter(1))
     config = TrainConfig(dataset="digits", model="dense-ae", epochs=400, batch_size=16, train_images=1000)
     job = board.start(config, "session-a", RunStore())
@@ -39,7 +39,9 @@ def test_stop_answers_within_a_second_and_saves_nothing(home):
     asked = time.monotonic()
     job.stop()
     _wait(job, (JobState.STOPPED, JobState.DONE, JobState.FAILED))
-    assert time.monotonic() - asked < 1.0
+    # Not a timing test (those live in bench/): the bound only says it stopped at the next batch
+    # and not after its 400 epochs (0.15-0.17 s in 3 tries here).
+    assert time.monotonic() - asked < 10
     assert job.state is JobState.STOPPED
     assert f"stopped at epoch {job.epoch} of 400; nothing was saved" in job.message
     assert RunStore().list() == []
