@@ -99,14 +99,14 @@ class JobBoard:
         self._jobs: dict[str, TrainingJob] = {}
         self._lock = threading.Lock()
 
-    def start(self, config: TrainConfig, owner: str, store, dataset=None) -> TrainingJob:
+    def start(self, config: TrainConfig, owner: str, store) -> TrainingJob:
         """Queue ``config`` for training; a thread follows it while a child process trains it
-        (``_train_in_child``). ``store`` (a ``runs.RunStore``) keeps the run. ``dataset`` is
-        not used by the child, which loads the dataset by name."""
+        (``_train_in_child``, which loads the dataset by name). ``store`` (a ``runs.RunStore``)
+        keeps the run."""
         job = TrainingJob(secrets.token_hex(6), owner, config)
         with self._lock:
             self._jobs[job.job_id] = job
-        thread = threading.Thread(target=self._run, args=(job, store, dataset), daemon=True,
+        thread = threading.Thread(target=self._run, args=(job, store), daemon=True,
                                   name=f"training-{job.job_id}")
         thread.start()
         return job
@@ -125,7 +125,7 @@ class JobBoard:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def _run(self, job: TrainingJob, store, dataset) -> None:
+    def _run(self, job: TrainingJob, store) -> None:
         config = job.config
         try:
             def waiting(place: int) -> None:

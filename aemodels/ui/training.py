@@ -43,7 +43,7 @@ def start(config: TrainConfig) -> TrainingJob | None:
         state.set_run(reused.run_id)
         state.notice_success(f"This exact config was trained before: showing run {reused.run_id}.")
         return None
-    job = board().start(config, session_id(), store, cache.dataset(config.dataset, state.home_key()))
+    job = board().start(config, session_id(), store)
     st.session_state.setdefault(JOBS_KEY, []).append(job.job_id)
     return job
 
