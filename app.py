@@ -5,7 +5,7 @@ Run with ``streamlit run app.py``. The current dataset and run live in the URL (
 
 import streamlit as st
 
-from aemodels.ui import sidebar, state, training
+from aemodels.ui import gc_tax, sidebar, state, training
 from aemodels.ui.entry import inside_app
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
@@ -25,9 +25,12 @@ state.sync()
 sidebar_slot = st.sidebar.empty()
 shown = sidebar.draw(sidebar_slot)
 state.show_notices()
-with st.sidebar:
-    training.sidebar_status()
+training.keep_trainer_ready()
+job_status = st.sidebar.container()  # filled after the page, so a job it just started shows
 with inside_app():
     page.run()
+with job_status:
+    training.sidebar_status()
 if sidebar.shown_state() != shown:
     sidebar.draw(sidebar_slot)
+gc_tax.settle_if_imported()  # this run's new modules join the objects Streamlit's collections skip

@@ -102,7 +102,7 @@ def _print_metrics(metrics: dict) -> None:
 def _cmd_train(args) -> int:
     from aemodels.datasets import load_dataset
     from aemodels.diagnosis import advice
-    from aemodels.evaluation import evaluate
+    from aemodels.evaluation import assess
     from aemodels.runs import RunStore
     from aemodels.defaults import recommended
     from aemodels.training import TrainProgress, train, training_split
@@ -133,8 +133,9 @@ def _cmd_train(args) -> int:
         print(line, end="\n" if not interactive or (progress.epoch_done and progress.epoch == progress.epochs) else "", file=out, flush=True)
 
     result = train(config, dataset, progress=show)
-    metrics = evaluate(result.bundle, dataset)
-    run_id = RunStore().save(result, metrics)
+    assessment = assess(result.bundle, dataset)
+    metrics = assessment.metrics
+    run_id = RunStore().save(result, metrics, assessment.views)
     verdict = advice(config, metrics, metrics.get("train_images"))
     if args.json:
         print(json.dumps({**_result_json(run_id, config, result.train_seconds, metrics), "advice": verdict}))

@@ -2,8 +2,8 @@
 
 A ``TrainingJob`` is started by ``JobBoard.start`` and stays on the process-wide board (a few kB
 each) for the life of the server. A thread of the server takes it through the same first-come-first-served line as
-every training (``jobs.limiter``), then a child process trains it with ``training.train``, scores
-it with ``evaluation.evaluate`` and saves the run. It stops only when ``stop()`` is called (answered after the current batch) or the
+every training (``jobs.limiter``), then a ``Trainer`` process trains it with ``training.train``, scores
+it with ``evaluation.assess`` and saves the run with its 2-D views. It stops only when ``stop()`` is called (answered after the current batch) or the
 process ends; whoever started it may be gone by then (a closed browser tab), and the finished run
 is still saved in the store. Pure ``threading``: no Streamlit.
 """
@@ -47,7 +47,7 @@ class TrainingJob:
         state: where it is; ``place`` is its place in line while ``WAITING`` (1 = next).
         progress: the latest ``training.TrainProgress`` (None before the first batch).
         history: loss name → one value per finished epoch, as Keras names them.
-        codes: (epoch, codes (N, latent_dim)) of the first ``WATCH_IMAGES`` held-out images,
+        codes: (epoch, codes (N, latent_dim)) of the first ``trainer.WATCH_IMAGES`` held-out images,
             before training (epoch 0) and after every epoch: the embedding as it forms.
         run_id: the saved run, once ``DONE``.
         message: one line for people once it has finished (what was saved, where it stopped, why
@@ -94,15 +94,31 @@ class TrainingJob:
 class JobBoard:
     """Every training job of this process, started, listed and stopped from any thread."""
 
-    def __init__(self, line: TrainingLimiter | None = None):
+    def __init__(self, line: TrainingLimiter | None = None, warm: bool = False):
+        """``warm``: keep a spare ``Trainer`` ready (from the first ``keep_warm``), about 3 s
+        faster to start a job and one idle process's memory (see BENCHMARKS.md)."""
         self._line = line or limiter()
         self._jobs: dict[str, TrainingJob] = {}
         self._lock = threading.Lock()
+        self._warm = warm
+        self._spare: Trainer | None = None
+
+    def keep_warm(self) -> None:
+        """Start a spare trainer if warming is on and there is none; cheap when there is."""
+        if not self._warm:
+            return
+        with self._lock:
+            if self._spare is None or not self._spare.alive:
+                self._spare = Trainer()
+
+    def _take_trainer(self) -> Trainer:
+        with self._lock:
+            spare, self._spare = self._spare, None
+        return spare if spare is not None and spare.alive else Trainer()
 
     def start(self, config: TrainConfig, owner: str, store) -> TrainingJob:
-        """Queue ``config`` for training; a thread follows it while a child process trains it
-        (``_train_in_child``, which loads the dataset by name). ``store`` (a ``runs.RunStore``)
-        keeps the run."""
+        """Queue ``config`` for training; a thread follows it while a ``Trainer`` process trains
+        it (loading the dataset by name). ``store`` (a ``runs.RunStore``) keeps the run."""
         job = TrainingJob(secrets.token_hex(6), owner, config)
         with self._lock:
             self._jobs[job.job_id] = job
@@ -135,7 +151,7 @@ class JobBoard:
                 if job._stop.is_set():
                     raise TrainingStopped("stopped before it started")
                 job.state, job.place = JobState.RUNNING, None
-                job.run_id, seconds = _train_in_child(job, store.root)
+                job.run_id, seconds = self._take_trainer().run(job, store.root)
             job.message = f"Saved as run {job.run_id} ({seconds:.1f} s of training)."
             job.state = JobState.DONE
         except TrainingStopped:
@@ -149,99 +165,110 @@ class JobBoard:
             log.exception("training job %s failed", job.job_id)
             job.message = f"The training failed ({type(exc).__name__}); nothing was saved. The server log has the details."
             job.state = JobState.FAILED
+        finally:
+            self.keep_warm()  # the next job's trainer, while nobody is training
 
 
-# --- the child process ------------------------------------------------------------------------
+# --- the trainer processes -------------------------------------------------------------------
 #
-# Each job trains in a process of its own. Streamlit calls ``keras.backend.clear_session()`` after
-# every script run of every session; in the server process that resets Keras's global state
-# under a training thread (seen: "The name "dense" is used 2 times in the model" when a rerun
-# came while a model was being built). A child has its own Keras, and gives all its memory back
-# when it ends, so the server does not grow by a training's worth each time.
+# Each job trains in a process of its own (``aemodels.trainer``). Streamlit calls
+# ``keras.backend.clear_session()`` after every script run of every session; in the server process
+# that resets Keras's global state under a training thread (seen: "The name "dense" is used 2
+# times in the model" when a rerun came while a model was being built). A trainer process has its
+# own Keras, serves one job and ends, giving all its memory back, so the server does not grow by a
+# training's worth each time. Importing TensorFlow takes a trainer about 3 s, so the board keeps
+# one spare trainer that has done it already (``keep_warm``): a click starts training at once.
 
-PROGRESS_SECONDS = 0.2  # mid-epoch progress is sent at most this often
-WATCH_IMAGES = 500  # held-out images whose codes are sent after every epoch (the live map)
+WARM_SPARE_ENV = "AEMODELS_WARM_TRAINER"  # "0" keeps no spare trainer (saves its memory)
 
 
-def _train_in_child(job: TrainingJob, store_root) -> tuple[str, float]:
-    """Train, score and save ``job.config`` in a spawned process, following its progress and
-    passing on a stop; returns (run id, training seconds). Raises what the child raised, for
-    ``AemodelsError``s (``TrainingStopped`` included)."""
-    import multiprocessing
+class Trainer:
+    """A ``python -m aemodels.trainer`` process, talked to over a socket pair with
+    ``multiprocessing.connection`` (pickled tuples, see that module for the messages)."""
 
-    context = multiprocessing.get_context("spawn")  # never fork a process that has TensorFlow threads
-    messages, stop = context.Queue(), context.Event()
-    child = context.Process(target=_child_main, args=(job.config, str(store_root), messages, stop),
-                            name=f"training-{job.job_id}", daemon=True)
-    child.start()
+    def __init__(self):
+        import os
+        import socket
+        import subprocess
+        import sys
+        from multiprocessing.connection import Connection
+        from pathlib import Path
+
+        ours, theirs = socket.socketpair()
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        path = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)
+        env = {**os.environ, "PYTHONPATH": path, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+        with theirs:
+            self.process = subprocess.Popen([sys.executable, "-m", "aemodels.trainer", str(theirs.fileno())],
+                                            pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
+        self.connection = Connection(ours.detach())
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(self, job: TrainingJob, store_root) -> tuple[str, float]:
+        """Train, score and save ``job.config``, following its progress and passing on a stop;
+        returns (run id, training seconds). Raises the ``AemodelsError`` the trainer raised
+        (``TrainingStopped`` included). The process ends with the job. The server's ``AEMODELS_*``
+        settings as they are now go with the job (the spare was started earlier)."""
+        import os
+
+        try:
+            settings = {name: value for name, value in os.environ.items() if name.startswith("AEMODELS_")}
+            self.connection.send((job.config, str(store_root), settings))
+            stop_sent = False
+            while True:
+                if job._stop.is_set() and not stop_sent:
+                    self.connection.send("stop")
+                    stop_sent = True
+                if not self.connection.poll(0.1):
+                    continue
+                kind, payload = self.connection.recv()
+                if kind == "progress":
+                    job._on_progress(payload)
+                elif kind == "scoring":
+                    job.state = JobState.SCORING
+                elif kind == "saved":
+                    return payload
+                elif kind == "refused":
+                    raise payload
+                else:
+                    raise RuntimeError(payload)
+        except (EOFError, OSError):
+            code = self.process.wait(timeout=30)
+            raise RuntimeError(f"the training process ended without a word (exit code {code})") from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let the process go (a closed socket ends it); its exit, a second or so of TensorFlow
+        teardown, is waited for on the side."""
+        self.connection.close()
+        threading.Thread(target=_reap, args=(self.process,), daemon=True, name="reap-trainer").start()
+
+
+def _reap(process) -> None:
+    import subprocess
+
     try:
-        while True:
-            if job._stop.is_set():
-                stop.set()
-            try:
-                kind, payload = messages.get(timeout=0.1)
-            except Exception:  # queue.Empty: nothing new
-                if not child.is_alive() and messages.empty():
-                    raise RuntimeError(f"the training process ended without a word (exit code {child.exitcode})")
-                continue
-            if kind == "progress":
-                job._on_progress(payload)
-            elif kind == "scoring":
-                job.state = JobState.SCORING
-            elif kind == "saved":
-                return payload
-            elif kind == "refused":
-                raise payload
-            else:
-                raise RuntimeError(payload)
-    finally:
-        stop.set()
-        # The outcome is known: say it now; the child's exit (a second or so of TensorFlow
-        # teardown) is waited for on the side.
-        threading.Thread(target=_reap, args=(child,), daemon=True, name=f"reap-{job.job_id}").start()
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
-def _reap(child) -> None:
-    child.join(timeout=30)
-    if child.is_alive():
-        child.kill()
-        child.join()
-
-
-def _child_main(config: TrainConfig, store_root: str, messages, stop) -> None:
-    """The child: train with progress on ``messages``, stop when ``stop`` is set, score, save."""
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from aemodels.datasets import to_float
-    from aemodels.evaluation import evaluate
-    from aemodels.runs import RunStore
-    from aemodels.training import train, training_split
-
-    last = [0.0]
-
-    def progress(update) -> None:
-        now = time.monotonic()
-        if update.epoch_done or now - last[0] >= PROGRESS_SECONDS:
-            last[0] = now
-            messages.put(("progress", update))
-
-    try:
-        watch = to_float(training_split(config).x_test[:WATCH_IMAGES]) if config.has_embedding else None
-        result = train(config, progress=progress, should_stop=stop.is_set, watch=watch)
-        messages.put(("scoring", None))
-        run_id = RunStore(store_root).save(result, evaluate(result.bundle))
-        messages.put(("saved", (run_id, result.train_seconds)))
-    except AemodelsError as exc:
-        messages.put(("refused", exc))
-    except Exception as exc:  # a bug in the child: one line to the parent, the traceback to the log
-        log.exception("training process failed")
-        messages.put(("failed", f"{type(exc).__name__}: {exc}"))
-
-
-_BOARD = JobBoard()
+_BOARD = None
+_BOARD_LOCK = threading.Lock()
 
 
 def board() -> JobBoard:
-    """The process-wide board every screen reads."""
-    return _BOARD
+    """The process-wide board every screen reads; it keeps a spare trainer unless
+    ``AEMODELS_WARM_TRAINER=0``."""
+    global _BOARD
+    with _BOARD_LOCK:
+        if _BOARD is None:
+            import os
+
+            _BOARD = JobBoard(warm=os.environ.get(WARM_SPARE_ENV, "1") != "0")
+        return _BOARD

@@ -7,6 +7,8 @@ result is a plain JSON-ready dict.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from aemodels import inference, metrics
@@ -15,6 +17,7 @@ from aemodels.datasets import Dataset, load_dataset, to_float
 from aemodels.kinds import Task
 from aemodels.projections import PCAProjection
 from aemodels.training import training_split
+from aemodels.views import EmbeddingViews
 
 IMAGE_METRIC_LIMIT = 1000  # held-out images used for PSNR/SSIM curves
 NOISE_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5)
@@ -22,8 +25,22 @@ REPORT_NOISE_LEVEL = 0.3
 PCA_DENOISE_COMPONENTS = 32
 
 
+@dataclasses.dataclass(frozen=True)
+class Assessment:
+    """What scoring a model gives: ``metrics`` (as ``evaluate`` returns them) and, for embedding
+    kinds, the 2-D ``views`` of the same held-out images (None for the other kinds)."""
+
+    metrics: dict
+    views: EmbeddingViews | None = None
+
+
 def evaluate(bundle, dataset: Dataset | None = None) -> dict:
-    """Metrics of ``bundle`` on the held-out split of its config's dataset.
+    """Metrics of ``bundle`` on the held-out split of its config's dataset (``assess().metrics``)."""
+    return assess(bundle, dataset).metrics
+
+
+def assess(bundle, dataset: Dataset | None = None) -> Assessment:
+    """Metrics of ``bundle`` on the held-out split of its config's dataset, and its 2-D views.
 
     Returns ``{"model": {...}, "pca": {...}, "train_images": N, ...}``; each of ``model`` and ``pca`` has
     ``knn_accuracy``, ``trustworthiness``, ``silhouette`` (None where the kind has no embedding
@@ -35,11 +52,30 @@ def evaluate(bundle, dataset: Dataset | None = None) -> dict:
     # The same split the model trained on: its held-out part, and a training part limited to
     # ``train_images`` so that the PCA baseline sees exactly the images the model saw.
     split = training_split(config, dataset)
-    scores = {Task.EMBEDDING: lambda: _evaluate_embedding(bundle, split, dataset.is_labelled),
-              Task.DENOISING: lambda: _evaluate_denoiser(bundle, split),
-              Task.SUPER_RESOLUTION: lambda: _evaluate_superres(bundle, split)}[config.kind.task]()
+    views = None
+    if config.kind.task is Task.EMBEDDING:
+        scores, views = _evaluate_embedding(bundle, split, dataset.is_labelled)
+    elif config.kind.task is Task.DENOISING:
+        scores = _evaluate_denoiser(bundle, split)
+    else:
+        scores = _evaluate_superres(bundle, split)
     scores["train_images"] = len(split.x_train)
-    return scores
+    return Assessment(scores, views)
+
+
+def embedding_views(bundle, dataset: Dataset | None = None) -> EmbeddingViews:
+    """The 2-D views ``assess`` saves with a run, for a run saved without them."""
+    config = bundle.config
+    dataset = dataset if dataset is not None else load_dataset(config.dataset)
+    split = training_split(config, dataset)
+    x_test = to_float(split.x_test)
+    pca = _pixel_pca(config, split)
+    return EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), config.seed)
+
+
+def _pixel_pca(config, split) -> PCAProjection:
+    """PCA of the training pixels with the code's size, and at least two components for the map."""
+    return PCAProjection(max(config.latent_dim, 2), config.seed).fit(split.x_train)
 
 
 def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.ndarray,
@@ -54,21 +90,26 @@ def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.
     }
 
 
-def _evaluate_embedding(bundle, split, labelled: bool) -> dict:
+def _evaluate_embedding(bundle, split, labelled: bool) -> tuple[dict, EmbeddingViews]:
     config = bundle.config
     x_test = to_float(split.x_test)
     codes = inference.encode(bundle, x_test)
     model = embedding_scores(x_test, codes, inference.decode(bundle, codes), split.y_test, labelled, config.seed)
-    pca = PCAProjection(config.latent_dim, config.seed).fit(split.x_train)
-    pca_codes = pca.transform(x_test)
-    baseline = embedding_scores(x_test, pca_codes, pca.inverse_transform(pca_codes), split.y_test, labelled, config.seed)
+    pca = _pixel_pca(config, split)
+    map_codes = pca.transform(x_test)
+    # The baseline keeps as many components as the code has numbers; components are orthogonal,
+    # so zeroing the extra one of a 1-number code reconstructs from the first alone.
+    pca_codes = map_codes[:, :config.latent_dim]
+    kept = np.zeros_like(map_codes)
+    kept[:, :config.latent_dim] = pca_codes
+    baseline = embedding_scores(x_test, pca_codes, pca.inverse_transform(kept), split.y_test, labelled, config.seed)
     result = {"model": model, "pca": baseline, "test_images": len(x_test)}
     if config.is_variational:
         total, reconstruction, kl = (float(v) for v in bundle.model.losses_of(x_test[:IMAGE_METRIC_LIMIT]))
         result["model"]["negative_elbo"] = total
         result["model"]["reconstruction_nats"] = reconstruction
         result["model"]["kl_nats"] = kl
-    return result
+    return result, EmbeddingViews.of(codes, map_codes, config.seed)
 
 
 def _no_embedding(mse: float, psnr: float) -> dict:

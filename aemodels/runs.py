@@ -1,7 +1,8 @@
 """The run store: every finished training as one folder under ``$AEMODELS_HOME/runs``.
 
 A run folder holds ``config.json``, ``history.json``, ``metrics.json``, ``meta.json`` and
-``model.weights.h5``. Folders are written under a temporary name and renamed into place, so a
+``model.weights.h5``, and for embedding kinds ``views.npz`` (``views.EmbeddingViews``: derived
+data, recomputed when missing or unfit). Folders are written under a temporary name and renamed into place, so a
 run is either all there or not there at all, whatever kills the process. Run ids are made here
 (never taken from a user as a path) and checked against ``RUN_ID_PATTERN`` before any use.
 Loading rebuilds the architecture from the config and loads weights only: no code stored in
@@ -29,12 +30,14 @@ from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
 from aemodels.kinds import NAME_PATTERN
+from aemodels.views import VIEWS_FILE, EmbeddingViews
 
 # date-time, kind name (any name kinds.NAME_PATTERN allows), random part
 RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-" + NAME_PATTERN.pattern.strip("^$") + r"-[0-9a-f]{6}$")
 WEIGHTS_FILE = "model.weights.h5"
 JSON_FILES = ("config.json", "history.json", "metrics.json", "meta.json")
 RUN_FILES = (*JSON_FILES, WEIGHTS_FILE)
+OPTIONAL_FILES = (VIEWS_FILE,)
 MAX_RUN_ZIP_BYTES = 100 * 1024 * 1024
 MAX_JSON_BYTES = 5 * 1024 * 1024
 STALE_TEMP_SECONDS = 3600
@@ -70,8 +73,9 @@ class RunStore:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def save(self, result, metrics: dict) -> str:
-        """Store a finished ``training.TrainResult`` with its ``metrics``; returns the run id."""
+    def save(self, result, metrics: dict, views: EmbeddingViews | None = None) -> str:
+        """Store a finished ``training.TrainResult`` with its ``metrics`` and, for embedding kinds,
+        its 2-D ``views`` (``evaluation.assess`` gives both); returns the run id."""
         config = result.config
         meta = {
             "created": time.time(),
@@ -82,13 +86,19 @@ class RunStore:
         }
         documents = {"config.json": config.to_dict(), "history.json": result.history,
                      "metrics.json": metrics, "meta.json": meta}
-        return self._write(config.model, documents, lambda folder: result.bundle.model.save_weights(folder / WEIGHTS_FILE))
 
-    def _write(self, model_kind: str, documents: dict, write_weights) -> str:
+        def write_files(folder: Path) -> None:
+            result.bundle.model.save_weights(folder / WEIGHTS_FILE)
+            if views is not None:
+                views.save(folder)
+
+        return self._write(config.model, documents, write_files)
+
+    def _write(self, model_kind: str, documents: dict, write_files) -> str:
         temp = self.root / f".tmp-{secrets.token_hex(8)}"
         temp.mkdir()
         try:
-            write_weights(temp)
+            write_files(temp)
             for name, document in documents.items():
                 (temp / name).write_text(json.dumps(document, indent=1, allow_nan=True))
             _fsync_folder(temp)
@@ -153,6 +163,11 @@ class RunStore:
             raise RunStoreError(f"Run '{run_id}' is broken ({info.broken}): delete it or train again.")
         return _rebuild(info.config, info.meta["image_shape"], self._folder(run_id) / WEIGHTS_FILE)
 
+    def views(self, run_id: str, test_images: int) -> EmbeddingViews | None:
+        """The 2-D views saved with the run, if it has them and they fit its ``test_images``
+        held-out images."""
+        return EmbeddingViews.load(self._folder(run_id), test_images)
+
     def _folder(self, run_id: str) -> Path:
         if not isinstance(run_id, str) or not RUN_ID_PATTERN.match(run_id):
             raise RunStoreError(f"'{run_id}' is not a run id: run ids look like 20260101-120000-vae-0a1b2c.")
@@ -197,14 +212,15 @@ class RunStore:
     # --- sharing ------------------------------------------------------------------------------
 
     def export_zip(self, run_id: str) -> bytes:
-        """The run folder as a zip (config, history, metrics, meta, weights)."""
+        """The run folder as a zip (config, history, metrics, meta, weights, and views if any)."""
         info = self.get(run_id)
         if info.broken:
             raise RunStoreError(f"Run '{run_id}' is broken ({info.broken}) and cannot be exported.")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in RUN_FILES:
-                archive.write(self._folder(run_id) / name, name)
+            for name in RUN_FILES + OPTIONAL_FILES:
+                if name in RUN_FILES or (self._folder(run_id) / name).is_file():
+                    archive.write(self._folder(run_id) / name, name)
         return buffer.getvalue()
 
     def import_zip(self, data: bytes, filename: str = "run.zip") -> str:
@@ -230,9 +246,10 @@ class RunStore:
             names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
             raise RunStoreError(f"'{filename}' is not a readable zip: upload a run exported from this app.") from None
-        if names != set(RUN_FILES):
+        if not set(RUN_FILES) <= names <= set(RUN_FILES + OPTIONAL_FILES):
             raise RunStoreError(
-                f"'{filename}' is not a run export: it must hold exactly {', '.join(RUN_FILES)}."
+                f"'{filename}' is not a run export: it must hold {', '.join(RUN_FILES)} "
+                f"(and may hold {', '.join(OPTIONAL_FILES)}), nothing else."
             )
         documents = {}
         for name in JSON_FILES:
@@ -260,19 +277,39 @@ class RunStore:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             raise RunStoreError(f"The weights in '{filename}' cannot be read: the zip is damaged.") from None
 
+        views_bytes = _read_views(archive, filename) if VIEWS_FILE in names else None
+
         same = self._find_copy(config, meta["image_shape"], weights_bytes)
         if same is not None:
             return same  # importing the same run again adds nothing
 
-        def write_weights(folder: Path) -> None:
+        def write_files(folder: Path) -> None:
             path = folder / WEIGHTS_FILE
             path.write_bytes(weights_bytes)
             _rebuild(config, meta["image_shape"], path)  # raises if the weights do not fit
+            if views_bytes is not None:
+                (folder / VIEWS_FILE).write_bytes(views_bytes)
 
         meta = {**meta, "config_id": config.config_id, "imported": time.time()}
         documents["meta.json"] = meta
         documents["config.json"] = config.to_dict()
-        return self._write(config.model, documents, write_weights)
+        return self._write(config.model, documents, write_files)
+
+
+def _read_views(archive: zipfile.ZipFile, filename: str) -> bytes:
+    """The bytes of a zip's ``views.npz``, checked to be plain arrays (never pickles)."""
+    import numpy as np
+
+    if archive.getinfo(VIEWS_FILE).file_size > MAX_RUN_ZIP_BYTES:
+        raise RunStoreError(f"{VIEWS_FILE} in '{filename}' is too large to be a run's views.")
+    try:
+        data = archive.read(VIEWS_FILE)
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            for name in arrays.files:
+                arrays[name]
+    except (ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise RunStoreError(f"{VIEWS_FILE} in '{filename}' is not a file of plain arrays: export the run again.") from None
+    return data
 
 
 def _valid_shape(shape) -> bool:

@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "defaults", "speed", "app")
+GROUPS = ("quality", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -82,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             log("app: cold server, browser visit, peak RSS, slider reruns")
             rows += _guarded("cold server / browser / peak RSS / slider",
                              lambda: app.server_and_browser(repeats, max(20, repeats * 10), log))
+        if "training" in groups:
+            from bench import training
+
+            rows += _guarded("background training in the browser", lambda: training.run(repeats, log))
         minutes = (time.perf_counter() - started) / 60
 
     header = (f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with `python bench/run.py "

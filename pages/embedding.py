@@ -40,7 +40,6 @@ if info is not None:
                     "the scores below use the full code.")
         elif config.latent_dim == 1:
             st.info("The code has a single number: the map shows it against PCA's second axis (zero).")
-        model_points = views["model_2d"] if views["model_2d"].shape[1] == 2 else np.c_[views["model_2d"], np.zeros(len(y_test))]
 
         def chosen(key: str) -> np.ndarray:
             event = st.session_state.get(key)
@@ -52,10 +51,10 @@ if info is not None:
             selected = chosen("emb_pca_chart")
         code_name = "z_mean" if config.is_variational else "code"
         left, right = st.columns(2)
-        left.plotly_chart(plots.embedding_scatter(model_points, y_test, data.class_names,
+        left.plotly_chart(plots.embedding_scatter(views.model_2d, y_test, data.class_names,
                                                   f"{config.model}: {code_name} of each image", selected),
                           key="emb_model_chart", on_select="rerun", selection_mode=("box", "lasso"))
-        right.plotly_chart(plots.embedding_scatter(views["pca_2d"], y_test, data.class_names,
+        right.plotly_chart(plots.embedding_scatter(views.pca_2d, y_test, data.class_names,
                                                    "PCA: first two components", selected),
                            key="emb_pca_chart", on_select="rerun", selection_mode=("box", "lasso"))
         if len(selected):

@@ -17,6 +17,15 @@ require_app(__file__)
 # on 2 cores (bench/run.py measures it as "quick default").
 QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=6, batch_size=64,
                            learning_rate=2e-3)
+QUICK_JOB = "quick_model_job"  # the quick model's job id, while Home waits to open its map
+
+# The quick model has just finished while the person waited here: open its map before drawing
+# anything (Home's example would load the model first).
+waiting_for = board().get(st.session_state.get(QUICK_JOB, ""))
+if waiting_for is not None and waiting_for.finished and waiting_for.job_id in training.seen_jobs():
+    del st.session_state[QUICK_JOB]
+    if waiting_for.state is JobState.DONE:  # the person is still on Home, waiting: open the map
+        st.switch_page(results_page(QUICK_CONFIG.kind), query_params=state.view_params())
 
 st.title("Autoencoder Lab")
 st.markdown(
@@ -63,15 +72,9 @@ st.markdown(
 st.subheader("Try it now")
 st.write("Trains a small fully-connected autoencoder with a 2-number code on 8,000 MNIST digits "
          "for 6 epochs (10 to 20 seconds), then opens its map of the held-out digits.")
-QUICK_JOB = "quick_model_job"  # the quick model's job id, while Home waits to open its map
 if st.button("Train a quick model", type="primary", key="quick_train"):
     job = training.start(QUICK_CONFIG)
     if job is None:  # trained before: open it now
         st.switch_page(results_page(QUICK_CONFIG.kind), query_params=state.view_params())
     st.session_state[QUICK_JOB] = job.job_id
 training.job_panel()
-waiting_for = board().get(st.session_state.get(QUICK_JOB, ""))
-if waiting_for is not None and waiting_for.finished and waiting_for.job_id in training.seen_jobs():
-    del st.session_state[QUICK_JOB]
-    if waiting_for.state is JobState.DONE:  # the person is still on Home, waiting: open the map
-        st.switch_page(results_page(QUICK_CONFIG.kind), query_params=state.view_params())

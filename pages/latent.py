@@ -35,7 +35,7 @@ def sliders_view(run_id: str) -> None:
     """One slider per latent coordinate, in the prior's units: 0 is the prior's centre, 1 its
     standard deviation (a VAE's codes are trained towards N(0, 1))."""
     home = state.home_key()
-    codes = cache.embedding_views(run_id, home)["codes"]
+    codes = cache.embedding_views(run_id, home).codes
     data_mean = codes.mean(axis=0)
     shown = min(MAX_SLIDERS, codes.shape[1])
     st.subheader("Move one coordinate at a time")
@@ -62,7 +62,7 @@ def manifold_view(run_id: str, latent_dim: int) -> None:
     home = state.home_key()
     data = cache.dataset(config.dataset, home)
     _, y_test = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
-    codes = cache.embedding_views(run_id, home)["codes"]
+    codes = cache.embedding_views(run_id, home).codes
     st.subheader("The decoded grid")
     dims = (0, 1 if latent_dim > 1 else 0)
     if latent_dim > 2:

@@ -38,7 +38,7 @@ def trained_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     ``home_with_runs`` first.
     """
     from aemodels.config import TrainConfig
-    from aemodels.evaluation import evaluate
+    from aemodels.evaluation import assess
     from aemodels.runs import RunStore
     from aemodels.training import train
 
@@ -48,7 +48,8 @@ def trained_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     for kind in SMALL_KINDS:
         config = TrainConfig(model=kind, **SMALL_TRAINING)
         result = train(config)
-        run_ids[kind] = store.save(result, evaluate(result.bundle))
+        assessment = assess(result.bundle)
+        run_ids[kind] = store.save(result, assessment.metrics, assessment.views)
     return path, run_ids
 
 

@@ -87,3 +87,44 @@ def test_an_embedding_job_sends_the_map_as_it_forms(home):
     first, last = job.codes[0][1], job.codes[-1][1]
     assert first.shape == last.shape == (359, 2)  # digits: 1,797 images, 359 held out, all watched
     assert not (first == last).all()
+
+
+def _wait_for_exit(process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while process.poll() is None:
+        assert time.monotonic() < deadline, "the trainer process did not end"
+        time.sleep(0.05)
+
+
+def test_a_warm_board_trains_in_its_spare_then_readies_another(home):
+    """The spare trainer (TensorFlow already imported) takes the job, ends with it (its memory
+    goes back to the system), and a new spare is started for the next job."""
+    board = JobBoard(TrainingLimiter(1), warm=True)
+    board.keep_warm()
+    spare = board._spare
+    assert spare is not None and spare.alive
+    job = board.start(TrainConfig(dataset="digits", model="dense-ae", epochs=1, batch_size=64, train_images=300),
+                      "session-a", RunStore())
+    _wait(job, (JobState.DONE, JobState.FAILED))
+    assert job.state is JobState.DONE, job.message
+    _wait_for_exit(spare.process)
+    assert spare.process.returncode == 0
+    assert board._spare is not None and board._spare is not spare and board._spare.alive
+    # A spare that died is replaced, not handed a job.
+    board._spare.process.kill()
+    _wait_for_exit(board._spare.process)
+    second = board.start(TrainConfig(dataset="digits", model="dense-ae", epochs=1, batch_size=64, train_images=300, seed=1),
+                         "session-a", RunStore())
+    _wait(second, (JobState.DONE, JobState.FAILED))
+    assert second.state is JobState.DONE, second.message
+    board._spare.close()
+
+
+def test_a_spare_trainer_ends_when_its_server_goes_away(tmp_path):
+    """The spare waits on its socket; a closed socket (the server stopped) ends it."""
+    from aemodels.background import Trainer
+
+    spare = Trainer()
+    spare.connection.close()
+    _wait_for_exit(spare.process)
+    assert spare.process.returncode == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -199,6 +200,18 @@ def drawn_plots(tab) -> list[int]:
     )
 
 
+def wait_for_plots(tab, count: int) -> list[int]:
+    """Wait until ``count`` Plotly charts have drawn their points (Plotly draws after the script
+    run ends); returns ``drawn_plots``."""
+    tab.wait_for_function(
+        "(count) => { const plots = [...document.querySelectorAll('.js-plotly-plot')];"
+        " return plots.length >= count && plots.every(p => p.querySelectorAll('.scatterlayer .point').length > 0"
+        " || p.querySelector('canvas')); }",
+        arg=count, timeout=APP_TIMEOUT_MS,
+    )
+    return drawn_plots(tab)
+
+
 def npz_bytes(**arrays) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -227,14 +240,8 @@ def test_quick_model_opens_both_embedding_maps(server, page):
     page.get_by_role("button", name="Train a quick model").click()
     page.get_by_role("heading", name="Embedding vs PCA").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     wait_for_app(page)
-    page.wait_for_function(
-        "() => { const plots = [...document.querySelectorAll('.js-plotly-plot')];"
-        " return plots.length >= 2 && plots.every(p => p.querySelectorAll('.scatterlayer .point').length > 0"
-        " || p.querySelector('canvas')); }",
-        timeout=APP_TIMEOUT_MS,
-    )
+    points = wait_for_plots(page, 2)
     assert_no_traceback(page)
-    points = drawn_plots(page)
     assert len(points) == 2 and all(n > 0 for n in points), points
     assert "dense-ae on mnist-10k" in page.inner_text("[data-testid='stMain']")
     assert "run=" in page.url and "dataset=mnist-10k" in page.url
@@ -257,7 +264,7 @@ def test_superres_factor_slider_changes_the_output(server, page):
 def test_latent_explorer_coordinate_slider_changes_the_image(server, page):
     open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
     move_slider_and_check_images_change(page, "z1", key="End")
-    assert len(drawn_plots(page)) == 1
+    assert len(wait_for_plots(page, 1)) == 1
     screenshot(page, "latent")
 
 
@@ -420,7 +427,7 @@ def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
     page.get_by_role("button", name="Stop training").wait_for(timeout=TRAIN_TIMEOUT_MS)
     # the map of held-out images forms epoch by epoch
     page.get_by_text("held-out images, after epoch").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
-    assert len(drawn_plots(page)) >= 1
+    assert len(wait_for_plots(page, 1)) >= 1
     # Off to another screen while it trains: the sidebar follows the job there.
     page.locator("[data-testid='stSidebarNav']").get_by_text("Runs").click()
     page.get_by_role("heading", name="Runs").first.wait_for(timeout=APP_TIMEOUT_MS)
@@ -436,3 +443,41 @@ def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
         "box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
     assert page.get_by_role("heading", name="Runs").count() >= 1
     screenshot(page, "training_elsewhere")
+
+
+def _start_training(tab, url: str, kind: str, epochs: int) -> None:
+    open_page(tab, url, "Train a model")
+    tab.get_by_label("Model kind").click()
+    tab.get_by_role("option", name=re.compile(f"^{re.escape(kind)}:")).click()
+    wait_for_app(tab)
+    tab.get_by_label("Epochs").fill(str(epochs))
+    tab.get_by_label("Epochs").press("Enter")
+    wait_for_app(tab)
+    tab.get_by_role("button", name="Train", exact=True).click()
+
+
+def test_two_sessions_each_see_their_own_job(server, page, browser_context):
+    """Two people on one server: the second job waits its turn, each sees only their own job,
+    and each can stop or cancel only their own."""
+    other = browser_context.new_page()  # a tab of its own is a session of its own
+    try:
+        _start_training(page, f"{server.url}/train?dataset=digits", "dense-ae", 300)
+        page.get_by_role("button", name="Stop training").wait_for(timeout=TRAIN_TIMEOUT_MS)
+        _start_training(other, f"{server.url}/train?dataset=digits", "vae", 5)
+        other.get_by_text("Waiting: the server trains one model at a time").first.wait_for(timeout=APP_TIMEOUT_MS)
+        other_sidebar = other.locator("[data-testid='stSidebar']")
+        other_sidebar.get_by_text("vae: waiting for its turn").wait_for(timeout=APP_TIMEOUT_MS)
+        assert "dense-ae:" not in other_sidebar.inner_text()
+        assert other.get_by_role("button", name="Stop training").count() == 0  # not theirs to stop
+        sidebar = page.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text("dense-ae: epoch").wait_for(timeout=APP_TIMEOUT_MS)
+        assert "vae" not in sidebar.inner_text() and page.get_by_text("Waiting:").count() == 0
+        screenshot(other, "two_sessions_waiting")
+        other.get_by_role("button", name="Cancel").click()
+        other.get_by_text("stopped before its first epoch").first.wait_for(timeout=APP_TIMEOUT_MS)
+        assert page.get_by_role("button", name="Stop training").count() == 1  # the first job goes on
+        page.get_by_role("button", name="Stop training").click()
+        page.get_by_text("stopped at epoch").first.wait_for(timeout=APP_TIMEOUT_MS)
+        assert other.get_by_text("stopped at epoch").count() == 0
+    finally:
+        other.close()

@@ -10,7 +10,8 @@ import pytest
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
 from aemodels.datasets import Dataset, load_dataset, to_float
-from aemodels.evaluation import NOISE_LEVELS, embedding_scores, evaluate
+from aemodels.metrics import trustworthiness
+from aemodels.evaluation import NOISE_LEVELS, assess, embedding_scores, embedding_views, evaluate
 from aemodels.projections import PCAProjection
 from aemodels.runs import RunStore
 from aemodels.training import train, training_split
@@ -123,6 +124,30 @@ def test_pca_baseline_sees_only_train_images():
         expected = embedding_scores(x_test, codes, pca.inverse_transform(codes), split.y_test, True, config.seed)
         same = metrics["pca"]["reconstruction_mse"] == pytest.approx(expected["reconstruction_mse"], rel=1e-5)
         assert same == should_match, fitted_on.shape
+
+
+def test_saved_views_are_the_maps_behind_the_scores(home):
+    """The 2-D maps saved with a run are the codes and the PCA the scores were computed from:
+    PCA fitted on the run's ``train_images`` only, so the map and the numbers beside it agree."""
+    dataset = load_dataset("digits")
+    config = TrainConfig(dataset="digits", model="dense-ae", epochs=1, batch_size=50, train_images=100, seed=0)
+    result = train(config, dataset)
+    assessment = assess(result.bundle, dataset)
+    store = RunStore()
+    run_id = store.save(result, assessment.metrics, assessment.views)
+
+    split = training_split(config, dataset)
+    views = store.views(run_id, len(split.x_test))
+    assert views is not None and views.model_2d.shape == views.pca_2d.shape == (len(split.x_test), 2)
+    x_test = to_float(split.x_test)
+    for name, points in (("model", views.model_2d), ("pca", views.pca_2d)):
+        assert trustworthiness(x_test, points, config.seed) == pytest.approx(
+            assessment.metrics[name]["trustworthiness"]), name
+    # A run saved without views gets the same ones computed from its weights.
+    again = embedding_views(store.load_bundle(run_id), dataset)
+    np.testing.assert_allclose(again.pca_2d, views.pca_2d, atol=1e-5)
+    np.testing.assert_allclose(again.codes, views.codes, atol=1e-4)
+    assert store.views(run_id, len(split.x_test) + 1) is None  # views of another split are not used
 
 
 def test_dense_ae_beats_pca_on_digits():

@@ -17,6 +17,7 @@ from aemodels.kinds import KINDS
 from aemodels.datasets import load_dataset, to_float
 from aemodels.errors import RunStoreError
 from aemodels.runs import RUN_FILES, RUN_ID_PATTERN, WEIGHTS_FILE, RunStore
+from aemodels.views import VIEWS_FILE
 
 MODEL_KINDS = tuple(KINDS)
 
@@ -50,7 +51,8 @@ def test_every_kind_is_listed(home_with_runs):
         assert info.meta["train_seconds"] > 0
         assert len(info.history["loss"]) == 2
         assert set(info.metrics) >= {"model", "pca"}
-        assert sorted(p.name for p in (home / "runs" / run_id).iterdir()) == sorted(RUN_FILES)
+        expected = (*RUN_FILES, VIEWS_FILE) if KINDS[kind].has_embedding else RUN_FILES
+        assert sorted(p.name for p in (home / "runs" / run_id).iterdir()) == sorted(expected)
 
 
 def test_find(home_with_runs):
@@ -173,7 +175,8 @@ def test_export_import_round_trip(home_with_runs, kind, images, tmp_path):
     _, run_ids = home_with_runs
     store = RunStore()
     data = store.export_zip(run_ids[kind])
-    assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == sorted(RUN_FILES)
+    expected = (*RUN_FILES, VIEWS_FILE) if KINDS[kind].has_embedding else RUN_FILES
+    assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == sorted(expected)
     elsewhere = RunStore(tmp_path / "another-machine")
     new_id = elsewhere.import_zip(data, "run.zip")
     assert new_id != run_ids[kind] and kind in new_id
@@ -182,6 +185,9 @@ def test_export_import_round_trip(home_with_runs, kind, images, tmp_path):
     assert new.meta["image_shape"] == old.meta["image_shape"] and "imported" in new.meta
     np.testing.assert_allclose(inference.reconstruct(elsewhere.load_bundle(new_id), images),
                                inference.reconstruct(store.load_bundle(run_ids[kind]), images), atol=1e-6)
+    if KINDS[kind].has_embedding:  # the 2-D views travel with the run
+        held_out = len(load_dataset(old.config.dataset).split(old.config.seed, old.config.test_fraction).x_test)
+        np.testing.assert_array_equal(elsewhere.views(new_id, held_out).pca_2d, store.views(run_ids[kind], held_out).pca_2d)
     # back into the store it came from: the same run, not a second one
     assert store.import_zip(data, "run.zip") == run_ids[kind]
 
@@ -206,8 +212,12 @@ def _bad_imports(store, run_ids):
     yield "model.keras", good[WEIGHTS_FILE], "whole-model"
     yield "model.h5", good[WEIGHTS_FILE], "whole-model"
     yield "run.zip", b"not a zip at all", "not a readable zip"
-    yield "run.zip", _zip_of({k: v for k, v in good.items() if k != "meta.json"}), "exactly"
-    yield "run.zip", _zip_of({**good, "extra.py": b"print(1)"}), "exactly"
+    yield "run.zip", _zip_of({k: v for k, v in good.items() if k != "meta.json"}), "nothing else"
+    yield "run.zip", _zip_of({**good, "extra.py": b"print(1)"}), "nothing else"
+    pickled = io.BytesIO()
+    np.savez(pickled, codes=np.array([{"a": 1}], dtype=object))  # loading it would unpickle
+    yield "run.zip", _zip_of({**good, VIEWS_FILE: pickled.getvalue()}), "plain arrays"
+    yield "run.zip", _zip_of({**good, VIEWS_FILE: b"not an npz"}), "plain arrays"
     yield "run.zip", _zip_of({**good, WEIGHTS_FILE: other[WEIGHTS_FILE]}), "do not fit"
     yield "run.zip", _zip_of({**good, WEIGHTS_FILE: b"garbage"}), "do not fit"
     yield "run.zip", _zip_of({**good, "config.json": json.dumps({**config, "latent_dim": 5})}), "do not fit"

@@ -42,29 +42,17 @@ def bundle(run_id: str, home: str):
 
 
 @st.cache_data(max_entries=4, show_spinner="Encoding the held-out images…")
-def embedding_views(run_id: str, home: str) -> dict[str, np.ndarray]:
-    """Held-out codes of a run and of PCA, both as 2-D views.
-
-    Returns ``codes`` (N, latent_dim), ``model_2d`` (N, 2; the codes themselves for a 2-D
-    latent, else their PCA), ``pca_2d`` (N, 2; PCA of pixels fitted on the training split).
-    """
-    from sklearn.decomposition import PCA
-
-    from aemodels import inference
-    from aemodels.datasets import to_float
+def embedding_views(run_id: str, home: str):
+    """The run's ``views.EmbeddingViews`` of its held-out images: read from the run, or computed
+    the same way for a run saved without them."""
+    from aemodels import evaluation
     from aemodels.runs import RunStore
 
-    config = RunStore().get(run_id).config
-    split = dataset(config.dataset, home).split(config.seed, config.test_fraction)
-    codes = inference.encode(bundle(run_id, home), to_float(split.x_test))
-    if codes.shape[1] == 2:
-        model_2d = codes
-    else:
-        model_2d = PCA(2, random_state=config.seed).fit_transform(codes).astype(np.float32)
-    # The randomized solver finds the same two leading components several times faster.
-    pixels = PCA(2, svd_solver="randomized", random_state=config.seed).fit(to_float(split.x_train).reshape(len(split.x_train), -1))
-    pca_2d = pixels.transform(to_float(split.x_test).reshape(len(split.x_test), -1)).astype(np.float32)
-    return {"codes": codes, "model_2d": model_2d, "pca_2d": pca_2d}
+    store = RunStore()
+    config = store.get(run_id).config
+    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
+    saved = store.views(run_id, len(x_test))
+    return saved if saved is not None else evaluation.embedding_views(bundle(run_id, home), dataset(config.dataset, home))
 
 
 @st.cache_data(max_entries=16, show_spinner="Scoring the model and the filters…")

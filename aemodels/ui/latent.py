@@ -18,7 +18,7 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     """
     from aemodels import inference
 
-    codes = cache.embedding_views(run_id, home)["codes"]
+    codes = cache.embedding_views(run_id, home).codes
     mean, std = codes.mean(axis=0), codes.std(axis=0) + 1e-6
     a, b = dims
     xs = np.linspace(mean[a] - spread * std[a], mean[a] + spread * std[a], side)

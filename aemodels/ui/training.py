@@ -34,6 +34,12 @@ def session_id() -> str:
     return context.session_id if context is not None else "no-session"
 
 
+def keep_trainer_ready() -> None:
+    """Have a spare training process import TensorFlow ahead of the first click
+    (``JobBoard.keep_warm``); called on every run of the app, cheap once it is there."""
+    board().keep_warm()
+
+
 def start(config: TrainConfig) -> TrainingJob | None:
     """Start training ``config`` in the background; None (and the run made current) when the
     exact config was trained before."""
@@ -168,7 +174,7 @@ def _draw_outcome(job: TrainingJob) -> None:
         if job.history:
             st.plotly_chart(plots.loss_chart(info.history), key=f"final_loss_{job.job_id}")
         warn_if_beaten(info)
-        st.page_link(results_page(job.config.kind), label="See the results", icon="➡️",
+        st.page_link(results_page(job.config.kind), label="See the results", icon=":material/arrow_forward:",
                      query_params=state.view_params())
     elif job.state is JobState.STOPPED:
         st.warning(job.message)
@@ -190,16 +196,16 @@ def _sidebar_fragment(run_every):
         for job in running:
             progress = job.progress
             if job.state is JobState.WAITING:
-                st.caption(f"⏳ {job.config.model}: waiting for its turn")
+                st.caption(f":material/hourglass_empty: {job.config.model}: waiting for its turn")
             elif progress is None or job.state is JobState.SCORING:
-                st.caption(f"⚙️ {job.config.model}: {job.state.value}…")
+                st.caption(f":material/model_training: {job.config.model}: {job.state.value}…")
             else:
                 eta = progress.eta_seconds
                 eta_text = f", ~{eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
-                st.caption(f"⚙️ {job.config.model}: epoch {progress.epoch}/{progress.epochs}, "
+                st.caption(f":material/model_training: {job.config.model}: epoch {progress.epoch}/{progress.epochs}, "
                            f"loss {progress.losses.get('loss', float('nan')):.3f}{eta_text}")
         if running:
-            st.page_link(TRAIN_PAGE, label="Follow the training", icon="📈", query_params=state.view_params())
+            st.page_link(TRAIN_PAGE, label="Follow the training", icon=":material/monitoring:", query_params=state.view_params())
         if newly_finished() and acknowledge_finished() is not None:
             st.rerun(scope="app")
 
