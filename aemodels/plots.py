@@ -11,6 +11,10 @@ import plotly.graph_objects as go
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 FIGURE_MARGIN = dict(l=10, r=10, t=40, b=10)
+# Up to this many points a scatter is SVG; above it WebGL. WebGL draws thousands of points
+# faster, but each redraw sets up a GL context: where the browser has no GPU (headless Chromium
+# here), that cost about 0.2 s of CPU per redraw of the live map, taken from the training.
+WEBGL_FROM_POINTS = 1000
 
 
 def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
@@ -20,19 +24,20 @@ def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple
     One trace per class; every point's ``customdata`` is its row index in ``points`` so a
     selection can be mapped back. ``highlight`` (row indices) are drawn again as black rings.
     """
+    scatter = go.Scattergl if len(points) >= WEBGL_FROM_POINTS else go.Scatter
     figure = go.Figure()
     index = np.arange(len(points))
     for k, name in enumerate(class_names):
         picked = labels == k
         if not picked.any():
             continue
-        figure.add_trace(go.Scattergl(
+        figure.add_trace(scatter(
             x=points[picked, 0], y=points[picked, 1], mode="markers", name=name,
             customdata=index[picked], marker=dict(size=5, color=PALETTE[k % len(PALETTE)], opacity=0.7),
             hovertemplate=f"class {name}<br>image %{{customdata}}<extra></extra>",
         ))
     if highlight is not None and len(highlight):
-        figure.add_trace(go.Scattergl(
+        figure.add_trace(scatter(
             x=points[highlight, 0], y=points[highlight, 1], mode="markers", name="selected",
             customdata=highlight, hoverinfo="skip",
             marker=dict(size=10, color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),

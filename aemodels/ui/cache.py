@@ -27,6 +27,20 @@ def test_split(name: str, seed: int, test_fraction: float, home: str) -> tuple[n
     return split.x_test, split.y_test
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def pca_map(name: str, seed: int, test_fraction: float, train_images: int | None, images: int,
+            home: str) -> tuple[np.ndarray, np.ndarray]:
+    """PCA's 2-D map of the first ``images`` held-out images of a config's split: points
+    (images, 2) and int labels (images,); PCA fitted on the config's training images, as for
+    the scores."""
+    from aemodels.projections import PCAProjection
+
+    split = dataset(name, home).split(seed, test_fraction)
+    x_train = split.x_train[:train_images] if train_images else split.x_train
+    pca = PCAProjection(2, seed).fit(x_train)
+    return pca.transform(split.x_test[:images]), split.y_test[:images]
+
+
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
 def bundle(run_id: str, home: str):
     """The run's ``ModelBundle`` for inference only (never trained further), traced, with the

@@ -23,7 +23,7 @@ from aemodels.ui.screens import TRAIN_PAGE, results_page
 
 JOBS_KEY = "training_jobs"  # job ids this session started, oldest first
 SEEN_KEY = "training_jobs_seen"  # finished jobs already made current
-PANEL_SECONDS = 1.0
+PANEL_SECONDS = 0.5
 SIDEBAR_SECONDS = 2.0
 
 
