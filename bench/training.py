@@ -101,7 +101,7 @@ def quick_model(repeats: int, log) -> list[Row]:
                         f"{repeats} clicks, each on a new server with an empty store; train + score + save + open"))
         rows.append(Row("speed", f"quick model, click {label} → first live map drawn on Home (Chromium), median / max",
                         f"{median(firsts):.1f} / {max(firsts):.1f} s", "≤ 3 s median", median(firsts) <= 3,
-                        "the held-out codes before the first epoch, polled every second"))
+                        "the held-out codes before the first epoch; the panel polls every 0.5 s"))
     if spare_mib:
         rows.append(Row("speed", "memory of the idle spare trainer (VmRSS), median",
                         f"{median(spare_mib):.0f} MiB", "report", None,
