@@ -25,7 +25,6 @@ state.sync()
 sidebar_slot = st.sidebar.empty()
 shown = sidebar.draw(sidebar_slot)
 state.show_notices()
-training.keep_trainer_ready()
 job_status = st.sidebar.container()  # filled after the page, so a job it just started shows
 with inside_app():
     page.run()
@@ -34,3 +33,4 @@ with job_status:
 if sidebar.shown_state() != shown:
     sidebar.draw(sidebar_slot)
 gc_tax.settle_if_imported()  # this run's new modules join the objects Streamlit's collections skip
+training.keep_trainer_ready()  # after the page is drawn: its 3 s of importing must not slow the first page

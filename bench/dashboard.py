@@ -167,6 +167,8 @@ def slider_reruns(context, moves: int, log) -> list[Row]:
             tab.goto(f"{server.url}/latent?run={run_id}")
             _wait_for_app(tab)
             tab.locator(SLIDER_THUMB).first.wait_for(timeout=TIMEOUT * 1000)
+            # The sliders are drawn before the decoded image: wait for the image's caption too.
+            tab.locator("[data-testid='stMain'] [data-testid='stImageCaption']").first.wait_for(timeout=TIMEOUT * 1000)
             timing_log.write_text("")  # the first, full run of the page is not a slider move
             browser = _slider_round_trips(tab, moves, DECODED_IMAGE)
             image_sliders = {}
