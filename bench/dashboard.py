@@ -116,19 +116,38 @@ SLIDER_THUMB = "[data-testid='stSlider'] input[type='range']"
 
 def _slider_round_trips(tab, moves: int, changed_js: str, turn_every: int = 20) -> list[float]:
     """Seconds from a key press on the first slider to ``changed_js(before)`` turning true; the
-    direction turns every ``turn_every`` presses (1 for short sliders, so each press moves it)."""
+    direction turns every ``turn_every`` presses (1 for short sliders, so each press moves it).
+
+    A press that gets no rerun within ``DROPPED_AFTER`` seconds (Streamlit sometimes drops the
+    first widget change after a page is drawn) is not timed: it is pressed again and counted in
+    ``DROPPED[0]``, which the table reports."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     thumb = tab.locator(SLIDER_THUMB).first
     seconds = []
     for i in range(moves + 3):  # three warm-up moves
-        before = tab.evaluate(f"() => ({changed_js}).snapshot()")
-        thumb.focus()
-        start = time.perf_counter()
-        tab.keyboard.press("ArrowRight" if (i // turn_every) % 2 == 0 else "ArrowLeft")
-        tab.wait_for_function(f"(before) => ({changed_js}).changed(before)", arg=before, timeout=TIMEOUT * 1000)
-        if i >= 3:
+        for attempt in range(3):
+            before = tab.evaluate(f"() => ({changed_js}).snapshot()")
+            thumb.focus()
+            start = time.perf_counter()
+            tab.keyboard.press("ArrowRight" if (i // turn_every) % 2 == 0 else "ArrowLeft")
+            try:
+                tab.wait_for_function(f"(before) => ({changed_js}).changed(before)", arg=before,
+                                      timeout=DROPPED_AFTER * 1000)
+                break
+            except PlaywrightTimeout:
+                DROPPED[0] += 1
+                _wait_for_app(tab)
+        else:
+            raise RuntimeError(f"three presses in a row got no rerun (move {i})")
+        if i >= 3 and attempt == 0:
             seconds.append(time.perf_counter() - start)
         _wait_for_app(tab)
     return seconds
+
+
+DROPPED_AFTER = 10
+DROPPED = [0]
 
 
 # The caption under the decoded image gives the code, so it changes with every step even when
@@ -201,8 +220,11 @@ def slider_reruns(context, moves: int, log) -> list[Row]:
                     f"{median(fragment) * 1e3:.1f} / {p95(fragment) * 1e3:.1f} ms", "≤ 50 ms p95", p95(fragment) <= 0.050,
                     f"{len(fragment)} moves in Chromium on `streamlit run`, timed inside the fragment (AEMODELS_TIMING_LOG)"))
     rows.append(Row("speed", "latent slider in the browser: key press → new decoded image drawn, median / p95",
-                    f"{median(browser) * 1e3:.0f} / {p95(browser) * 1e3:.0f} ms", "report", None,
-                    f"{moves} moves; includes the websocket, Streamlit's rerun and the image download"))
+                    f"{median(browser) * 1e3:.0f} / {p95(browser) * 1e3:.0f} ms", "≤ 80 ms median, ≤ 150 ms p95",
+                    median(browser) <= 0.080 and p95(browser) <= 0.150,
+                    f"{moves} moves; includes the websocket, Streamlit's rerun and the image download; "
+                    f"on all sliders of this part {DROPPED[0]} presses got no rerun within {DROPPED_AFTER} s "
+                    "and were pressed again, not timed"))
     rows.append(Row("speed", "floor: the same key press → redraw for an empty fragment that writes the slider value, median / p95",
                     f"{median(floor) * 1e3:.0f} / {p95(floor) * 1e3:.0f} ms", "report", None, f"{moves} moves"))
     for label, seconds in image_sliders.items():
