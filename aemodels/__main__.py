@@ -1,4 +1,4 @@
-"""Command line: ``python -m aemodels {datasets,train,evaluate,runs,delete,check-data}``.
+"""Command line: ``python -m aemodels {datasets,train,evaluate,runs,delete,export,import,check-data}``.
 
 Bad input exits with status 2 and one line on standard error; ``--json`` makes the last line
 printed one JSON object.
@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
 
     delete = commands.add_parser("delete", help="delete a saved run")
     delete.add_argument("run")
+
+    export = commands.add_parser("export", help="write a run as the .zip the Runs screen downloads")
+    export.add_argument("run")
+    export.add_argument("-o", "--output", default=None, help="the zip to write (default: RUN.zip here)")
+
+    import_ = commands.add_parser("import", help="add a run .zip (from export or the Runs screen) to the store")
+    import_.add_argument("file")
 
     check = commands.add_parser("check-data", help="validate a .npz or .zip upload")
     check.add_argument("file")
@@ -193,6 +200,45 @@ def _cmd_delete(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    from pathlib import Path
+
+    from aemodels.runs import RunStore
+
+    data = RunStore().export_zip(args.run)
+    path = Path(args.output or f"{args.run}.zip")
+    if path.suffix.lower() != ".zip":
+        raise AemodelsError(f"'{path}' does not end in .zip: give the export a .zip name.")
+    try:
+        temp = path.with_name(f".{path.name}.part")
+        temp.write_bytes(data)
+        temp.replace(path)  # a half-written zip never carries the real name
+    except OSError as exc:
+        raise AemodelsError(f"cannot write '{path}' ({exc.strerror}): choose a writable place.") from None
+    print(f"wrote run {args.run} to {path} ({len(data) / 1e6:.1f} MB)")
+    return 0
+
+
+def _cmd_import(args) -> int:
+    from pathlib import Path
+
+    from aemodels.runs import RunStore
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AemodelsError(f"cannot read '{path}' ({exc.strerror}): give the path of a run .zip.") from None
+    store = RunStore()
+    known = {info.run_id for info in store.list()}
+    run_id = store.import_zip(data, path.name)
+    if run_id in known:
+        print(f"{path.name} is run {run_id}, already in the store: nothing added")
+    else:
+        print(f"imported {path.name} as run {run_id}")
+    return 0
+
+
 def _cmd_check_data(args) -> int:
     from aemodels.uploads import read_upload, summary
 
@@ -202,7 +248,8 @@ def _cmd_check_data(args) -> int:
 
 
 COMMANDS = {"datasets": _cmd_datasets, "train": _cmd_train, "evaluate": _cmd_evaluate,
-            "runs": _cmd_runs, "delete": _cmd_delete, "check-data": _cmd_check_data}
+            "runs": _cmd_runs, "delete": _cmd_delete, "export": _cmd_export, "import": _cmd_import,
+            "check-data": _cmd_check_data}
 
 
 def main(argv: list[str] | None = None) -> int:

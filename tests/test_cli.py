@@ -222,3 +222,44 @@ def test_native_log_goes_where_it_is_told_and_a_bad_place_is_one_line(home, tmp_
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stderr.startswith("error: AEMODELS_NATIVE_LOG")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_export_then_import_elsewhere_then_again(home_with_runs, tmp_path, monkeypatch, capsys):
+    """A run exported on one machine imports on another, with the same config, scores and
+    views; a second import of the same zip adds nothing."""
+    _, run_ids = home_with_runs
+    run_id = run_ids["vae"]
+    target = tmp_path / "shared.zip"
+    assert main(["export", run_id, "-o", str(target)]) == 0
+    assert f"wrote run {run_id} to {target}" in capsys.readouterr().out
+    assert target.read_bytes() == RunStore().export_zip(run_id)  # the zip the Runs screen downloads
+    original = RunStore().get(run_id)
+
+    elsewhere = tmp_path / "other-machine"
+    monkeypatch.setenv("AEMODELS_HOME", str(elsewhere))
+    assert main(["import", str(target)]) == 0
+    new_id = capsys.readouterr().out.split(" as run ")[1].strip()
+    imported = RunStore().get(new_id)
+    assert imported.config == original.config and imported.metrics == original.metrics
+    assert main(["import", str(target)]) == 0
+    assert f"is run {new_id}, already in the store: nothing added" in capsys.readouterr().out
+    assert [info.run_id for info in RunStore().list()] == [new_id]
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["export", "20260101-120000-vae-0a1b2c"], "no run"),
+    (["export", "{run}", "-o", "run.txt"], "does not end in .zip"),
+    (["export", "{run}", "-o", "/no/such/folder/run.zip"], "cannot write"),
+    (["import", "/no/such/file.zip"], "cannot read"),
+])
+def test_export_import_bad_input_is_one_line(home_with_runs, capsys, argv, words):
+    _, run_ids = home_with_runs
+    assert main([a.replace("{run}", run_ids["dense-ae"]) for a in argv]) == 2
+    assert words in _one_error_line(capsys.readouterr().err).lower()
+
+
+def test_import_of_a_dataset_zip_says_what_it_is(home, tmp_path, capsys):
+    bad = tmp_path / "digits.zip"
+    bad.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip
+    assert main(["import", str(bad)]) == 2
+    assert "not a run export" in _one_error_line(capsys.readouterr().err)
