@@ -69,6 +69,16 @@ class ModelKind:
     def main_screen(self) -> Screen:
         return self.screens[0]
 
+    @property
+    def loss_words(self) -> str:
+        """What its training ``loss`` measures, in words and units (``architectures`` compiles it):
+        losses of kinds with different words are not comparable numbers."""
+        if self.variational:
+            return "negative ELBO (reconstruction + KL), nats per image"
+        if self.has_embedding:
+            return "binary cross-entropy per pixel"
+        return "mean squared error per pixel"
+
     def label(self) -> str:
         """``name: title``, for pickers."""
         return f"{self.name}: {self.title}"

@@ -93,17 +93,32 @@ def loss_chart(history: dict[str, list[float]], title: str = "Loss per epoch") -
     return figure
 
 
-def compare_losses(histories: dict[str, dict[str, list[float]]], loss: str = "val_loss") -> go.Figure:
-    """The ``loss`` curve (falling back to ``loss``) of several runs: run label → history."""
-    figure = go.Figure()
-    for label, history in histories.items():
-        values = history.get(loss) or history.get("loss") or []
-        figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
-                                    mode="lines+markers", name=label))
-    longest = max((len(h.get(loss) or h.get("loss") or []) for h in histories.values()), default=1)
+def compare_losses(histories: dict[str, dict[str, list[float]]], units: dict[str, str],
+                   log_y: bool = False) -> go.Figure:
+    """Held-out loss per epoch (training loss where a run has none) of several runs.
+
+    ``histories``: run label → Keras history; ``units``: run label → what its loss measures
+    (``ModelKind.loss_words``). Runs whose losses measure different things get panels of their
+    own, side by side, each titled with its unit: on one axis a VAE's nats per image would flatten
+    every autoencoder's per-pixel curve to a line at zero.
+    """
+    from plotly.subplots import make_subplots
+
+    panels = list(dict.fromkeys(units[label] for label in histories))
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=panels)
+    for k, (label, history) in enumerate(histories.items()):
+        held_out = bool(history.get("val_loss"))
+        values = history.get("val_loss") or history.get("loss") or []
+        figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers",
+                                    name=label if held_out else f"{label} (training loss)",
+                                    line=dict(color=PALETTE[k % len(PALETTE)])),
+                         row=1, col=panels.index(units[label]) + 1)
+    longest = max((len(h.get("val_loss") or h.get("loss") or []) for h in histories.values()), default=1)
     figure.update_xaxes(**_epoch_axis(longest))
-    figure.update_layout(title=f"{loss} per epoch", yaxis_title=loss,
-                         margin=FIGURE_MARGIN, height=360, legend=dict(orientation="h", y=-0.2))
+    if log_y:
+        figure.update_yaxes(type="log")
+    figure.update_layout(title="Held-out loss per epoch (lower is better)", margin=dict(FIGURE_MARGIN, t=70),
+                         height=380, legend=dict(orientation="h", y=-0.25))
     return figure
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from aemodels import plots
 from aemodels.ui import state
 from aemodels.ui.errors import user_errors
-from aemodels.ui.run_table import comparison_table, runs_table
+from aemodels.ui.run_table import comparison_table, default_comparison, runs_table
 from aemodels.ui.runs import run_label
 from aemodels.ui.screens import TRAIN_PAGE
 from aemodels.ui.entry import require_app
@@ -28,11 +28,16 @@ else:
     st.download_button("Download the table (CSV)", table.to_csv(index=False), "runs.csv", "text/csv", key="csv")
 
     sound = [info.run_id for info in infos if info.broken is None]
-    compared = st.multiselect("Compare runs", sound, default=sound[:2], key="compare")
+    compared = st.multiselect("Compare runs", sound, default=default_comparison(infos, state.current_run_id()),
+                              key="compare", help="At first the current run and the newest other run of its kind "
+                                                  "and dataset.")
     if compared:
         chosen = [info for info in infos if info.run_id in compared]
         st.dataframe(comparison_table(table, compared), key="compare_table")
-        st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen}), key="compare_chart")
+        log_y = st.checkbox("Log scale", key="compare_log")
+        st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen},
+                                             {i.run_id: i.config.kind.loss_words for i in chosen}, log_y),
+                        key="compare_chart")
 
     st.subheader("One run")
     ids = [info.run_id for info in infos]

@@ -23,7 +23,7 @@ def test_empty_store(home):
 
 def test_table_compare_and_delete_broken(home_with_runs):
     path, runs = home_with_runs
-    broken = sorted(runs.values())[0]
+    broken = runs["dense-vae"]
     (path / "runs" / broken / "metrics.json").unlink()
     at = open_page()
     assert not at.exception and not at.error
@@ -33,6 +33,12 @@ def test_table_compare_and_delete_broken(home_with_runs):
     assert len(at.get("plotly_chart")) == 1
     at.multiselect(key="compare").set_value([runs["vae"], runs["dense-ae"], runs["superres"]]).run()
     assert not at.exception
+    # Three kinds, three units: three panels, each titled with what its loss measures.
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert len(titles) == 3 and any("nats per image" in t for t in titles) and any("per pixel" in t for t in titles)
     at.selectbox(key="one_run").set_value(broken).run()
     assert not at.exception
     at.button(key="delete").click().run()

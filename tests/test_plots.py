@@ -23,3 +23,21 @@ def test_epoch_axes_have_whole_ticks():
     assert {t.name for t in figure.data} == {"training", "held-out"}
     long = plots.loss_chart({"loss": [0.1] * 45})
     assert long.layout.xaxis.dtick == 5
+
+
+def test_compared_losses_of_other_units_get_panels_of_their_own():
+    """An autoencoder (cross-entropy per pixel, about 0.2) beside a VAE (nats per image, about
+    170): each on its own axis, titled with its unit, so neither is a flat line."""
+    from aemodels.kinds import KINDS
+
+    histories = {"ae": {"loss": [0.3, 0.2], "val_loss": [0.28, 0.21]}, "vae": VAE_HISTORY}
+    units = {"ae": KINDS["dense-ae"].loss_words, "vae": KINDS["vae"].loss_words}
+    figure = plots.compare_losses(histories, units)
+    titles = [a.text for a in figure.layout.annotations]
+    assert titles == [units["ae"], units["vae"]] and units["ae"] != units["vae"]
+    axes = {t.name: t.xaxis for t in figure.data}
+    assert axes["ae"] != axes["vae"]
+    assert list(next(t for t in figure.data if t.name == "ae").y) == [0.28, 0.21]  # held-out, not training
+    assert plots.compare_losses(histories, units, log_y=True).layout.yaxis.type == "log"
+    same = plots.compare_losses({"a": histories["ae"], "b": histories["ae"]}, {"a": units["ae"], "b": units["ae"]})
+    assert len(same.layout.annotations) == 1 and {t.xaxis for t in same.data} == {"x"}

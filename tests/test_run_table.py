@@ -22,3 +22,23 @@ def test_comparison_is_text_with_blanks_for_missing():
     assert list(compared.columns) == ["a", "b"]
     assert compared.loc["latent", "a"] == "2" and compared.loc["latent", "b"] == ""
     assert compared.loc["kNN acc", "a"] == "0.307" and compared.loc["gain", "b"] == "1.5"
+
+
+def test_the_default_comparison_pairs_runs_of_one_kind_and_dataset(home_with_runs):
+    """Current run first, then the newest other run of its kind and dataset; a run of another
+    kind is never the default partner."""
+    from aemodels.config import TrainConfig
+    from aemodels.evaluation import assess
+    from aemodels.runs import RunStore
+    from aemodels.training import train
+    from aemodels.ui.run_table import default_comparison
+
+    _, run_ids = home_with_runs
+    store = RunStore()
+    assert default_comparison(store.list(), run_ids["vae"]) == [run_ids["vae"]]  # no other vae yet
+    result = train(TrainConfig(model="vae", train_images=400, epochs=1, batch_size=64, seed=7))
+    assessment = assess(result.bundle)
+    twin = store.save(result, assessment.metrics, assessment.views)
+    assert default_comparison(store.list(), run_ids["vae"]) == [run_ids["vae"], twin]
+    assert default_comparison(store.list(), None)[0] == twin  # no current run: the newest
+    assert default_comparison([], None) == []

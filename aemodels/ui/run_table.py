@@ -58,6 +58,19 @@ def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
     return table
 
 
+def default_comparison(infos: list[RunInfo], current: str | None) -> list[str]:
+    """The runs compared before anyone picks: the current run (else the newest sound one) and
+    the newest other sound run of the same kind and dataset, if there is one; never two runs
+    that answer different questions (a denoiser beside a super-resolution model)."""
+    sound = [info for info in infos if info.broken is None]
+    first = next((info for info in sound if info.run_id == current), sound[0] if sound else None)
+    if first is None:
+        return []
+    twin = next((info for info in sound if info.run_id != first.run_id
+                 and info.config.model == first.config.model and info.config.dataset == first.config.dataset), None)
+    return [first.run_id] + ([twin.run_id] if twin is not None else [])
+
+
 def comparison_table(table: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
     """Rows of ``runs_table`` for ``run_ids`` turned on their side: one column per run, as text
     (a column of mixed settings and scores would print whole numbers as 2.0); missing is blank."""
