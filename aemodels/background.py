@@ -153,20 +153,25 @@ class JobBoard:
                 job.state, job.place = JobState.RUNNING, None
                 job.run_id, seconds = self._take_trainer().run(job, store.root)
             job.message = f"Saved as run {job.run_id} ({seconds:.1f} s of training)."
-            job.state = JobState.DONE
+            outcome = JobState.DONE
         except TrainingStopped:
             where = f"at epoch {job.epoch} of {config.epochs}" if job.epoch else "before its first epoch"
             job.message = f"Training of the {config.model} stopped {where}; nothing was saved."
-            job.state = JobState.STOPPED
+            outcome = JobState.STOPPED
         except AemodelsError as exc:
             job.message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            job.state = JobState.FAILED
+            outcome = JobState.FAILED
         except Exception as exc:  # a bug: keep the server alive, say it in one line, log the rest
             log.exception("training job %s failed", job.job_id)
             job.message = f"The training failed ({type(exc).__name__}); nothing was saved. The server log has the details."
-            job.state = JobState.FAILED
-        finally:
-            self.keep_warm()  # the next job's trainer, while nobody is training
+            outcome = JobState.FAILED
+        # The next job's trainer starts importing now, while nobody trains; it is on the board
+        # before anyone sees this job finished.
+        try:
+            self.keep_warm()
+        except OSError:  # no spare (say, no process could be started): the next job starts one
+            log.exception("could not start a spare trainer")
+        job.state = outcome
 
 
 # --- the trainer processes -------------------------------------------------------------------
