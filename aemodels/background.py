@@ -103,13 +103,18 @@ class JobBoard:
         self._warm = warm
         self._spare: Trainer | None = None
 
-    def keep_warm(self) -> None:
-        """Start a spare trainer if warming is on and there is none; cheap when there is."""
+    def keep_warm(self, finishing: TrainingJob | None = None) -> None:
+        """Start a spare trainer if warming is on, there is none, and no job is training (a
+        spare importing TensorFlow would take the CPU from it; the job's end calls this with
+        ``finishing``, itself). Cheap when there is nothing to do."""
         if not self._warm:
             return
         with self._lock:
-            if self._spare is None or not self._spare.alive:
-                self._spare = Trainer()
+            training = any(job.state in (JobState.RUNNING, JobState.SCORING) and job is not finishing
+                           for job in self._jobs.values())
+            if training or (self._spare is not None and self._spare.alive):
+                return
+            self._spare = Trainer()
 
     def _take_trainer(self) -> Trainer:
         with self._lock:
@@ -168,7 +173,7 @@ class JobBoard:
         # The next job's trainer starts importing now, while nobody trains; it is on the board
         # before anyone sees this job finished.
         try:
-            self.keep_warm()
+            self.keep_warm(finishing=job)
         except OSError:  # no spare (say, no process could be started): the next job starts one
             log.exception("could not start a spare trainer")
         job.state = outcome

@@ -128,3 +128,22 @@ def test_a_spare_trainer_ends_when_its_server_goes_away(tmp_path):
     spare.connection.close()
     _wait_for_exit(spare.process)
     assert spare.process.returncode == 0
+
+
+def test_no_spare_is_started_while_a_job_trains(home):
+    """A spare importing TensorFlow would take the CPU from the training: the board starts the
+    next one when the job ends."""
+    board = JobBoard(TrainingLimiter(1), warm=True)
+    job = board.start(TrainConfig(dataset="digits", model="dense-ae", epochs=200, batch_size=16, train_images=1000),
+                      "session-a", RunStore())
+    _wait(job, (JobState.RUNNING,))
+    deadline = time.monotonic() + 120
+    while job.epoch < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    board.keep_warm()  # every app run asks
+    assert board._spare is None
+    job.stop()
+    _wait(job, (JobState.STOPPED,))
+    assert board._spare is not None and board._spare.alive
+    board._spare.close()
