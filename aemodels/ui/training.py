@@ -24,7 +24,7 @@ from aemodels.ui.screens import TRAIN_PAGE, results_page
 JOBS_KEY = "training_jobs"  # job ids this session started, oldest first
 SEEN_KEY = "training_jobs_seen"  # finished jobs already made current
 PANEL_SECONDS = 0.5
-SIDEBAR_SECONDS = 2.0
+SIDEBAR_SECONDS = PANEL_SECONDS  # the sidebar and the panel tell the same epoch
 
 
 def session_id() -> str:
