@@ -16,6 +16,19 @@ import numpy as np
 VIEWS_FILE = "views.npz"
 
 
+def map_of(codes: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Codes (N, D) as 2-D map points (N, 2) float32: themselves for D = 2, their PCA for a
+    longer code, the code beside a zero column for D = 1."""
+    codes = np.asarray(codes, np.float32)
+    if codes.shape[1] == 2:
+        return codes
+    if codes.shape[1] == 1:
+        return np.c_[codes, np.zeros(len(codes), np.float32)]
+    from sklearn.decomposition import PCA
+
+    return PCA(2, random_state=seed).fit_transform(codes).astype(np.float32)
+
+
 @dataclasses.dataclass(frozen=True)
 class EmbeddingViews:
     """Held-out images seen three ways, one row per image of the run's test split.
@@ -35,15 +48,7 @@ class EmbeddingViews:
     def of(cls, codes: np.ndarray, pca_codes: np.ndarray, seed: int) -> EmbeddingViews:
         """From the model's codes (N, D) and PCA's codes (N, ≥2) of the same images."""
         codes = np.asarray(codes, np.float32)
-        if codes.shape[1] == 2:
-            model_2d = codes
-        elif codes.shape[1] == 1:
-            model_2d = np.c_[codes, np.zeros(len(codes), np.float32)]
-        else:
-            from sklearn.decomposition import PCA
-
-            model_2d = PCA(2, random_state=seed).fit_transform(codes)
-        return cls(codes, np.asarray(model_2d, np.float32), np.asarray(pca_codes[:, :2], np.float32))
+        return cls(codes, map_of(codes, seed), np.asarray(pca_codes[:, :2], np.float32))
 
     def save(self, folder: Path) -> None:
         """Write ``views.npz`` into ``folder``."""

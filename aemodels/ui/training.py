@@ -146,18 +146,13 @@ def _draw_running(job: TrainingJob) -> None:
 
 def _live_map(job: TrainingJob) -> None:
     """The held-out images' codes after the latest epoch, coloured by class: the map forming."""
-    import numpy as np
+    from aemodels.views import map_of
 
     config = job.config
     epoch, codes = job.codes[-1]
     _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
     names = cache.dataset(config.dataset, state.home_key()).class_names
-    if codes.shape[1] > 2:
-        from sklearn.decomposition import PCA
-
-        codes = PCA(2, random_state=0).fit_transform(codes)
-    elif codes.shape[1] == 1:
-        codes = np.c_[codes, np.zeros(len(codes))]
+    codes = map_of(codes)
     when = "before training" if epoch == 0 else f"after epoch {epoch} of {config.epochs}"
     figure = plots.embedding_scatter(codes, labels[:len(codes)], names, f"{len(codes)} held-out images, {when}")
     st.plotly_chart(figure, key=f"live_map_{job.job_id}")
