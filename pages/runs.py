@@ -24,7 +24,9 @@ if not infos:
         st.switch_page(TRAIN_PAGE, query_params=state.view_params())
 else:
     table = runs_table(infos)
-    st.dataframe(table, hide_index=True, key="runs_table")
+    # The run id stays in view while the wide table scrolls; a setting a kind does not have is blank.
+    st.dataframe(table, hide_index=True, key="runs_table", placeholder="",
+                 column_config={"run": st.column_config.TextColumn("run", pinned=True)})
     st.download_button("Download the table (CSV)", table.to_csv(index=False), "runs.csv", "text/csv", key="csv")
 
     sound = [info.run_id for info in infos if info.broken is None]
@@ -33,7 +35,7 @@ else:
                                                   "and dataset.")
     if compared:
         chosen = [info for info in infos if info.run_id in compared]
-        st.dataframe(comparison_table(table, compared), key="compare_table")
+        st.dataframe(comparison_table(table, compared), key="compare_table", placeholder="")
         log_y = st.checkbox("Log scale", key="compare_log")
         st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen},
                                              {i.run_id: i.config.kind.loss_words for i in chosen}, log_y),

@@ -42,3 +42,15 @@ def test_the_default_comparison_pairs_runs_of_one_kind_and_dataset(home_with_run
     assert default_comparison(store.list(), run_ids["vae"]) == [run_ids["vae"], twin]
     assert default_comparison(store.list(), None)[0] == twin  # no current run: the newest
     assert default_comparison([], None) == []
+
+
+def test_image_scores_say_where_they_were_measured(home_with_runs):
+    """A denoiser's PSNR is at one noise level, a super-resolution model's at one factor: the
+    table says which, beside the scores."""
+    from aemodels.runs import RunStore
+
+    _, run_ids = home_with_runs
+    table = runs_table(RunStore().list()).set_index("run")
+    assert table.loc[run_ids["denoise"], "scored at"] == "gaussian noise σ = 0.3"
+    assert table.loc[run_ids["superres"], "scored at"] == "×4 (gain: mean over ×2–×7)"
+    assert table.loc[run_ids["vae"], "scored at"] == "clean held-out images"
