@@ -5,7 +5,7 @@ import streamlit as st
 from aemodels import plots
 from aemodels.ui import state
 from aemodels.ui.errors import user_errors
-from aemodels.ui.run_table import comparison_table, default_comparison, runs_table
+from aemodels.ui.run_table import comparison_table, default_comparison, runs_table, shared_settings
 from aemodels.ui.runs import run_label
 from aemodels.ui.screens import TRAIN_PAGE
 from aemodels.ui.entry import require_app
@@ -35,7 +35,13 @@ else:
                                                   "and dataset.")
     if compared:
         chosen = [info for info in infos if info.run_id in compared]
-        st.dataframe(comparison_table(table, compared), key="compare_table", placeholder="")
+        st.dataframe(comparison_table(table, compared), key="compare_table", placeholder="",
+                     column_config={"_index": st.column_config.Column(width="medium")})  # whole row names
+        same = {name: value for name, value in shared_settings(table, compared).items() if value}
+        if len(compared) > 1:
+            st.caption("★ marks the best value of each score. "
+                       + ("Same in all: " + ", ".join(f"{name} {value}" for name, value in same.items()) + "."
+                          if same else "No setting is shared by all of them."))
         log_y = st.checkbox("Log scale", key="compare_log")
         st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen},
                                              {i.run_id: i.config.kind.loss_words for i in chosen}, log_y),

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from aemodels.ui.run_table import comparison_table, runs_table
+from aemodels.ui.run_table import comparison_table, runs_table, shared_settings
 
 
 def test_scores_have_three_significant_digits(home_with_runs):
@@ -21,7 +21,23 @@ def test_comparison_is_text_with_blanks_for_missing():
     compared = comparison_table(table, ["a", "b"])
     assert list(compared.columns) == ["a", "b"]
     assert compared.loc["latent", "a"] == "2" and compared.loc["latent", "b"] == ""
-    assert compared.loc["kNN acc", "a"] == "0.307" and compared.loc["gain", "b"] == "1.5"
+    assert compared.loc["kNN acc", "a"] == "0.307" and compared.loc["gain", "b"] == "1.5"  # one value: no ★
+
+
+def test_comparison_shows_settings_that_differ_and_marks_the_best_scores():
+    table = pd.DataFrame([
+        {"run": "a", "model": "dense-ae", "dataset": "mnist-10k", "epochs": 6, "seed": 0, "kNN acc": 0.70, "MSE": 0.05},
+        {"run": "b", "model": "dense-ae", "dataset": "mnist-10k", "epochs": 6, "seed": 1, "kNN acc": 0.66, "MSE": 0.04},
+    ])
+    compared = comparison_table(table, ["a", "b"])
+    assert "epochs" not in compared.index and "seed" in compared.index  # only what differs
+    assert "model" in compared.index  # what each column is
+    assert compared.loc["kNN acc", "a"] == "0.7 ★" and compared.loc["kNN acc", "b"] == "0.66"
+    assert compared.loc["MSE", "b"] == "0.04 ★"  # lower is better
+    assert shared_settings(table, ["a", "b"]) == {"epochs": "6"}
+    table["scored at"] = ["clean held-out images", "gaussian noise σ = 0.3"]
+    assert "★" not in comparison_table(table, ["a", "b"]).loc["MSE"].str.cat()  # not one race
+    assert comparison_table(table, ["a", "b"]).loc["kNN acc", "a"] == "0.7 ★"
 
 
 def test_the_default_comparison_pairs_runs_of_one_kind_and_dataset(home_with_runs):

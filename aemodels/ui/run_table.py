@@ -87,11 +87,52 @@ def default_comparison(infos: list[RunInfo], current: str | None) -> list[str]:
     return [first.run_id] + ([twin.run_id] if twin is not None else [])
 
 
+# Scores of the runs themselves (not their PCA baselines) and which way is better.
+HIGHER_IS_BETTER = {"kNN acc": True, "trust": True, "MSE": False, "PSNR dB": True, GAIN_COLUMN: True}
+BEST_MARK = " ★"
+CONDITIONED = ("MSE", "PSNR dB", GAIN_COLUMN)  # measured where "scored at" says
+ALWAYS_SHOWN = ("model", "dataset")  # what each column is, even when the runs share it
+
+
 def comparison_table(table: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
     """Rows of ``runs_table`` for ``run_ids`` turned on their side: one column per run, as text
-    (a column of mixed settings and scores would print whole numbers as 2.0); missing is blank."""
+    (a column of mixed settings and scores would print whole numbers as 2.0); missing is blank.
+
+    With two runs or more, settings all of them share are left out (``shared_settings`` lists
+    them) and the best value of each of the runs' own scores is marked with ★."""
     chosen = table[table["run"].isin(run_ids)].set_index("run").T
-    return chosen.apply(lambda column: column.map(_as_text))
+    text = chosen.apply(lambda column: column.map(_as_text))
+    if chosen.shape[1] < 2:
+        return text
+    same = set(shared_settings(table, run_ids))
+    text = text.drop(index=[row for row in text.index if row in same])
+    # Image scores measured under other conditions (a denoiser at σ = 0.3, a reconstruction of
+    # clean images) are not one race: no ★ then.
+    one_condition = "scored at" not in chosen.index or chosen.loc["scored at"].nunique() == 1
+    for row, higher in HIGHER_IS_BETTER.items():
+        if row not in chosen.index or (row in CONDITIONED and not one_condition):
+            continue
+        values = pd.to_numeric(chosen.loc[row], errors="coerce")
+        if values.notna().sum() < 2 or values.nunique() < 2:
+            continue
+        best = values.max() if higher else values.min()
+        for run in values.index[values == best]:
+            text.loc[row, run] += BEST_MARK
+    return text
+
+
+def shared_settings(table: pd.DataFrame, run_ids: list[str]) -> dict[str, str]:
+    """Settings (not scores, not ``ALWAYS_SHOWN``) with one value across ``run_ids``, as text."""
+    chosen = table[table["run"].isin(run_ids)].set_index("run").T
+    scores = set(SCORE_COLUMNS) | {"scored at", "status", "created", "train s"}
+    shared = {}
+    for row in chosen.index:
+        if row in scores or row in ALWAYS_SHOWN:
+            continue
+        values = {_as_text(value) for value in chosen.loc[row]}
+        if len(values) == 1:
+            shared[row] = values.pop()
+    return shared
 
 
 def _as_text(value) -> str:
