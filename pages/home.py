@@ -79,8 +79,7 @@ words.write("Trains a small fully-connected autoencoder with a 2-number code on 
             "PCA's map of the same digits: the linear baseline it has to beat.")
 with baseline, user_errors():
     config, home = QUICK_CONFIG, state.home_key()
-    points, labels = cache.pca_map(config.dataset, config.seed, config.test_fraction, config.train_images,
-                                   WATCH_IMAGES, home)
+    points, labels = cache.pca_map(config, WATCH_IMAGES, home)
     names = cache.dataset(config.dataset, home).class_names
     st.plotly_chart(plots.embedding_scatter(points, labels, names, f"PCA: {len(points)} held-out digits"),
                     key="home_pca_map")

@@ -28,16 +28,15 @@ def test_split(name: str, seed: int, test_fraction: float, home: str) -> tuple[n
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def pca_map(name: str, seed: int, test_fraction: float, train_images: int | None, images: int,
-            home: str) -> tuple[np.ndarray, np.ndarray]:
-    """PCA's 2-D map of the first ``images`` held-out images of a config's split: points
-    (images, 2) and int labels (images,); PCA fitted on the config's training images, as for
-    the scores."""
+def pca_map(config, images: int, home: str) -> tuple[np.ndarray, np.ndarray]:
+    """PCA's 2-D map of the first ``images`` held-out images of a ``TrainConfig``'s split: points
+    (images, 2) and int labels (images,); PCA fitted on the config's training images
+    (``training_split``), as for the scores."""
     from aemodels.projections import PCAProjection
+    from aemodels.training import training_split
 
-    split = dataset(name, home).split(seed, test_fraction)
-    x_train = split.x_train[:train_images] if train_images else split.x_train
-    pca = PCAProjection(2, seed).fit(x_train)
+    split = training_split(config, dataset(config.dataset, home))
+    pca = PCAProjection(2, config.seed).fit(split.x_train)
     return pca.transform(split.x_test[:images]), split.y_test[:images]
 
 
