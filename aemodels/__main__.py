@@ -19,6 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from aemodels.config import TrainConfig  # noqa: E402
 from aemodels.kinds import KINDS  # noqa: E402
 from aemodels.errors import AemodelsError  # noqa: E402
+from aemodels.scoresheet import by_k  # noqa: E402
 
 EXIT_BAD_INPUT = 2
 
@@ -93,11 +94,21 @@ def _result_json(run_id: str, config: TrainConfig, train_seconds: float, metrics
             "train_seconds": round(train_seconds, 3), "metrics": metrics}
 
 
+def _figure(value) -> str:
+    return "-" if value is None else format(value, ".4f")
+
+
 def _print_metrics(metrics: dict) -> None:
     print(f"{'':<22}{'model':>10}{'pca':>10}")
-    for key in ("knn_accuracy", "trustworthiness", "silhouette", "reconstruction_mse", "psnr"):
+    for key in ("knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "silhouette",
+                "reconstruction_mse", "psnr"):
         cells = [metrics[side].get(key) for side in ("model", "pca")]
-        print(f"{key:<22}" + "".join(f"{'-' if c is None else format(c, '.4f'):>10}" for c in cells))
+        if any(isinstance(c, dict) for c in cells):
+            per_k = [by_k(c) for c in cells]
+            for k in sorted({k for scores in per_k for k in scores}, key=int):
+                print(f"{key + ' k=' + k:<22}" + "".join(f"{_figure(scores.get(k)):>10}" for scores in per_k))
+        elif any(c is not None for c in cells):
+            print(f"{key:<22}" + "".join(f"{_figure(c):>10}" for c in cells))
     for row in metrics.get("denoising", {}).get("curve", []):
         print(f"noise {row['level']:.1f}: model {row['model_psnr']:.2f} dB, "
               f"best filter {row['filter_psnr']:.2f} dB ({row['filter']}), noisy {row['noisy_psnr']:.2f} dB")
@@ -186,7 +197,7 @@ def _cmd_runs(args) -> int:
             continue
         created = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
         knn = info.metrics.get("model", {}).get("knn_accuracy")
-        knn_text = f"kNN {knn:.3f}" if isinstance(knn, (int, float)) else ""
+        knn_text = f"5-NN {knn:.3f}" if isinstance(knn, (int, float)) else ""
         print(f"{info.run_id}  {created}  {info.config.dataset:<12} {info.config.model:<9} "
               f"latent {info.config.latent_dim:<3} epochs {info.config.epochs:<4} {knn_text}")
     return 0

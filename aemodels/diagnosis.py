@@ -5,6 +5,7 @@ from __future__ import annotations
 from aemodels.config import TrainConfig
 from aemodels.defaults import recommended, steps_per_epoch
 from aemodels.kinds import Task
+from aemodels.scoresheet import DEFAULT_K, at_k
 
 COLLAPSED_KL_NATS = 1.0  # a VAE whose codes carry less than this is ignoring its input
 SHORT_TRAINING = 0.5  # under this share of the recommended steps, the training was too short
@@ -16,9 +17,11 @@ def baseline_losses(config: TrainConfig, metrics: dict) -> list[str]:
     task = config.kind.task
     if task is Task.EMBEDDING:
         lost = []
-        for key, name, words in (("knn_accuracy", "kNN accuracy", "separates the classes"),
-                                 ("trustworthiness", "trustworthiness", "keeps neighbours")):
-            mine, theirs = model.get(key), baseline.get(key)
+        for key, name, words in (("knn_accuracy", "5-NN accuracy", "separates the classes"),
+                                 ("trustworthiness", f"trustworthiness at k = {DEFAULT_K}", "keeps neighbours")):
+            mine, theirs = (side.get(key) for side in (model, baseline))
+            if key == "trustworthiness":
+                mine, theirs = at_k(mine), at_k(theirs)
             if mine is not None and theirs is not None and mine < theirs:
                 lost.append(f"{words} worse than PCA ({name} {mine:.3f} vs {theirs:.3f})")
         return lost

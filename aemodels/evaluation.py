@@ -16,6 +16,7 @@ from aemodels.corruption import add_noise
 from aemodels.datasets import Dataset, load_dataset, to_float
 from aemodels.kinds import Task
 from aemodels.projections import PCAProjection
+from aemodels.scoresheet import SCORES_VERSION
 from aemodels.training import training_split
 from aemodels.views import EmbeddingViews
 
@@ -42,9 +43,11 @@ def evaluate(bundle, dataset: Dataset | None = None) -> dict:
 def assess(bundle, dataset: Dataset | None = None) -> Assessment:
     """Metrics of ``bundle`` on the held-out split of its config's dataset, and its 2-D views.
 
-    Returns ``{"model": {...}, "pca": {...}, "train_images": N, ...}``; each of ``model`` and ``pca`` has
-    ``knn_accuracy``, ``trustworthiness``, ``silhouette`` (None where the kind has no embedding
-    or the data no labels), ``reconstruction_mse`` and ``psnr`` (dB). Denoisers add
+    Returns ``{"model": {...}, "pca": {...}, "train_images": N, "scores_version": 2, ...}``; each
+    of ``model`` and ``pca`` has ``knn_accuracy`` and ``knn1_accuracy`` (published protocol: fitted
+    on the training codes, scored on the held-out ones), ``trustworthiness`` and ``continuity``
+    (dicts keyed by k: "5", "10", "50"), ``silhouette`` (None where the kind has no embedding or
+    the data no labels), ``reconstruction_mse`` and ``psnr`` (dB). Denoisers add
     ``denoising`` (per noise level), super-resolution adds ``superres`` (per factor).
     """
     config = bundle.config
@@ -60,6 +63,7 @@ def assess(bundle, dataset: Dataset | None = None) -> Assessment:
     else:
         scores = _evaluate_superres(bundle, split)
     scores["train_images"] = len(split.x_train)
+    scores["scores_version"] = SCORES_VERSION
     return Assessment(scores, views)
 
 
@@ -78,12 +82,20 @@ def _pixel_pca(config, split) -> PCAProjection:
     return PCAProjection(max(config.latent_dim, 2), config.seed).fit(split.x_train)
 
 
-def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.ndarray,
-                     labels: np.ndarray, labelled: bool, seed: int = 0) -> dict:
-    """The embedding metrics for codes (N, D) of float images (N, H, W, C)."""
+def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.ndarray, labels: np.ndarray,
+                     train_codes: np.ndarray, train_labels: np.ndarray, labelled: bool, seed: int = 0) -> dict:
+    """The embedding scores of held-out codes (N, D) of float images (N, H, W, C).
+
+    ``knn_accuracy`` / ``knn1_accuracy``: 5-NN / 1-NN classifiers fitted on the training codes
+    (M, D) with their labels (M,), scored on the held-out codes (None without labels);
+    ``trustworthiness`` and ``continuity``: dicts keyed by k (``metrics.NEIGHBOUR_KS``).
+    """
+    kept = metrics.neighbours_kept(images, codes, seed=seed)
     return {
-        "knn_accuracy": metrics.knn_accuracy(codes, labels, seed) if labelled else None,
-        "trustworthiness": metrics.trustworthiness(images, codes, seed),
+        "knn_accuracy": metrics.knn_accuracy(train_codes, train_labels, codes, labels) if labelled else None,
+        "knn1_accuracy": metrics.knn_accuracy(train_codes, train_labels, codes, labels, 1) if labelled else None,
+        "trustworthiness": kept["trustworthiness"],
+        "continuity": kept["continuity"],
         "silhouette": metrics.silhouette(codes, labels, seed) if labelled else None,
         "reconstruction_mse": metrics.mse(images, reconstructions),
         "psnr": float(metrics.psnr(images, reconstructions).mean()),
@@ -92,9 +104,10 @@ def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.
 
 def _evaluate_embedding(bundle, split, labelled: bool) -> tuple[dict, EmbeddingViews]:
     config = bundle.config
-    x_test = to_float(split.x_test)
+    x_test, x_train = to_float(split.x_test), to_float(split.x_train)
     codes = inference.encode(bundle, x_test)
-    model = embedding_scores(x_test, codes, inference.decode(bundle, codes), split.y_test, labelled, config.seed)
+    model = embedding_scores(x_test, codes, inference.decode(bundle, codes), split.y_test,
+                             inference.encode(bundle, x_train), split.y_train, labelled, config.seed)
     pca = _pixel_pca(config, split)
     map_codes = pca.transform(x_test)
     # The baseline keeps as many components as the code has numbers; components are orthogonal,
@@ -102,7 +115,8 @@ def _evaluate_embedding(bundle, split, labelled: bool) -> tuple[dict, EmbeddingV
     pca_codes = map_codes[:, :config.latent_dim]
     kept = np.zeros_like(map_codes)
     kept[:, :config.latent_dim] = pca_codes
-    baseline = embedding_scores(x_test, pca_codes, pca.inverse_transform(kept), split.y_test, labelled, config.seed)
+    baseline = embedding_scores(x_test, pca_codes, pca.inverse_transform(kept), split.y_test,
+                                pca.transform(x_train)[:, :config.latent_dim], split.y_train, labelled, config.seed)
     result = {"model": model, "pca": baseline, "test_images": len(x_test)}
     if config.is_variational:
         total, reconstruction, kl = (float(v) for v in bundle.model.losses_of(x_test[:IMAGE_METRIC_LIMIT]))
@@ -113,8 +127,8 @@ def _evaluate_embedding(bundle, split, labelled: bool) -> tuple[dict, EmbeddingV
 
 
 def _no_embedding(mse: float, psnr: float) -> dict:
-    return {"knn_accuracy": None, "trustworthiness": None, "silhouette": None,
-            "reconstruction_mse": mse, "psnr": psnr}
+    return {"knn_accuracy": None, "knn1_accuracy": None, "trustworthiness": None, "continuity": None,
+            "silhouette": None, "reconstruction_mse": mse, "psnr": psnr}
 
 
 def denoising_scores(bundle, clean: np.ndarray, kind: str, level: float, seed: int = 0,

@@ -8,47 +8,73 @@ from __future__ import annotations
 import numpy as np
 
 KNN_NEIGHBOURS = 5
-KNN_FOLDS = 5
-TRUST_NEIGHBOURS = 10
-TRUST_MAX_POINTS = 2000  # trustworthiness is O(N²) in memory and time
+NEIGHBOUR_KS = (5, 10, 50)  # the k of trustworthiness and continuity
+TRUST_MAX_POINTS = 2000  # the neighbour scores rank all pairs: O(N²) in memory and time
 
 
-def knn_accuracy(embedding: np.ndarray, labels: np.ndarray, seed: int = 0) -> float | None:
-    """Mean accuracy of a 5-nearest-neighbour classifier, 5-fold stratified cross-validation.
+def knn_accuracy(train_codes: np.ndarray, train_labels: np.ndarray, test_codes: np.ndarray,
+                 test_labels: np.ndarray, neighbours: int = KNN_NEIGHBOURS) -> float | None:
+    """Share of held-out codes (N, D) whose class a k-nearest-neighbour vote among the *training*
+    codes (M, D) gets right: the published protocol (the Parametric UMAP paper's, k = 5).
 
-    Returns None when there are fewer than two classes or too few points per class to fold.
+    Returns None when the training labels hold fewer than two classes.
     """
-    from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.neighbors import KNeighborsClassifier
 
-    counts = np.bincount(labels)
-    counts = counts[counts > 0]
-    if len(counts) < 2:
+    if len(np.unique(train_labels)) < 2 or not len(test_codes):
         return None
-    folds = int(min(KNN_FOLDS, counts.min()))
-    if folds < 2:
-        return None
-    k = min(KNN_NEIGHBOURS, len(labels) - len(labels) // folds - 1)
-    scores = cross_val_score(
-        KNeighborsClassifier(n_neighbors=max(1, k)), embedding, labels,
-        cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
-    )
-    return float(scores.mean())
+    classifier = KNeighborsClassifier(n_neighbors=min(neighbours, len(train_codes)))
+    classifier.fit(np.asarray(train_codes, np.float64), train_labels)
+    return float(classifier.score(np.asarray(test_codes, np.float64), test_labels))
 
 
-def trustworthiness(images: np.ndarray, embedding: np.ndarray, seed: int = 0) -> float:
-    """How well the embedding keeps each image's 10 nearest neighbours (0.5 random, 1 perfect).
+def neighbour_ranks(points: np.ndarray) -> np.ndarray:
+    """Rank of every point among each point's neighbours: ``rank[i, j]`` is 1 when ``j`` is
+    ``i``'s nearest other point, up to N - 1; ``rank[i, i]`` is N. Shape (N, N), int32; points
+    (N, ...) are flattened, Euclidean distance, ties in index order (as scikit-learn)."""
+    flat = np.asarray(points, np.float64).reshape(len(points), -1)
+    squared = (flat**2).sum(axis=1)
+    distances = squared[:, None] + squared[None, :] - 2 * flat @ flat.T
+    np.fill_diagonal(distances, np.inf)
+    order = np.argsort(distances, axis=1, kind="stable")
+    rank = np.empty(order.shape, np.int32)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(1, len(flat) + 1, dtype=np.int32), order.shape), axis=1)
+    return rank
 
-    Computed on at most ``TRUST_MAX_POINTS`` points drawn with ``seed``.
+
+def _kept_score(truth_rank: np.ndarray, map_rank: np.ndarray, k: int) -> float:
+    """1 minus the normalised sum, over each point's k nearest in the map that were not among
+    its k nearest in the truth, of how far beyond k the truth ranks them (Venna & Kaski 2001)."""
+    n = len(truth_rank)
+    intruders = (map_rank <= k) & (truth_rank > k)
+    penalty = float((truth_rank[intruders] - k).sum())
+    return 1.0 - 2.0 * penalty / (n * k * (2 * n - 3 * k - 1))
+
+
+def neighbours_kept(images: np.ndarray, embedding: np.ndarray, ks: tuple[int, ...] = NEIGHBOUR_KS,
+                    seed: int = 0) -> dict[str, dict[str, float]]:
+    """Trustworthiness and continuity of an embedding at each k of ``ks`` (1 perfect, about 0.5
+    for a random map).
+
+    Trustworthiness at k penalises a point's k nearest neighbours in the map that were not among
+    its k nearest in pixel space, by how far down the pixel ranking they were: neighbours the map
+    invents. Continuity is the same with the roles swapped: neighbours the map loses. Images
+    (N, ...) and embedding (N, D) are subsampled to ``TRUST_MAX_POINTS`` rows drawn with
+    ``seed``; a k of half the points or more is left out.
+
+    Returns ``{"trustworthiness": {"5": t5, ...}, "continuity": {"5": c5, ...}}``.
     """
-    from sklearn.manifold import trustworthiness as sk_trustworthiness
-
-    flat = images.reshape(len(images), -1)
+    flat = np.asarray(images).reshape(len(images), -1)
+    embedding = np.asarray(embedding)
     if len(flat) > TRUST_MAX_POINTS:
-        picked = np.random.default_rng(seed).choice(len(flat), TRUST_MAX_POINTS, replace=False)
+        picked = np.sort(np.random.default_rng(seed).choice(len(flat), TRUST_MAX_POINTS, replace=False))
         flat, embedding = flat[picked], embedding[picked]
-    neighbours = min(TRUST_NEIGHBOURS, (len(flat) - 1) // 2)
-    return float(sk_trustworthiness(flat, embedding, n_neighbors=max(1, neighbours)))
+    pixel_rank, map_rank = neighbour_ranks(flat), neighbour_ranks(embedding)
+    usable = [k for k in ks if 1 <= k < len(flat) / 2]
+    return {
+        "trustworthiness": {str(k): _kept_score(pixel_rank, map_rank, k) for k in usable},
+        "continuity": {str(k): _kept_score(map_rank, pixel_rank, k) for k in usable},
+    }
 
 
 def silhouette(embedding: np.ndarray, labels: np.ndarray, seed: int = 0) -> float | None:

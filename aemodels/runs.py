@@ -25,7 +25,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from aemodels import __version__
+from aemodels import __version__, scoresheet
 from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
@@ -197,7 +197,7 @@ class RunStore:
         elif not (folder / WEIGHTS_FILE).is_file():
             problem = f"{WEIGHTS_FILE} is missing"
         return RunInfo(run_id, config, history if isinstance(history, dict) else {},
-                       metrics if isinstance(metrics, dict) else {}, meta, problem)
+                       scoresheet.upgrade(metrics) if isinstance(metrics, dict) else {}, meta, problem)
 
     def _sweep_temporaries(self) -> None:
         """Remove what interrupted saves and deletes left behind."""

@@ -14,7 +14,7 @@ from aemodels.__main__ import main
 from aemodels.runs import RunStore
 from tests.conftest import ROOT
 
-METRIC_KEYS = {"knn_accuracy", "trustworthiness", "reconstruction_mse"}
+METRIC_KEYS = {"knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "reconstruction_mse"}
 RESULT_KEYS = {"run_id", "dataset", "model", "latent_dim", "epochs", "train_seconds", "metrics"}
 TINY = ["--dataset", "digits", "--epochs", "2", "--train-images", "300", "--batch-size", "64"]
 
@@ -40,7 +40,9 @@ def _check_result(result: dict, model: str = "dense-ae") -> None:
     for side in ("model", "pca"):
         scores = result["metrics"][side]
         assert METRIC_KEYS <= set(scores), side
-        assert 0 <= scores["knn_accuracy"] <= 1 and 0 <= scores["trustworthiness"] <= 1
+        assert 0 <= scores["knn_accuracy"] <= 1 and 0 <= scores["knn1_accuracy"] <= 1
+        for key in ("trustworthiness", "continuity"):  # keyed by k
+            assert set(scores[key]) == {"5", "10", "50"} and all(0 <= v <= 1 for v in scores[key].values())
         assert scores["reconstruction_mse"] >= 0
 
 
@@ -88,7 +90,7 @@ def test_subprocess_train_then_runs_evaluate_delete(home, capsys):
 
     assert main(["evaluate", run_id]) == 0  # the text table
     out = capsys.readouterr().out
-    for key in ("knn_accuracy", "trustworthiness", "reconstruction_mse", "psnr"):
+    for key in ("knn_accuracy", "knn1_accuracy", "trustworthiness k=5", "continuity k=10", "reconstruction_mse", "psnr"):
         assert key in out
 
     assert main(["delete", run_id]) == 0

@@ -34,14 +34,15 @@ def test_a_real_training_too_short_to_beat_pca_is_told_why(home):
 
 def test_a_winning_run_gets_no_advice():
     config = TrainConfig(model="dense-ae")
-    metrics = {"model": {"knn_accuracy": 0.7, "trustworthiness": 0.88}, "pca": {"knn_accuracy": 0.42, "trustworthiness": 0.75}}
+    metrics = {"model": {"knn_accuracy": 0.7, "trustworthiness": {"10": 0.88}},
+               "pca": {"knn_accuracy": 0.42, "trustworthiness": {"10": 0.75}}}
     assert advice(config, metrics, 8000) is None
 
 
 def test_a_collapsed_vae_is_named():
     config = TrainConfig(model="vae", epochs=50, batch_size=64)
-    metrics = {"model": {"knn_accuracy": 0.2, "trustworthiness": 0.6, "kl_nats": 0.05},
-               "pca": {"knn_accuracy": 0.42, "trustworthiness": 0.75}}
+    metrics = {"model": {"knn_accuracy": 0.2, "trustworthiness": {"10": 0.6}, "kl_nats": 0.05},
+               "pca": {"knn_accuracy": 0.42, "trustworthiness": {"10": 0.75}}}
     assert "collapsed (KL 0.05 nats)" in advice(config, metrics, 8000)
 
 

@@ -10,7 +10,7 @@ import pytest
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
 from aemodels.datasets import Dataset, load_dataset, to_float
-from aemodels.metrics import trustworthiness
+from aemodels.metrics import neighbours_kept
 from aemodels.evaluation import NOISE_LEVELS, assess, embedding_scores, embedding_views, evaluate
 from aemodels.projections import PCAProjection
 from aemodels.runs import RunStore
@@ -19,7 +19,8 @@ from aemodels.training import train, training_split
 EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
 VARIATIONAL_KINDS = tuple(name for name, kind in KINDS.items() if kind.variational)
 
-SCORE_KEYS = {"knn_accuracy", "trustworthiness", "silhouette", "reconstruction_mse", "psnr"}
+SCORE_KEYS = {"knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "silhouette",
+              "reconstruction_mse", "psnr"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_home_with_runs_bundles_evaluate(home_with_runs):
     info = store.get(run_ids["dense-ae"])
     metrics = evaluate(store.load_bundle(run_ids["dense-ae"]))
     for side in ("model", "pca"):
-        for key in ("knn_accuracy", "trustworthiness", "reconstruction_mse"):
+        for key in ("knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "reconstruction_mse"):
             assert metrics[side][key] == pytest.approx(info.metrics[side][key], rel=1e-4, abs=1e-6)
 
 
@@ -60,11 +61,15 @@ def test_keys_for_every_kind(evaluated, kind):
         scores = result[side]
         assert scores["reconstruction_mse"] >= 0 and math.isfinite(scores["psnr"])
         if kind in EMBEDDING_KINDS:
-            for key in ("knn_accuracy", "trustworthiness"):
+            for key in ("knn_accuracy", "knn1_accuracy"):
                 assert 0 <= scores[key] <= 1, (side, key)
+            for key in ("trustworthiness", "continuity"):
+                assert set(scores[key]) == {"5", "10", "50"}, (side, key)
+                assert all(0 <= v <= 1 for v in scores[key].values()), (side, key)
             assert -1 <= scores["silhouette"] <= 1
         else:
             assert scores["knn_accuracy"] is None and scores["trustworthiness"] is None
+            assert scores["knn1_accuracy"] is None and scores["continuity"] is None
             assert scores["silhouette"] is None
     assert ("negative_elbo" in result["model"]) == (kind in VARIATIONAL_KINDS)
     assert ("denoising" in result) == (kind == "denoise")
@@ -121,9 +126,12 @@ def test_pca_baseline_sees_only_train_images():
                                     (dataset.split(config.seed, config.test_fraction).x_train, False)):
         pca = PCAProjection(config.latent_dim, config.seed).fit(fitted_on)
         codes = pca.transform(x_test)
-        expected = embedding_scores(x_test, codes, pca.inverse_transform(codes), split.y_test, True, config.seed)
+        expected = embedding_scores(x_test, codes, pca.inverse_transform(codes), split.y_test,
+                                    pca.transform(split.x_train), split.y_train, True, config.seed)
         same = metrics["pca"]["reconstruction_mse"] == pytest.approx(expected["reconstruction_mse"], rel=1e-5)
         assert same == should_match, fitted_on.shape
+        if should_match:  # and the 5-NN is fitted on the training images' codes
+            assert metrics["pca"]["knn_accuracy"] == pytest.approx(expected["knn_accuracy"])
 
 
 def test_saved_views_are_the_maps_behind_the_scores(home):
@@ -141,7 +149,7 @@ def test_saved_views_are_the_maps_behind_the_scores(home):
     assert views is not None and views.model_2d.shape == views.pca_2d.shape == (len(split.x_test), 2)
     x_test = to_float(split.x_test)
     for name, points in (("model", views.model_2d), ("pca", views.pca_2d)):
-        assert trustworthiness(x_test, points, config.seed) == pytest.approx(
+        assert neighbours_kept(x_test, points, seed=config.seed)["trustworthiness"] == pytest.approx(
             assessment.metrics[name]["trustworthiness"]), name
     # A run saved without views gets the same ones computed from its weights.
     again = embedding_views(store.load_bundle(run_id), dataset)
@@ -158,4 +166,5 @@ def test_dense_ae_beats_pca_on_digits():
     result = train(config)
     metrics = evaluate(result.bundle)
     assert metrics["model"]["knn_accuracy"] > metrics["pca"]["knn_accuracy"]
-    assert metrics["model"]["trustworthiness"] > metrics["pca"]["trustworthiness"]
+    for k in ("5", "10", "50"):
+        assert metrics["model"]["trustworthiness"][k] > metrics["pca"]["trustworthiness"][k], k

@@ -66,34 +66,55 @@ def test_ssim_is_symmetric_and_ranks_a_blur_above_an_inversion(images):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_knn_accuracy_separable_versus_random(seed):
+def test_knn_accuracy_fits_on_training_codes_and_scores_held_out_ones(seed):
     points, labels = _clusters(seed)
-    assert metrics.knn_accuracy(points, labels, seed) == 1.0
+    train, held_out = slice(0, 150), slice(150, None)
+    assert metrics.knn_accuracy(points[train], labels[train], points[held_out], labels[held_out]) == 1.0
+    assert metrics.knn_accuracy(points[train], labels[train], points[held_out], labels[held_out], 1) == 1.0
     noise = np.random.default_rng(seed).normal(size=points.shape)
-    assert metrics.knn_accuracy(noise, labels, seed) < 0.5
+    assert metrics.knn_accuracy(noise[train], labels[train], noise[held_out], labels[held_out]) < 0.5
 
 
-def test_knn_accuracy_is_none_without_enough_classes():
+def test_knn_accuracy_counts_the_held_out_points_it_gets_right():
+    train = np.array([[0.0], [0.1], [0.2], [10.0], [10.1], [10.2]])
+    train_labels = np.array([0, 0, 0, 1, 1, 1])
+    held_out = np.array([[0.05], [10.05], [9.9], [0.3]])
+    assert metrics.knn_accuracy(train, train_labels, held_out, np.array([0, 1, 0, 0]), 3) == 0.75
+
+
+def test_knn_accuracy_is_none_without_two_training_classes():
     points = np.random.default_rng(0).normal(size=(20, 2))
-    assert metrics.knn_accuracy(points, np.zeros(20, np.int64)) is None
-    one_of_a_class = np.array([0] * 19 + [1])
-    assert metrics.knn_accuracy(points, one_of_a_class) is None
-    assert metrics.knn_accuracy(points[:4], np.array([0, 0, 1, 1])) is not None
+    assert metrics.knn_accuracy(points, np.zeros(20, np.int64), points, np.zeros(20, np.int64)) is None
 
 
-def test_trustworthiness_of_the_identity_and_of_noise(images):
+@pytest.mark.parametrize("k", metrics.NEIGHBOUR_KS)
+def test_neighbour_scores_agree_with_scikit_learn(images, k):
+    """Trustworthiness equals scikit-learn's; continuity is trustworthiness with the roles swapped."""
+    from sklearn.manifold import trustworthiness
+
+    many = to_float(load_dataset("mnist-10k").images[:150])
+    embedding = np.random.default_rng(k).normal(size=(150, 2)) + many.reshape(150, -1)[:, 200:202]
+    kept = metrics.neighbours_kept(many, embedding)
+    flat = many.reshape(150, -1)
+    assert kept["trustworthiness"][str(k)] == pytest.approx(trustworthiness(flat, embedding, n_neighbors=k), abs=1e-12)
+    assert kept["continuity"][str(k)] == pytest.approx(trustworthiness(embedding, flat, n_neighbors=k), abs=1e-12)
+
+
+def test_neighbour_scores_of_the_identity_and_of_noise(images):
     flat = images.reshape(len(images), -1)
-    assert np.isclose(metrics.trustworthiness(images, flat), 1.0)
-    noise = np.random.default_rng(0).normal(size=(len(images), 2))
-    assert metrics.trustworthiness(images, noise) < 0.75
-    assert metrics.trustworthiness(images[:5], flat[:5, :3]) <= 1.0
+    kept = metrics.neighbours_kept(images, flat)
+    assert set(kept["trustworthiness"]) == {"5", "10"}  # k = 50 needs more than 100 points
+    assert all(np.isclose(v, 1.0) for scores in kept.values() for v in scores.values())
+    noise = metrics.neighbours_kept(images, np.random.default_rng(0).normal(size=(len(images), 2)))
+    assert noise["trustworthiness"]["5"] < 0.75 and noise["continuity"]["5"] < 0.75
 
 
-def test_trustworthiness_subsamples_large_inputs(monkeypatch):
+def test_neighbour_scores_subsample_large_inputs(monkeypatch):
     monkeypatch.setattr(metrics, "TRUST_MAX_POINTS", 30)
     x = np.random.default_rng(0).random((100, 8, 8, 1))
-    score = metrics.trustworthiness(x, x.reshape(100, -1), seed=1)
-    assert np.isclose(score, 1.0)
+    kept = metrics.neighbours_kept(x, x.reshape(100, -1), seed=1)
+    assert set(kept["trustworthiness"]) == {"5", "10"}  # 30 points: k = 50 left out
+    assert np.isclose(kept["trustworthiness"]["10"], 1.0)
 
 
 def test_silhouette():

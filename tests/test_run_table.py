@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from aemodels.ui.run_table import comparison_table, runs_table, shared_settings
+from aemodels.ui.run_table import KNN_COLUMN, comparison_table, runs_table, shared_settings
 
 
 def test_scores_have_three_significant_digits(home_with_runs):
@@ -10,34 +10,34 @@ def test_scores_have_three_significant_digits(home_with_runs):
 
     home, _ = home_with_runs
     table = runs_table(RunStore(home / "runs").list())
-    scores = table["kNN acc"].dropna()
+    scores = table[KNN_COLUMN].dropna()
     assert len(scores) >= 4
     assert all(float(f"{value:.3g}") == value for value in scores)
 
 
 def test_comparison_is_text_with_blanks_for_missing():
-    table = pd.DataFrame([{"run": "a", "latent": 2.0, "kNN acc": 0.307, "gain": None},
-                          {"run": "b", "latent": None, "kNN acc": None, "gain": 1.5}])
+    table = pd.DataFrame([{"run": "a", "latent": 2.0, KNN_COLUMN: 0.307, "gain": None},
+                          {"run": "b", "latent": None, KNN_COLUMN: None, "gain": 1.5}])
     compared = comparison_table(table, ["a", "b"])
     assert list(compared.columns) == ["a", "b"]
     assert compared.loc["latent", "a"] == "2" and compared.loc["latent", "b"] == ""
-    assert compared.loc["kNN acc", "a"] == "0.307" and compared.loc["gain", "b"] == "1.5"  # one value: no ★
+    assert compared.loc[KNN_COLUMN, "a"] == "0.307" and compared.loc["gain", "b"] == "1.5"  # one value: no ★
 
 
 def test_comparison_shows_settings_that_differ_and_marks_the_best_scores():
     table = pd.DataFrame([
-        {"run": "a", "model": "dense-ae", "dataset": "mnist-10k", "epochs": 6, "seed": 0, "kNN acc": 0.70, "MSE": 0.05},
-        {"run": "b", "model": "dense-ae", "dataset": "mnist-10k", "epochs": 6, "seed": 1, "kNN acc": 0.66, "MSE": 0.04},
+        {"run": "a", "model": "dense-ae", "dataset": "mnist-10k", "epochs": 6, "seed": 0, KNN_COLUMN: 0.70, "MSE": 0.05},
+        {"run": "b", "model": "dense-ae", "dataset": "mnist-10k", "epochs": 6, "seed": 1, KNN_COLUMN: 0.66, "MSE": 0.04},
     ])
     compared = comparison_table(table, ["a", "b"])
     assert "epochs" not in compared.index and "seed" in compared.index  # only what differs
     assert "model" in compared.index  # what each column is
-    assert compared.loc["kNN acc", "a"] == "0.7 ★" and compared.loc["kNN acc", "b"] == "0.66"
+    assert compared.loc[KNN_COLUMN, "a"] == "0.7 ★" and compared.loc[KNN_COLUMN, "b"] == "0.66"
     assert compared.loc["MSE", "b"] == "0.04 ★"  # lower is better
     assert shared_settings(table, ["a", "b"]) == {"epochs": "6"}
     table["scored at"] = ["clean held-out images", "gaussian noise σ = 0.3"]
     assert "★" not in comparison_table(table, ["a", "b"]).loc["MSE"].str.cat()  # not one race
-    assert comparison_table(table, ["a", "b"]).loc["kNN acc", "a"] == "0.7 ★"
+    assert comparison_table(table, ["a", "b"]).loc[KNN_COLUMN, "a"] == "0.7 ★"
 
 
 def test_the_default_comparison_pairs_runs_of_one_kind_and_dataset(home_with_runs):

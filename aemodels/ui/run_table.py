@@ -6,6 +6,7 @@ import datetime
 
 import pandas as pd
 
+from aemodels import scoresheet
 from aemodels.runs import RunInfo
 
 
@@ -20,8 +21,8 @@ def _row(info: RunInfo) -> dict:
            "epochs": config.epochs, "batch": config.batch_size, "lr": config.learning_rate,
            "seed": config.seed, "noise": _noise(applies), "factors": _factors(applies),
            "train s": round(float(info.meta.get("train_seconds", 0.0)), 1),
-           "kNN acc": model.get("knn_accuracy"), "PCA kNN acc": pca.get("knn_accuracy"),
-           "trust": model.get("trustworthiness"), "MSE": model.get("reconstruction_mse"),
+           KNN_COLUMN: model.get("knn_accuracy"), "PCA " + KNN_COLUMN: pca.get("knn_accuracy"),
+           TRUST_COLUMN: scoresheet.at_k(model.get("trustworthiness")), "MSE": model.get("reconstruction_mse"),
            "PSNR dB": model.get("psnr"), "PCA PSNR dB": pca.get("psnr"), "scored at": _conditions(info.metrics)}
     if "superres" in info.metrics:
         row[GAIN_COLUMN] = info.metrics["superres"].get("gain_db")
@@ -29,6 +30,8 @@ def _row(info: RunInfo) -> dict:
 
 
 GAIN_COLUMN = "gain vs bicubic dB, mean over trained factors"
+KNN_COLUMN = "5-NN acc"
+TRUST_COLUMN = f"trust k={scoresheet.DEFAULT_K}"
 
 
 def _conditions(metrics: dict) -> str:
@@ -60,7 +63,7 @@ def _score(value) -> float | None:
     return None if value is None else float(f"{float(value):.{SIGNIFICANT_DIGITS}g}")
 
 
-SCORE_COLUMNS = ("kNN acc", "PCA kNN acc", "trust", "MSE", "PSNR dB", "PCA PSNR dB", GAIN_COLUMN)
+SCORE_COLUMNS = (KNN_COLUMN, "PCA " + KNN_COLUMN, TRUST_COLUMN, "MSE", "PSNR dB", "PCA PSNR dB", GAIN_COLUMN)
 
 
 def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
@@ -88,7 +91,7 @@ def default_comparison(infos: list[RunInfo], current: str | None) -> list[str]:
 
 
 # Scores of the runs themselves (not their PCA baselines) and which way is better.
-HIGHER_IS_BETTER = {"kNN acc": True, "trust": True, "MSE": False, "PSNR dB": True, GAIN_COLUMN: True}
+HIGHER_IS_BETTER = {KNN_COLUMN: True, TRUST_COLUMN: True, "MSE": False, "PSNR dB": True, GAIN_COLUMN: True}
 BEST_MARK = " ★"
 CONDITIONED = ("MSE", "PSNR dB", GAIN_COLUMN)  # measured where "scored at" says
 ALWAYS_SHOWN = ("model", "dataset")  # what each column is, even when the runs share it

@@ -1,0 +1,72 @@
+"""What a run's ``metrics.json`` scores mean, across versions of this app.
+
+Version 2 (this one) scores an embedding by the published protocol: ``knn_accuracy`` is a 5-NN
+classifier fitted on the *training* codes and scored on the held-out codes (``knn1_accuracy`` the
+same with 1 neighbour), and ``trustworthiness`` and ``continuity`` are objects keyed by k
+(``{"5": ..., "10": ..., "50": ...}``). Version 1 runs had a 5-fold cross-validated kNN on the
+held-out codes and one trustworthiness at k = 10: ``upgrade`` renames the first
+``knn_cv_accuracy`` (so it is never compared with the new figure) and keys the second by "10".
+
+``REFERENCE`` holds published figures of 2-D MNIST embeddings, to read a run's scores against.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+SCORES_VERSION = 2
+DEFAULT_K = 10  # the k shown where one figure must stand for the neighbour scores
+
+
+def upgrade(metrics: dict) -> dict:
+    """``metrics`` as version 2 reads them (a new dict; version 2 metrics come back unchanged)."""
+    if not isinstance(metrics, dict) or metrics.get("scores_version", 1) >= SCORES_VERSION:
+        return metrics
+    upgraded = dict(metrics)
+    for side in ("model", "pca"):
+        scores = metrics.get(side)
+        if not isinstance(scores, dict):
+            continue
+        scores = dict(scores)
+        if "knn_accuracy" in scores:
+            scores["knn_cv_accuracy"] = scores.pop("knn_accuracy")
+        trust = scores.get("trustworthiness")
+        if isinstance(trust, (int, float)):
+            scores["trustworthiness"] = {str(DEFAULT_K): float(trust)}
+        upgraded[side] = scores
+    return upgraded
+
+
+def at_k(value, k: int = DEFAULT_K) -> float | None:
+    """One k's figure of a by-k score (None when missing)."""
+    return by_k(value).get(str(k))
+
+
+def by_k(value) -> dict[str, float]:
+    """A by-k score as ``{"5": ..., ...}`` with float values (empty when missing)."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): float(v) for k, v in value.items() if isinstance(v, (int, float))}
+
+
+@dataclasses.dataclass(frozen=True)
+class PublishedScore:
+    """A 2-D embedding of MNIST as published: 5-NN accuracy and trustworthiness at k = 5."""
+
+    method: str
+    knn_accuracy: float
+    trustworthiness_5: float
+
+
+REFERENCE_SOURCE = ("Sainburg, McInnes & Gentner (2021), Parametric UMAP embeddings for representation and "
+                    "semisupervised learning, Neural Computation 33(11); the figures of its notebooks")
+REFERENCE_PROTOCOL = ("2-D embeddings of MNIST: fitted on 50,000 training images, scored on the 10,000 test "
+                      "images; 5-NN classifier fitted on the training embedding; trustworthiness at k = 5.")
+REFERENCE = (
+    PublishedScore("PCA", 0.420, 0.743),
+    PublishedScore("plain conv AE", 0.793, 0.966),
+    PublishedScore("conv VAE (z_mean)", 0.765, 0.951),
+    PublishedScore("UMAP", 0.954, 0.960),
+    PublishedScore("Parametric UMAP", 0.961, 0.957),
+    PublishedScore("t-SNE", 0.950, 0.987),
+)

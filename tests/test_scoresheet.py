@@ -1,0 +1,35 @@
+"""Scores saved by an older version are read under names that cannot be mistaken for today's."""
+
+from __future__ import annotations
+
+import json
+
+from aemodels import scoresheet
+from aemodels.runs import RunStore
+from aemodels.ui.tables import model_vs_pca
+
+VERSION_1 = {"model": {"knn_accuracy": 0.66, "trustworthiness": 0.91, "psnr": 17.0},
+             "pca": {"knn_accuracy": 0.43, "trustworthiness": 0.76, "psnr": 15.0}, "test_images": 2000}
+
+
+def test_version_1_scores_are_renamed_and_keyed_by_k():
+    upgraded = scoresheet.upgrade(VERSION_1)
+    assert upgraded["model"] == {"knn_cv_accuracy": 0.66, "trustworthiness": {"10": 0.91}, "psnr": 17.0}
+    assert upgraded["pca"]["knn_cv_accuracy"] == 0.43 and "knn_accuracy" not in upgraded["pca"]
+    assert VERSION_1["model"]["knn_accuracy"] == 0.66  # the input is not changed
+    current = {**upgraded, "scores_version": scoresheet.SCORES_VERSION}
+    assert scoresheet.upgrade(current) is current
+    assert scoresheet.at_k(upgraded["model"]["trustworthiness"]) == 0.91
+    assert scoresheet.at_k(upgraded["model"]["trustworthiness"], 5) is None
+
+
+def test_an_old_run_reads_as_version_2_and_its_table_names_the_old_protocol(home_with_runs):
+    home, run_ids = home_with_runs
+    store = RunStore(home / "runs")
+    (home / "runs" / run_ids["dense-ae"] / "metrics.json").write_text(json.dumps(VERSION_1))  # a private copy
+    info = store.get(run_ids["dense-ae"])
+    assert info.metrics["model"]["knn_cv_accuracy"] == 0.66
+    table = model_vs_pca(info.metrics)
+    assert "kNN accuracy, old protocol: 5-fold CV on held-out codes" in table.index
+    assert "trustworthiness at k = 10: neighbours not invented (higher is better)" in table.index
+    assert not any(label.startswith("kNN accuracy, 5 neighbours") for label in table.index)
