@@ -141,7 +141,7 @@ def _cmd_train(args) -> int:
     interactive = out.isatty()
 
     def show(progress: TrainProgress) -> None:
-        if not (interactive or progress.epoch_done):
+        if progress.epoch == 0 or not (interactive or progress.epoch_done):
             return  # a log file gets one line per epoch, a terminal a live bar
         width = 30
         filled = int(width * progress.fraction)

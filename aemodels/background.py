@@ -47,7 +47,7 @@ class TrainingJob:
         state: where it is; ``place`` is its place in line while ``WAITING`` (1 = next).
         progress: the latest ``training.TrainProgress`` (None before the first batch).
         history: loss name → one value per finished epoch, as Keras names them.
-        codes: (epoch, codes (N, latent_dim)) of the first ``trainer.WATCH_IMAGES`` held-out images,
+        codes: (epoch, codes (N, latent_dim)) of the first ``forming.FORMING_IMAGES`` held-out images,
             before training (epoch 0) and after every epoch: the embedding as it forms.
         run_id: the saved run, once ``DONE``.
         message: one line for people once it has finished (what was saved, where it stopped, why

@@ -82,6 +82,21 @@ def _pixel_pca(config, split) -> PCAProjection:
     return PCAProjection(max(config.latent_dim, 2), config.seed).fit(split.x_train)
 
 
+def pixel_pca(config, dataset: Dataset | None = None) -> PCAProjection:
+    """The PCA baseline of a run's config: fitted on its training images, ``max(latent_dim, 2)``
+    components (``pca_reconstruction`` keeps the code's size)."""
+    return _pixel_pca(config, training_split(config, dataset))
+
+
+def pca_reconstruction(pca: PCAProjection, images: np.ndarray, code_size: int) -> np.ndarray:
+    """``images`` (N, H, W, C) rebuilt from their first ``code_size`` principal components: the
+    linear counterpart of a code of that size. Components are orthogonal, so zeroing the others
+    reconstructs from the first ``code_size`` alone."""
+    codes = pca.transform(images)
+    codes[:, code_size:] = 0
+    return pca.inverse_transform(codes)
+
+
 def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.ndarray, labels: np.ndarray,
                      train_codes: np.ndarray, train_labels: np.ndarray, labelled: bool, seed: int = 0) -> dict:
     """The embedding scores of held-out codes (N, D) of float images (N, H, W, C).
@@ -110,12 +125,8 @@ def _evaluate_embedding(bundle, split, labelled: bool) -> tuple[dict, EmbeddingV
                              inference.encode(bundle, x_train), split.y_train, labelled, config.seed)
     pca = _pixel_pca(config, split)
     map_codes = pca.transform(x_test)
-    # The baseline keeps as many components as the code has numbers; components are orthogonal,
-    # so zeroing the extra one of a 1-number code reconstructs from the first alone.
     pca_codes = map_codes[:, :config.latent_dim]
-    kept = np.zeros_like(map_codes)
-    kept[:, :config.latent_dim] = pca_codes
-    baseline = embedding_scores(x_test, pca_codes, pca.inverse_transform(kept), split.y_test,
+    baseline = embedding_scores(x_test, pca_codes, pca_reconstruction(pca, x_test, config.latent_dim), split.y_test,
                                 pca.transform(x_train)[:, :config.latent_dim], split.y_train, labelled, config.seed)
     result = {"model": model, "pca": baseline, "test_images": len(x_test)}
     if config.is_variational:

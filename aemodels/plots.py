@@ -17,33 +17,116 @@ FIGURE_MARGIN = dict(l=10, r=10, t=40, b=10)
 WEBGL_FROM_POINTS = 1000
 
 
-def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
-                      title: str, highlight: np.ndarray | None = None) -> go.Figure:
+def marker_style(n_points: int) -> tuple[float, float]:
+    """Marker size (px) and opacity for a scatter of ``n_points``: smaller and fainter as points
+    crowd (6 px at 0.8 up to 1,000 points, about 3 px at 0.3 for 14,000, 2 px at 0.15 for 70,000),
+    so that dense regions read as dense instead of as one blot."""
+    crowd = max(n_points, 1000) / 1000
+    return float(np.clip(6 - 2.4 * np.log10(crowd), 2, 6)), float(np.clip(0.8 * crowd**-0.38, 0.15, 0.8))
+
+
+def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...], title: str,
+                      highlight: np.ndarray | None = None, axis_titles: tuple[str, str] = ("", ""),
+                      hidden_classes: tuple[int, ...] = (), contours: bool = False,
+                      marked: int | None = None) -> go.Figure:
     """A 2-D scatter of ``points`` (N, 2) coloured by ``labels`` (N,) of ``class_names``.
 
-    One trace per class; every point's ``customdata`` is its row index in ``points`` so a
-    selection can be mapped back. ``highlight`` (row indices) are drawn again as black rings.
+    One trace per class, in class order, with the class's fixed colour, also for classes in
+    ``hidden_classes`` (left in the legend, not drawn): the same inputs always give the same
+    figure, so a selection made on it survives a rerun. Every point's ``customdata`` is its row
+    index in ``points``. ``highlight`` (row indices) are drawn again as black rings, ``marked``
+    (one row index) as a large black cross; ``contours`` adds a density contour per class.
     """
     scatter = go.Scattergl if len(points) >= WEBGL_FROM_POINTS else go.Scatter
+    size, opacity = marker_style(len(points))
+    labelled = len(class_names) >= 2  # unlabelled data has one class, named "unlabelled"
     figure = go.Figure()
     index = np.arange(len(points))
     for k, name in enumerate(class_names):
         picked = labels == k
         if not picked.any():
             continue
+        colour = PALETTE[k % len(PALETTE)]
+        visible = "legendonly" if k in hidden_classes else True
         figure.add_trace(scatter(
-            x=points[picked, 0], y=points[picked, 1], mode="markers", name=name,
-            customdata=index[picked], marker=dict(size=5, color=PALETTE[k % len(PALETTE)], opacity=0.7),
-            hovertemplate=f"class {name}<br>image %{{customdata}}<extra></extra>",
+            x=points[picked, 0], y=points[picked, 1], mode="markers", name=name, legendgroup=name,
+            customdata=index[picked], marker=dict(size=size, color=colour, opacity=opacity), visible=visible,
+            hovertemplate=(f"class {name}<br>" if labelled else "") + "image %{customdata}<extra></extra>",
         ))
+        if contours and picked.sum() >= 10:
+            figure.add_trace(go.Histogram2dContour(
+                x=points[picked, 0], y=points[picked, 1], name=f"{name} density", legendgroup=name,
+                showlegend=False, showscale=False, ncontours=4, contours=dict(coloring="none"),
+                line=dict(color=colour, width=1.2), hoverinfo="skip", visible=visible,
+            ))
     if highlight is not None and len(highlight):
         figure.add_trace(scatter(
             x=points[highlight, 0], y=points[highlight, 1], mode="markers", name="selected",
             customdata=highlight, hoverinfo="skip",
-            marker=dict(size=10, color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
+            marker=dict(size=max(size + 5, 9), color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
         ))
-    figure.update_layout(title=title, margin=FIGURE_MARGIN, height=430, dragmode="lasso",
-                         legend=dict(itemsizing="constant"))
+    if marked is not None:
+        figure.add_trace(go.Scatter(
+            x=points[[marked], 0], y=points[[marked], 1], mode="markers", name=f"image {marked}",
+            customdata=[marked], hoverinfo="skip",
+            marker=dict(size=16, symbol="x-thin", color="black", line=dict(color="black", width=3)),
+        ))
+    # No dragmode: Streamlit then starts the map in pan mode, where a click selects one point
+    # (with box or lasso dragging, its frontend turns click selection off).
+    figure.update_layout(title=title, margin=FIGURE_MARGIN, height=430, uirevision=title,
+                         legend=dict(itemsizing="constant"),
+                         xaxis=dict(title=axis_titles[0]), yaxis=dict(title=axis_titles[1]))
+    return figure
+
+
+def _padded_range(values: np.ndarray, pad: float = 0.06) -> list[float]:
+    low, high = np.percentile(values, [0.5, 99.5])
+    span = max(float(high - low), 1e-6)
+    return [float(low - pad * span), float(high + pad * span)]
+
+
+def forming_animation(maps: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...],
+                      title: str, axis_titles: tuple[str, str] = ("", "")) -> go.Figure:
+    """The 2-D map before training and after every epoch, as frames with play and an epoch slider.
+
+    ``maps``: (epochs + 1, N, 2), frame 0 before training; ``labels`` (N,). One trace per class in
+    every frame (the same order, so points move instead of blinking). Each frame sets its own axis
+    ranges: early codes span a small fraction of the final ones, and a shared range would draw
+    them as one dot.
+    """
+    size, opacity = marker_style(maps.shape[1])
+    present = [k for k in range(len(class_names)) if (labels == k).any()]
+
+    def traces(frame: np.ndarray) -> list:
+        return [go.Scatter(x=frame[labels == k, 0], y=frame[labels == k, 1], mode="markers",
+                           name=class_names[k], hoverinfo="skip",
+                           marker=dict(size=size, color=PALETTE[k % len(PALETTE)], opacity=opacity))
+                for k in present]
+
+    def ranges(frame: np.ndarray) -> dict:
+        return dict(xaxis=dict(range=_padded_range(frame[:, 0])), yaxis=dict(range=_padded_range(frame[:, 1])))
+
+    names = ["before training"] + [f"epoch {e}" for e in range(1, len(maps))]
+    frames = [go.Frame(data=traces(frame), name=name, layout=ranges(frame)) for frame, name in zip(maps, names)]
+    play = dict(frame=dict(duration=600, redraw=False), transition=dict(duration=400), fromcurrent=True)
+    figure = go.Figure(data=traces(maps[-1]), frames=frames)
+    figure.update_layout(
+        title=title, margin=dict(FIGURE_MARGIN, b=10), height=560, legend=dict(itemsizing="constant"),
+        xaxis=dict(title=axis_titles[0], range=_padded_range(maps[-1][:, 0])),
+        yaxis=dict(title=axis_titles[1], range=_padded_range(maps[-1][:, 1])),
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.2, xanchor="left", yanchor="top",
+                          pad=dict(t=0, r=10), showactive=False, buttons=[
+                              dict(label="▶ Play", method="animate", args=[None, play]),
+                              dict(label="❚❚ Pause", method="animate",
+                                   args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
+        sliders=[dict(active=len(frames) - 1, x=0.32, len=0.68, y=-0.12, yanchor="top", pad=dict(t=0),
+                      currentvalue=dict(prefix="after epoch ", visible=True, xanchor="right"),
+                      steps=[dict(label=str(epoch),
+                                  method="animate",
+                                  args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                                                     transition=dict(duration=300))])
+                             for epoch, name in enumerate(names)])],
+    )
     return figure
 
 

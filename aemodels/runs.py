@@ -30,6 +30,7 @@ from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
 from aemodels.kinds import NAME_PATTERN
+from aemodels.forming import FORMING_FILE, Forming
 from aemodels.views import VIEWS_FILE, EmbeddingViews
 
 # date-time, kind name (any name kinds.NAME_PATTERN allows), random part
@@ -37,7 +38,7 @@ RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-" + NAME_PATTERN.pattern.strip("^$") 
 WEIGHTS_FILE = "model.weights.h5"
 JSON_FILES = ("config.json", "history.json", "metrics.json", "meta.json")
 RUN_FILES = (*JSON_FILES, WEIGHTS_FILE)
-OPTIONAL_FILES = (VIEWS_FILE,)
+OPTIONAL_FILES = (VIEWS_FILE, FORMING_FILE)  # arrays (npz), checked on import
 MAX_RUN_ZIP_BYTES = 100 * 1024 * 1024
 MAX_JSON_BYTES = 5 * 1024 * 1024
 STALE_TEMP_SECONDS = 3600
@@ -75,7 +76,8 @@ class RunStore:
 
     def save(self, result, metrics: dict, views: EmbeddingViews | None = None) -> str:
         """Store a finished ``training.TrainResult`` with its ``metrics`` and, for embedding kinds,
-        its 2-D ``views`` (``evaluation.assess`` gives both); returns the run id."""
+        its 2-D ``views`` (``evaluation.assess`` gives both) and the codes of every epoch
+        (``result.forming``); returns the run id."""
         config = result.config
         meta = {
             "created": time.time(),
@@ -91,6 +93,8 @@ class RunStore:
             result.bundle.model.save_weights(folder / WEIGHTS_FILE)
             if views is not None:
                 views.save(folder)
+            if getattr(result, "forming", None) is not None:
+                result.forming.save(folder)
 
         return self._write(config.model, documents, write_files)
 
@@ -168,6 +172,10 @@ class RunStore:
         held-out images."""
         return EmbeddingViews.load(self._folder(run_id), test_images)
 
+    def forming(self, run_id: str, test_images: int) -> Forming | None:
+        """The codes of every epoch saved with the run (None for runs saved without them)."""
+        return Forming.load(self._folder(run_id), test_images)
+
     def _folder(self, run_id: str) -> Path:
         if not isinstance(run_id, str) or not RUN_ID_PATTERN.match(run_id):
             raise RunStoreError(f"'{run_id}' is not a run id: run ids look like 20260101-120000-vae-0a1b2c.")
@@ -212,7 +220,8 @@ class RunStore:
     # --- sharing ------------------------------------------------------------------------------
 
     def export_zip(self, run_id: str) -> bytes:
-        """The run folder as a zip (config, history, metrics, meta, weights, and views if any)."""
+        """The run folder as a zip (config, history, metrics, meta, weights, and the arrays of
+        ``OPTIONAL_FILES`` it has)."""
         info = self.get(run_id)
         if info.broken:
             raise RunStoreError(f"Run '{run_id}' is broken ({info.broken}) and cannot be exported.")
@@ -277,7 +286,7 @@ class RunStore:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             raise RunStoreError(f"The weights in '{filename}' cannot be read: the zip is damaged.") from None
 
-        views_bytes = _read_views(archive, filename) if VIEWS_FILE in names else None
+        arrays = {name: _read_arrays(archive, name, filename) for name in OPTIONAL_FILES if name in names}
 
         same = self._find_copy(config, meta["image_shape"], weights_bytes)
         if same is not None:
@@ -287,8 +296,8 @@ class RunStore:
             path = folder / WEIGHTS_FILE
             path.write_bytes(weights_bytes)
             _rebuild(config, meta["image_shape"], path)  # raises if the weights do not fit
-            if views_bytes is not None:
-                (folder / VIEWS_FILE).write_bytes(views_bytes)
+            for name, data in arrays.items():
+                (folder / name).write_bytes(data)
 
         meta = {**meta, "config_id": config.config_id, "imported": time.time()}
         documents["meta.json"] = meta
@@ -296,19 +305,19 @@ class RunStore:
         return self._write(config.model, documents, write_files)
 
 
-def _read_views(archive: zipfile.ZipFile, filename: str) -> bytes:
-    """The bytes of a zip's ``views.npz``, checked to be plain arrays (never pickles)."""
+def _read_arrays(archive: zipfile.ZipFile, member: str, filename: str) -> bytes:
+    """The bytes of a zip's ``member`` (an ``.npz``), checked to be plain arrays (never pickles)."""
     import numpy as np
 
-    if archive.getinfo(VIEWS_FILE).file_size > MAX_RUN_ZIP_BYTES:
-        raise RunStoreError(f"{VIEWS_FILE} in '{filename}' is too large to be a run's views.")
+    if archive.getinfo(member).file_size > MAX_RUN_ZIP_BYTES:
+        raise RunStoreError(f"{member} in '{filename}' is too large to be a run's arrays.")
     try:
-        data = archive.read(VIEWS_FILE)
+        data = archive.read(member)
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             for name in arrays.files:
                 arrays[name]
     except (ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
-        raise RunStoreError(f"{VIEWS_FILE} in '{filename}' is not a file of plain arrays: export the run again.") from None
+        raise RunStoreError(f"{member} in '{filename}' is not a file of plain arrays: export the run again.") from None
     return data
 
 

@@ -24,7 +24,6 @@ import sys
 import time
 
 PROGRESS_SECONDS = 0.2  # mid-epoch progress is sent at most this often
-WATCH_IMAGES = 500  # held-out images whose codes are sent after every epoch (the live map)
 
 log = logging.getLogger("aemodels.trainer")
 
@@ -55,11 +54,10 @@ def main(argv: list[str]) -> int:
 
 
 def _run(config, store_root: str, connection) -> None:
-    from aemodels.datasets import to_float
     from aemodels.errors import AemodelsError
     from aemodels.evaluation import assess
     from aemodels.runs import RunStore
-    from aemodels.training import train, training_split
+    from aemodels.training import train
 
     stopped = [False]
     last = [0.0]
@@ -86,8 +84,7 @@ def _run(config, store_root: str, connection) -> None:
             send("progress", update)
 
     try:
-        watch = to_float(training_split(config).x_test[:WATCH_IMAGES]) if config.has_embedding else None
-        result = train(config, progress=progress, should_stop=should_stop, watch=watch)
+        result = train(config, progress=progress, should_stop=should_stop)
         send("scoring", None)
         assessment = assess(result.bundle)
         run_id = RunStore(store_root).save(result, assessment.metrics, assessment.views)

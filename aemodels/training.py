@@ -17,6 +17,7 @@ from aemodels.config import TrainConfig
 from aemodels.corruption import add_noise, degrade
 from aemodels.datasets import Dataset, Split, load_dataset, to_float
 from aemodels.errors import ConfigError, TrainingStopped
+from aemodels.forming import FORMING_IMAGES, Forming
 from aemodels.kinds import Task
 
 
@@ -26,9 +27,9 @@ class TrainProgress:
 
     ``losses`` holds the running means of the epoch so far (``loss``, and for a VAE
     ``reconstruction_loss`` and ``kl_loss``); at the end of an epoch also ``val_`` entries.
-    ``seconds`` is the time since training started. With ``watch`` images given to ``train``,
-    ``codes`` holds their codes (N, latent_dim) at the end of each epoch, and once before the
-    first one (``epoch`` 0): the embedding as it forms.
+    ``seconds`` is the time since training started. For the embedding kinds, ``codes`` holds the
+    codes (N, latent_dim) of the first ``forming.FORMING_IMAGES`` held-out images at the end of
+    each epoch, and once before the first one (``epoch`` 0): the embedding as it forms.
     """
 
     epoch: int
@@ -58,12 +59,14 @@ class ProgressCallback(Protocol):
 @dataclasses.dataclass(eq=False)
 class TrainResult:
     """A finished training: the model, per-epoch ``history`` (loss name → one value per epoch),
-    and ``train_seconds`` of wall time inside ``fit``."""
+    ``train_seconds`` of wall time inside ``fit``, and for the embedding kinds ``forming``, the
+    codes of the first held-out images before training and after every epoch."""
 
     config: TrainConfig
     bundle: object  # architectures.ModelBundle; typed loosely to keep this import light
     history: dict[str, list[float]]
     train_seconds: float
+    forming: Forming | None = None
 
 
 def training_split(config: TrainConfig, dataset: Dataset | None = None) -> Split:
@@ -126,7 +129,6 @@ def train(
     dataset: Dataset | None = None,
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
-    watch: np.ndarray | None = None,
 ) -> TrainResult:
     """Build and train the model ``config`` describes, on its dataset's training split.
 
@@ -136,8 +138,6 @@ def train(
         progress: called after every batch and at the end of every epoch.
         should_stop: polled after every batch; when it returns True training stops and
             ``TrainingStopped`` is raised.
-        watch: float images (N, H, W, C) whose codes ``progress`` gets before the first epoch
-            and after every epoch (embedding kinds; ignored by the others).
 
     Raises:
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
@@ -159,8 +159,9 @@ def train(
     bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
     arguments = _fit_arguments(config, split)
     encode = None
-    if watch is not None and bundle.encoder is not None:
-        encode = lambda: np.asarray(bundle.encoder(watch, training=False), np.float32)  # noqa: E731
+    if bundle.encoder is not None and config.kind.has_embedding:
+        watched = to_float(split.x_test[:FORMING_IMAGES])
+        encode = lambda: np.asarray(bundle.encoder(watched, training=False), np.float32)  # noqa: E731
     reporter = _Reporter(config.epochs, batches, progress, should_stop, encode)
     start = time.perf_counter()
     history = bundle.model.fit(
@@ -171,11 +172,13 @@ def train(
     if reporter.stopped:
         raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
     losses = {name: [float(v) for v in values] for name, values in history.history.items()}
-    return TrainResult(config, bundle, losses, seconds)
+    forming = Forming(np.stack(reporter.frames)) if reporter.frames else None
+    return TrainResult(config, bundle, losses, seconds, forming)
 
 
 class _Reporter:
-    """Turns Keras callback events into ``TrainProgress`` and polls ``should_stop``."""
+    """Turns Keras callback events into ``TrainProgress``, polls ``should_stop`` and keeps the
+    watched images' codes of every epoch in ``frames`` (with ``encode``)."""
 
     def __init__(self, epochs, batches, progress, should_stop, encode=None):
         import keras
@@ -183,15 +186,20 @@ class _Reporter:
         self.stopped = False
         self.start = time.perf_counter()
         self.epoch = 0
+        self.frames: list[np.ndarray] = []
         reporter = self
 
         def codes():
-            return encode() if encode is not None else None
+            if encode is None:
+                return None
+            reporter.frames.append(encode())
+            return reporter.frames[-1]
 
         class Callback(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
-                if progress is not None and encode is not None:
-                    progress(TrainProgress(0, epochs, 0, batches, {}, 0.0, epoch_done=True, codes=codes()))
+                before = codes()
+                if progress is not None and before is not None:
+                    progress(TrainProgress(0, epochs, 0, batches, {}, 0.0, epoch_done=True, codes=before))
 
             def on_epoch_begin(self, epoch, logs=None):
                 reporter.epoch = epoch + 1
@@ -205,9 +213,10 @@ class _Reporter:
                     self.model.stop_training = True
 
             def on_epoch_end(self, epoch, logs=None):
+                after = codes()
                 if progress is not None:
                     progress(TrainProgress(epoch + 1, epochs, batches, batches, _floats(logs),
-                                           time.perf_counter() - reporter.start, epoch_done=True, codes=codes()))
+                                           time.perf_counter() - reporter.start, epoch_done=True, codes=after))
 
         self.callback = Callback()
 

@@ -5,7 +5,6 @@ import streamlit as st
 from aemodels import plots
 from aemodels.background import JobState, board
 from aemodels.config import TrainConfig
-from aemodels.trainer import WATCH_IMAGES
 from aemodels.ui import cache, runs, state, training
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
@@ -79,7 +78,7 @@ words.write("Trains a small fully-connected autoencoder with a 2-number code on 
             "PCA's map of the same digits: the linear baseline it has to beat.")
 with baseline, user_errors():
     config, home = QUICK_CONFIG, state.home_key()
-    points, labels = cache.pca_map(config, WATCH_IMAGES, home)
+    points, labels = cache.pca_map(config, training.LIVE_MAP_IMAGES, home)
     names = cache.dataset(config.dataset, home).class_names
     st.plotly_chart(plots.embedding_scatter(points, labels, names, f"PCA: {len(points)} held-out digits"),
                     key="home_pca_map")

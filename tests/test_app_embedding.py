@@ -1,32 +1,116 @@
-"""AppTest of Embedding vs PCA: each embedding kind, a selection (no-run and wrong-kind cases:
-test_app_run_screens.py)."""
+"""AppTest of Embedding vs PCA: each embedding kind, a selection, one image's neighbours, the
+embedding forming, the class filter (no-run and wrong-kind cases: test_app_run_screens.py; a real
+click on a point: test_browser.py)."""
+
+import base64
+
+import numpy as np
+import plotly.io
 
 import pytest
 
+from aemodels.forming import FORMING_FILE
+from aemodels.neighbours import SHOWN_NEIGHBOURS
+from aemodels.ui.embedding import SELECTION_KEY, Selection
 from tests.apptest import open_page
 
 PAGE = "pages/embedding.py"
 
 
+def _specs(at) -> dict:
+    """Plotly charts of the page by key, as the JSON the browser gets."""
+    return {chart.key: chart.proto.spec for chart in at.get("plotly_chart")}
+
+
+def _array(value) -> np.ndarray:
+    """An array of a figure from JSON: Plotly ≥ 6 sends numeric arrays as base64 ``bdata``."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
+def _charts(at) -> dict:
+    """Plotly charts of the page by key, as figures."""
+    return {key: plotly.io.from_json(spec) for key, spec in _specs(at).items()}
+
+
 @pytest.mark.parametrize("kind", ["dense-ae", "vae"])
-def test_embedding_draws_two_maps_and_scores(home_with_runs, kind):
+def test_embedding_draws_two_maps_scores_and_the_forming(home_with_runs, kind):
+    from aemodels.runs import RunStore
+
     _, runs = home_with_runs
     at = open_page(PAGE, runs[kind])
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 2
+    charts = _charts(at)
+    assert {"emb_model_chart", "emb_pca_chart", "emb_forming", "emb_forming_pca"} <= set(charts)
+    epochs = RunStore().get(runs[kind]).config.epochs
+    assert len(charts["emb_forming"].frames) == epochs + 1  # before training, then one per epoch
+    assert charts["emb_model_chart"].layout.xaxis.title.text  # axes say what they are
     table = at.dataframe[0].value
     assert list(table.columns) == [kind, "PCA"]
-    assert any("kNN" in row for row in table.index)
+    for row in ("kNN accuracy, 5 neighbours (higher is better)", "kNN accuracy, 1 neighbour (higher is better)",
+                "trustworthiness at k = 5: neighbours not invented (higher is better)",
+                "continuity at k = 50: neighbours not lost (higher is better)"):
+        assert row in table.index
+    assert at.dataframe[1].value.loc["PCA", "5-NN accuracy"] == 0.420  # the published figures beside
 
 
-def test_selection_shows_images(home_with_runs):
+def test_the_maps_stay_the_same_across_reruns_and_follow_the_class_filter(home_with_runs):
     _, runs = home_with_runs
     at = open_page(PAGE, runs["dense-ae"])
-    at.session_state["emb_model_chart"] = {"selection": {"points": [{"customdata": 0}, {"customdata": 3}], "box": [], "lasso": []}}
+    before = _specs(at)
+    at.run()
+    assert _specs(at)["emb_model_chart"] == before["emb_model_chart"]  # a selection on it survives
+    at.multiselect(key="emb_classes").unselect("3").run()
+    for key in ("emb_model_chart", "emb_pca_chart"):
+        hidden = [t.name for t in _charts(at)[key].data if t.visible == "legendonly"]
+        assert hidden == ["3"], key
+
+
+def test_a_selection_shows_its_classes_and_both_reconstructions(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page(PAGE, runs["dense-ae"])
+    at.session_state[SELECTION_KEY] = Selection(runs["dense-ae"], (0, 3))
     at.run()
     assert not at.exception
     assert any("2 selected" in s.value for s in at.subheader)
-    assert len(at.get("image")) >= 4
+    assert any("Classes in the selection" in m.value for m in at.markdown)
+    assert any("PCA's reconstruction (2 components)" in c.value for c in at.caption)
+    assert len(at.get("image")) == 6
+    rings = [t for t in _charts(at)["emb_pca_chart"].data if t.name == "selected"]
+    assert sorted(_array(rings[0].customdata)) == [0, 3]  # and PCA's map rings them too
+
+
+def test_one_point_shows_its_world(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page(PAGE, runs["dense-ae"])
+    at.session_state[SELECTION_KEY] = Selection(runs["dense-ae"], (5,))
+    at.run()
+    assert not at.exception
+    assert any(s.value.startswith("Image 5, class ") for s in at.subheader)
+    captions = " ".join(c.value for c in at.caption)
+    for row in ("in pixel space", "in the model's code", "in PCA's 2-D map"):
+        assert f"nearest {SHOWN_NEIGHBOURS} {row}" in captions
+    assert "The model's code keeps" in captions
+    assert len(at.get("image")) == 3 + 3 * SHOWN_NEIGHBOURS
+    at.button(key="emb_clear").click().run()
+    assert at.session_state[SELECTION_KEY].rows == ()
+
+
+def test_a_selection_of_another_run_is_not_shown(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page(PAGE, runs["dense-ae"])
+    at.session_state[SELECTION_KEY] = Selection(runs["vae"], (5,))
+    at.run()
+    assert not any(s.value.startswith("Image 5") for s in at.subheader)
+
+
+def test_a_run_saved_without_its_epochs_says_so(home_with_runs):
+    home, runs = home_with_runs
+    (home / "runs" / runs["dense-ae"] / FORMING_FILE).unlink()
+    at = open_page(PAGE, runs["dense-ae"])
+    assert not at.exception
+    assert any("saved before the app kept the codes of every epoch" in i.value for i in at.info)
 
 
 def test_unlabelled_data_gets_no_class_words(home):
@@ -44,7 +128,11 @@ def test_unlabelled_data_gets_no_class_words(home):
     result = train(config)
     run_id = RunStore().save(result, evaluate(result.bundle))
     at = open_page(PAGE, run_id)
+    at.session_state[SELECTION_KEY] = Selection(run_id, (1,))
+    at.run()
     assert not at.exception and not at.error
     words = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "no labels" in words and "true classes" not in words and "kNN accuracy" not in words
+    assert "class" not in " ".join(s.value for s in at.subheader)
+    assert not at.multiselect  # no class filter
     assert "patches.npz" in " ".join(m.value for m in at.sidebar.markdown)

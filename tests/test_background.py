@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from aemodels.background import JobBoard, JobState
 from aemodels.config import TrainConfig
 from aemodels.jobs import TrainingLimiter
@@ -87,6 +89,10 @@ def test_an_embedding_job_sends_the_map_as_it_forms(home):
     first, last = job.codes[0][1], job.codes[-1][1]
     assert first.shape == last.shape == (359, 2)  # digits: 1,797 images, 359 held out, all watched
     assert not (first == last).all()
+    forming = RunStore().forming(job.run_id, 359)  # and the same frames are saved with the run
+    assert forming.epochs == 3
+    np.testing.assert_allclose(forming.codes[0], first)
+    np.testing.assert_allclose(forming.codes[-1], last)
 
 
 def _wait_for_exit(process, timeout=60):

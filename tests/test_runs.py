@@ -16,7 +16,8 @@ from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
 from aemodels.datasets import load_dataset, to_float
 from aemodels.errors import RunStoreError
-from aemodels.runs import RUN_FILES, RUN_ID_PATTERN, WEIGHTS_FILE, RunStore
+from aemodels.forming import FORMING_FILE
+from aemodels.runs import OPTIONAL_FILES, RUN_FILES, RUN_ID_PATTERN, WEIGHTS_FILE, RunStore
 from aemodels.views import VIEWS_FILE
 
 MODEL_KINDS = tuple(KINDS)
@@ -51,7 +52,7 @@ def test_every_kind_is_listed(home_with_runs):
         assert info.meta["train_seconds"] > 0
         assert len(info.history["loss"]) == 2
         assert set(info.metrics) >= {"model", "pca"}
-        expected = (*RUN_FILES, VIEWS_FILE) if KINDS[kind].has_embedding else RUN_FILES
+        expected = (*RUN_FILES, *OPTIONAL_FILES) if KINDS[kind].has_embedding else RUN_FILES
         assert sorted(p.name for p in (home / "runs" / run_id).iterdir()) == sorted(expected)
 
 
@@ -175,7 +176,7 @@ def test_export_import_round_trip(home_with_runs, kind, images, tmp_path):
     _, run_ids = home_with_runs
     store = RunStore()
     data = store.export_zip(run_ids[kind])
-    expected = (*RUN_FILES, VIEWS_FILE) if KINDS[kind].has_embedding else RUN_FILES
+    expected = (*RUN_FILES, *OPTIONAL_FILES) if KINDS[kind].has_embedding else RUN_FILES
     assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == sorted(expected)
     elsewhere = RunStore(tmp_path / "another-machine")
     new_id = elsewhere.import_zip(data, "run.zip")
@@ -188,6 +189,7 @@ def test_export_import_round_trip(home_with_runs, kind, images, tmp_path):
     if KINDS[kind].has_embedding:  # the 2-D views travel with the run
         held_out = len(load_dataset(old.config.dataset).split(old.config.seed, old.config.test_fraction).x_test)
         np.testing.assert_array_equal(elsewhere.views(new_id, held_out).pca_2d, store.views(run_ids[kind], held_out).pca_2d)
+        np.testing.assert_array_equal(elsewhere.forming(new_id, held_out).codes, store.forming(run_ids[kind], held_out).codes)
     # back into the store it came from: the same run, not a second one
     assert store.import_zip(data, "run.zip") == run_ids[kind]
 
@@ -218,6 +220,7 @@ def _bad_imports(store, run_ids):
     np.savez(pickled, codes=np.array([{"a": 1}], dtype=object))  # loading it would unpickle
     yield "run.zip", _zip_of({**good, VIEWS_FILE: pickled.getvalue()}), "plain arrays"
     yield "run.zip", _zip_of({**good, VIEWS_FILE: b"not an npz"}), "plain arrays"
+    yield "run.zip", _zip_of({**good, FORMING_FILE: pickled.getvalue()}), "plain arrays"
     yield "run.zip", _zip_of({**good, WEIGHTS_FILE: other[WEIGHTS_FILE]}), "do not fit"
     yield "run.zip", _zip_of({**good, WEIGHTS_FILE: b"garbage"}), "do not fit"
     yield "run.zip", _zip_of({**good, "config.json": json.dumps({**config, "latent_dim": 5})}), "do not fit"

@@ -37,16 +37,19 @@ def test_progress_is_reported_with_increasing_fraction():
     assert isinstance(result, TrainResult) and result.config.model == "dense-ae"
     batches = 256 // 64
     per_batch = [e for e in events if not e.epoch_done]
-    epoch_ends = [e for e in events if e.epoch_done]
+    before, *epoch_ends = [e for e in events if e.epoch_done]
+    assert before.epoch == 0 and before.codes is not None and not before.losses  # the map before training
     assert len(per_batch) == 3 * batches
     assert [e.epoch for e in epoch_ends] == [1, 2, 3]
+    assert result.forming.codes.shape == (4, *before.codes.shape)  # the same codes, kept with the result
+    np.testing.assert_array_equal(result.forming.codes[-1], epoch_ends[-1].codes)
     fractions = [e.fraction for e in per_batch]
     assert all(a < b for a, b in zip(fractions, fractions[1:]))
     assert fractions[-1] == 1.0 and 0 < fractions[0] < 1
     assert all(e.epochs == 3 and e.batches == batches for e in events)
-    assert all("loss" in e.losses for e in events)
+    assert all("loss" in e.losses for e in events if e.epoch)
     assert all("val_loss" in e.losses for e in epoch_ends)
-    seconds = [e.seconds for e in events]
+    seconds = [e.seconds for e in events if e.epoch]
     assert seconds == sorted(seconds)
     assert per_batch[0].eta_seconds >= 0 and per_batch[-1].eta_seconds == 0
     assert set(result.history) >= {"loss", "val_loss"}

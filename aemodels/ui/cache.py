@@ -78,3 +78,24 @@ def denoising_scores(run_id: str, home: str, kind: str, level: float, images: in
     config = RunStore().get(run_id).config
     x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
     return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), kind, level, config.seed)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def pixel_pca(run_id: str, home: str):
+    """The run's PCA baseline (``evaluation.pixel_pca``), fitted on its training images; read only."""
+    from aemodels import evaluation
+    from aemodels.runs import RunStore
+
+    config = RunStore().get(run_id).config
+    return evaluation.pixel_pca(config, dataset(config.dataset, home))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def forming(run_id: str, home: str):
+    """The run's ``forming.Forming`` (codes of every epoch), or None for a run saved without it."""
+    from aemodels.runs import RunStore
+
+    store = RunStore()
+    config = store.get(run_id).config
+    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
+    return store.forming(run_id, len(x_test))

@@ -53,3 +53,11 @@ def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> Non
         row = st.container(horizontal=True, gap="small")
         for image in images[:max_columns]:
             row.image(png_data_url(image, THUMBNAIL_SIDE), width=THUMBNAIL_SIDE)
+
+
+def captioned_row(label: str, images: np.ndarray, captions: list[str]) -> None:
+    """One labelled row of thumbnails (N, H, W, C), a short caption under each."""
+    st.caption(label)
+    row = st.container(horizontal=True, gap="small")
+    for image, caption in zip(images, captions):
+        row.image(png_data_url(image, THUMBNAIL_SIDE), caption=caption, width=THUMBNAIL_SIDE + 24)

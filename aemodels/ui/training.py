@@ -25,6 +25,7 @@ JOBS_KEY = "training_jobs"  # job ids this session started, oldest first
 SEEN_KEY = "training_jobs_seen"  # finished jobs already made current
 PANEL_SECONDS = 0.5
 SIDEBAR_SECONDS = PANEL_SECONDS  # the sidebar and the panel tell the same epoch
+LIVE_MAP_IMAGES = 500  # points of the live map: SVG, cheap to redraw every epoch (plots.WEBGL_FROM_POINTS)
 
 
 def session_id() -> str:
@@ -150,6 +151,7 @@ def _live_map(job: TrainingJob) -> None:
 
     config = job.config
     epoch, codes = job.codes[-1]
+    codes = codes[:LIVE_MAP_IMAGES]
     _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
     names = cache.dataset(config.dataset, state.home_key()).class_names
     codes = map_of(codes)

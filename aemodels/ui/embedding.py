@@ -1,0 +1,219 @@
+"""The Embedding screen's parts: the two linked maps, one image's neighbours, a selection, the
+embedding forming over the epochs, and the published figures beside the run's scores.
+
+The selection lives in the session (``SELECTION_KEY``), not in the charts: Streamlit gives a
+Plotly chart a new identity, and so an empty selection, whenever its figure changes (the figure is
+part of the element id in ``elements/plotly_chart.py``), and drawing the selection on the maps
+changes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from aemodels import inference, plots
+from aemodels.datasets import to_float
+from aemodels.evaluation import pca_reconstruction
+from aemodels.neighbours import neighbourhood
+from aemodels.runs import RunInfo
+from aemodels.scoresheet import REFERENCE_PROTOCOL, REFERENCE_SOURCE
+from aemodels.ui import cache, state
+from aemodels.ui.images import captioned_row, image_grid, image_row
+from aemodels.ui.tables import reference_table
+from aemodels.views import EmbeddingViews
+from aemodels.words import count
+
+SELECTION_KEY = "embedding_selection"
+CLASSES_KEY = "emb_classes"
+CONTOURS_KEY = "emb_contours"
+MAP_KEYS = {"model": "emb_model_chart", "pca": "emb_pca_chart"}
+MAX_SHOWN = 10
+KEPT_BY = {(True, True): "kept by both", (True, False): "kept by code", (False, True): "kept by PCA",
+           (False, False): "lost by both"}  # (in the code's neighbours, in PCA's) → words
+
+
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """Held-out images chosen on a map of run ``run_id``: row indices of its test split."""
+
+    run_id: str
+    rows: tuple[int, ...]
+
+
+def selection(run_id: str) -> tuple[int, ...]:
+    """The rows chosen on this run's maps (empty when none, or when chosen on another run)."""
+    chosen = st.session_state.get(SELECTION_KEY)
+    return chosen.rows if isinstance(chosen, Selection) and chosen.run_id == run_id else ()
+
+
+def choose(run_id: str, rows) -> None:
+    """Make ``rows`` the selection of run ``run_id`` (empty: no selection)."""
+    st.session_state[SELECTION_KEY] = Selection(run_id, tuple(sorted({int(r) for r in rows})))
+
+
+def _on_select(chart_key: str, run_id: str) -> None:
+    """A box, lasso or click on a map: keep its images. Streamlit calls this only for a change
+    made by the user, so an empty event is the user clearing the selection (a double click)."""
+    event = st.session_state.get(chart_key) or {}
+    points = event.get("selection", {}).get("points", [])
+    choose(run_id, [p["customdata"] for p in points if isinstance(p.get("customdata"), (int, float))])
+
+
+def class_filter(class_names: tuple[str, ...], labelled: bool) -> tuple[int, ...]:
+    """Classes to leave out of both maps (chosen in a multiselect above them)."""
+    if not labelled:
+        return ()
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    shown = left.multiselect("Classes shown on both maps", class_names, default=list(class_names), key=CLASSES_KEY,
+                             placeholder="Choose classes to show")
+    right.toggle("Density contours", key=CONTOURS_KEY, help="A contour of each class's density: where it is "
+                 "crowded, when thousands of points overlap.")
+    return tuple(k for k, name in enumerate(class_names) if name not in shown)
+
+
+def model_axes(config) -> tuple[str, str]:
+    """The titles of the model map's axes: the code's numbers, or the axes of their PCA."""
+    code_name = "z_mean" if config.is_variational else "code"
+    if config.latent_dim == 2:
+        return f"{code_name} 1", f"{code_name} 2"
+    if config.latent_dim == 1:
+        return code_name, "(zero)"
+    return f"PC 1 of the {config.latent_dim}-number {code_name}", f"PC 2 of the {code_name}"
+
+
+def maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_names: tuple[str, ...],
+         hidden: tuple[int, ...]) -> None:
+    """The model's map beside PCA's, the chosen images ringed on both, one chosen image crossed."""
+    config = info.config
+    chosen = np.array(selection(info.run_id), dtype=int)
+    one = int(chosen[0]) if len(chosen) == 1 else None
+    code_name = "z_mean" if config.is_variational else "code"
+    contours = bool(st.session_state.get(CONTOURS_KEY))
+    ringed = chosen if one is None else None
+    left, right = st.columns(2)
+    for column, side, points, title, axes in (
+        (left, "model", views.model_2d, f"{config.model}: {code_name} of each image", model_axes(config)),
+        (right, "pca", views.pca_2d, "PCA: first two components of the pixels", ("PC 1", "PC 2")),
+    ):
+        figure = plots.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one)
+        column.plotly_chart(figure, key=MAP_KEYS[side], on_select=lambda key=MAP_KEYS[side]: _on_select(key, info.run_id),
+                            selection_mode=("points", "box", "lasso"))
+
+
+def chosen_images(info: RunInfo, views: EmbeddingViews, x_test: np.ndarray, y_test: np.ndarray,
+                  class_names: tuple[str, ...], labelled: bool) -> None:
+    """What the selection shows: one image's neighbourhood, or the chosen images rebuilt."""
+    chosen = selection(info.run_id)
+    if not chosen:
+        st.caption("Click a point to see that image, its reconstructions and its nearest neighbours. Draw a box "
+                   "or lasso (the tools at the top right of each map) to see a group of images.")
+        return
+    if st.button("Clear the selection", key="emb_clear", icon=":material/close:"):
+        choose(info.run_id, ())
+        st.rerun()
+    if len(chosen) == 1:
+        neighbour_panel(info, chosen[0], views, x_test, y_test, class_names, labelled)
+    else:
+        selection_panel(info, np.array(chosen), x_test, y_test, class_names, labelled)
+
+
+def _rebuilt(info: RunInfo, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The model's and PCA's reconstructions (N, H, W, C) of float ``images``, PCA with as many
+    components as the code has numbers."""
+    home = state.home_key()
+    bundle = cache.bundle(info.run_id, home)
+    model = inference.decode(bundle, inference.encode(bundle, images))
+    return model, pca_reconstruction(cache.pixel_pca(info.run_id, home), images, info.config.latent_dim)
+
+
+def neighbour_panel(info: RunInfo, index: int, views: EmbeddingViews, x_test: np.ndarray, y_test: np.ndarray,
+                    class_names: tuple[str, ...], labelled: bool) -> None:
+    """One image's world: it, both reconstructions, and its nearest neighbours three ways, each
+    marked kept (also a pixel-space neighbour) or not."""
+    images = to_float(x_test)
+    image = images[[index]]
+    model, pca = _rebuilt(info, image)
+    near = neighbourhood(index, images, views.codes, views.pca_2d)
+    of_class = f", class {class_names[y_test[index]]}" if labelled else ""
+    st.subheader(f"Image {index}{of_class}: its reconstructions and nearest neighbours")
+    components = count(info.config.latent_dim, "component")
+    image_row([image[0], model[0], pca[0]],
+              ["the held-out image", f"the model's reconstruction (MSE {np.mean((model - image) ** 2):.4f})",
+               f"PCA with {components} (MSE {np.mean((pca - image) ** 2):.4f})"])
+    k = len(near.pixels)
+
+    def names(rows: np.ndarray) -> list[str]:
+        return [class_names[y_test[r]] if labelled else f"image {r}" for r in rows]
+
+    code_kept, pca_kept = near.kept(near.code), near.kept(near.pca_map)
+    captioned_row(f"nearest {k} in pixel space (the truth both maps are scored against)", images[near.pixels],
+                  [f"{name} · {KEPT_BY[(bool(c), bool(p))]}"
+                   for name, c, p in zip(names(near.pixels), ~near.lost_by(near.code), ~near.lost_by(near.pca_map))])
+    captioned_row(f"nearest {k} in the model's code", images[near.code],
+                  [f"{name} · {'kept' if kept else 'invented'}" for name, kept in zip(names(near.code), code_kept)])
+    captioned_row(f"nearest {k} in PCA's 2-D map", images[near.pca_map],
+                  [f"{name} · {'kept' if kept else 'invented'}" for name, kept in zip(names(near.pca_map), pca_kept)])
+    st.caption(f"The model's code keeps {int(code_kept.sum())} of the {k} pixel-space neighbours; PCA's map keeps "
+               f"{int(pca_kept.sum())}. *Invented*: near in the map, not among the {k} nearest in pixels. "
+               "Trustworthiness sums this over every image, weighted by how far the invented ones really are.")
+
+
+def selection_panel(info: RunInfo, chosen: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
+                    class_names: tuple[str, ...], labelled: bool) -> None:
+    """A group of chosen images: which classes, the images and both reconstructions."""
+    shown = chosen[:MAX_SHOWN]
+    images = to_float(x_test[shown])
+    model, pca = _rebuilt(info, images)
+    title = count(len(chosen), "selected image") + (f", first {MAX_SHOWN} shown" if len(chosen) > MAX_SHOWN else "")
+    st.subheader(title)
+    if labelled:
+        classes, counts = np.unique(y_test[chosen], return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        st.write("Classes in the selection: " + ", ".join(
+            f"**{class_names[classes[i]]}** × {counts[i]}" for i in order) + ".")
+    image_grid([("original", images), ("model's reconstruction", model),
+                (f"PCA's reconstruction ({count(info.config.latent_dim, 'component')})", pca)])
+
+
+def forming_section(info: RunInfo, labels: np.ndarray, views: EmbeddingViews,
+                    class_names: tuple[str, ...]) -> None:
+    """The held-out images' codes before training and after every epoch, PCA's map beside."""
+    st.subheader("How the map formed, epoch by epoch")
+    forming = cache.forming(info.run_id, state.home_key())
+    if forming is None:
+        st.info("This run was saved before the app kept the codes of every epoch, so its map cannot be replayed. "
+                "Train it again to see it form.", icon=":material/history:")
+        return
+    maps = forming.maps(info.config.seed)
+    n = maps.shape[1]
+    axes = model_axes(info.config)
+    if info.config.latent_dim > 2:
+        axes = ("axis 1 of the last epoch's codes", "axis 2")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(plots.forming_animation(maps, labels[:n], class_names,
+                                              f"The first {n} held-out images' codes, {count(forming.epochs, 'epoch')}",
+                                              axes),
+                      key="emb_forming")
+    right.plotly_chart(plots.embedding_scatter(views.pca_2d[:n], labels[:n], class_names,
+                                               "For reference: PCA's map of the same images",
+                                               axis_titles=("PC 1", "PC 2")),
+                       key="emb_forming_pca")
+    st.caption("Press ▶ Play, or drag the slider. Each frame has its own axis range: the first codes span a "
+               "small fraction of the last ones." + (" A code of more than two numbers is shown on the "
+                                                      "principal axes of its last epoch." if info.config.latent_dim > 2 else ""))
+
+
+def reference_section(info: RunInfo, labelled: bool) -> None:
+    """Published scores of 2-D MNIST embeddings, with their source and protocol."""
+    if not labelled:
+        return
+    with st.expander("Published figures for 2-D embeddings of MNIST, to read these scores against"):
+        st.dataframe(reference_table(), width="content")
+        train_images = info.metrics.get("train_images")
+        ours = f"{train_images:,}" if isinstance(train_images, int) else "fewer"
+        st.caption(f"Source: {REFERENCE_SOURCE}. Protocol: {REFERENCE_PROTOCOL} This run was fitted on {ours} "
+                   f"training images of {info.config.dataset} and scored on its own held-out split, so the "
+                   "figures are the same measures, not the same experiment.")
