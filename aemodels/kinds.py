@@ -90,9 +90,9 @@ KINDS: dict[str, ModelKind] = {
     kind.name: kind
     for kind in (
         ModelKind("dense-ae", "fully-connected autoencoder", Task.EMBEDDING, "dense", False,
-                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING,)),
+                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING, Screen.LATENT)),
         ModelKind("conv-ae", "convolutional autoencoder", Task.EMBEDDING, "conv", False,
-                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING,)),
+                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING, Screen.LATENT)),
         ModelKind("vae", "convolutional variational autoencoder", Task.EMBEDDING, "conv", True,
                   _EMBEDDING_SETTINGS, (Screen.LATENT, Screen.EMBEDDING)),
         ModelKind("dense-vae", "fully-connected variational autoencoder", Task.EMBEDDING, "dense",

@@ -239,7 +239,7 @@ def superres_bars(factors: list[dict], current: int | None = None) -> go.Figure:
 
 def manifold_figure(grid: np.ndarray, extent: tuple[float, float, float, float],
                     points: np.ndarray | None = None, labels: np.ndarray | None = None,
-                    class_names: tuple[str, ...] = ()) -> go.Figure:
+                    class_names: tuple[str, ...] = (), axis_titles: tuple[str, str] = ("z1", "z2")) -> go.Figure:
     """A tiled image of decoded codes behind the held-out codes.
 
     Args:
@@ -264,11 +264,45 @@ def manifold_figure(grid: np.ndarray, extent: tuple[float, float, float, float],
             picked = labels == k
             if picked.any():
                 figure.add_trace(go.Scatter(x=points[picked, 0], y=points[picked, 1], mode="markers",
-                                            name=name, marker=dict(size=4, opacity=0.35,
-                                                                   color=PALETTE[k % len(PALETTE)])))
-    figure.update_layout(title="Decoded grid over (z1, z2); held-out codes as dots",
-                         xaxis=dict(title="z1", range=[x0, x1], showgrid=False, zeroline=False),
-                         yaxis=dict(title="z2", range=[y0, y1], autorange=False, showgrid=False,
-                                    zeroline=False),
-                         margin=FIGURE_MARGIN, height=620)
+                                            name=name, hoverinfo="skip",
+                                            marker=dict(size=4, opacity=0.35, color=PALETTE[k % len(PALETTE)])))
+    figure.update_layout(title=f"Decoded grid over ({axis_titles[0]}, {axis_titles[1]}), codes as dots",
+                         xaxis=dict(title=axis_titles[0], range=[x0, x1], showgrid=False, zeroline=False,
+                                    constrain="domain"),
+                         yaxis=dict(title=axis_titles[1], range=[y0, y1], autorange=False, showgrid=False,
+                                    zeroline=False, scaleanchor="x", constrain="domain"),
+                         margin=FIGURE_MARGIN, height=600,
+                         legend=dict(itemsizing="constant", orientation="h", y=-0.12))
+    return figure
+
+
+CLICK_GRID_SIDE = 31  # invisible points per side of a latent map that a click selects
+
+
+def latent_map(grid: np.ndarray, extent: tuple[float, float, float, float], points: np.ndarray,
+               labels: np.ndarray, class_names: tuple[str, ...], axis_titles: tuple[str, str],
+               current: tuple[float, float] | None = None, ends: list[tuple[float, float]] = ()) -> go.Figure:
+    """The decoded grid (``manifold_figure``) with held-out codes, made clickable everywhere.
+
+    A lattice of ``CLICK_GRID_SIDE``² invisible points covers the extent, so a click anywhere
+    selects the lattice point under it (its ``x``, ``y`` are latent coordinates). ``current`` (the
+    sliders' point) is drawn as a cross, ``ends`` (clicked points kept for interpolation) as
+    numbered circles.
+    """
+    figure = manifold_figure(grid, extent, points, labels, class_names, axis_titles)
+    x0, x1, y0, y1 = extent
+    xs, ys = np.meshgrid(np.linspace(x0, x1, CLICK_GRID_SIDE), np.linspace(y0, y1, CLICK_GRID_SIDE))
+    figure.add_trace(go.Scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", name="click to decode",
+                                showlegend=False, hovertemplate="decode (%{x:.2f}, %{y:.2f})<extra></extra>",
+                                marker=dict(size=12, opacity=0), selected=dict(marker=dict(opacity=0)),
+                                unselected=dict(marker=dict(opacity=0))))
+    for k, (x, y) in enumerate(ends):
+        figure.add_trace(go.Scatter(x=[x], y=[y], mode="markers+text", text=[str(k + 1)], textposition="top center",
+                                    name=f"end {k + 1}", showlegend=False, hoverinfo="skip",
+                                    textfont=dict(color="white", size=14),
+                                    marker=dict(size=14, color="rgba(0,0,0,0)", line=dict(color="white", width=2.5))))
+    if current is not None:
+        figure.add_trace(go.Scatter(x=[current[0]], y=[current[1]], mode="markers", name="the sliders' point",
+                                    hoverinfo="skip", marker=dict(size=18, symbol="x-thin",
+                                                                  line=dict(color="#e4002b", width=4))))
     return figure

@@ -62,11 +62,12 @@ st.subheader("The screens")
 st.markdown(
     "- **Train**: pick data (or upload your own), a model kind and its settings, and watch it learn.\n"
     "- **Embedding vs PCA**: the model's 2-D map of held-out images beside PCA's, with the numbers "
-    "that say which separates the classes better; select points to see their images.\n"
+    "that say which keeps neighbours and classes better; click a point to see its nearest neighbours "
+    "three ways, and replay the map forming epoch by epoch.\n"
     "- **Denoising**: add noise with a slider and compare the denoiser with the best classical filter.\n"
     "- **Super-resolution**: shrink images by a factor and compare the model's upscaling with bicubic.\n"
-    "- **Latent explorer** (VAE): move through the latent space with sliders, a decoded grid, "
-    "interpolations and random samples.\n"
+    "- **Latent explorer**: drive the decoder with sliders or a click on the latent map; interpolate "
+    "from one class into another; draw samples. A VAE against a plain autoencoder shows why the VAE exists.\n"
     "- **Runs**: every training is saved; compare, download, upload and delete runs."
 )
 

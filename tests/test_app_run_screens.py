@@ -9,7 +9,7 @@ SCREENS = [
     ("pages/embedding.py", "denoise"),
     ("pages/denoising.py", "vae"),
     ("pages/superres.py", "denoise"),
-    ("pages/latent.py", "dense-ae"),
+    ("pages/latent.py", "superres"),
 ]
 
 

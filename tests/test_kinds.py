@@ -14,7 +14,7 @@ def test_every_kind_has_a_main_screen_and_settings_that_exist():
     for kind in KINDS.values():
         assert kind.screens and kind.main_screen in Screen
         assert set(kind.settings) <= set(KIND_SETTINGS)
-    assert [k.name for k in kinds_for(Screen.LATENT)] == ["vae", "dense-vae"]
+    assert [k.name for k in kinds_for(Screen.LATENT)] == ["dense-ae", "conv-ae", "vae", "dense-vae"]
     assert [k.name for k in kinds_for(Screen.DENOISING)] == ["denoise"]
 
 

@@ -39,11 +39,11 @@ def png_data_url(image: np.ndarray, side: int = DISPLAY_SIDE) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def image_row(images: list[np.ndarray], captions: list[str]) -> None:
-    """Images side by side at their display size (not spread over the page), a caption under each."""
+def image_row(images: list[np.ndarray], captions: list[str], side: int = DISPLAY_SIDE) -> None:
+    """Images side by side at ``side`` pixels (not spread over the page), a caption under each."""
     row = st.container(horizontal=True, gap="medium")
     for image, caption in zip(images, captions):
-        row.image(png_data_url(image), caption=caption, width=DISPLAY_SIDE)
+        row.image(png_data_url(image, side), caption=caption, width=side)
 
 
 def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> None:

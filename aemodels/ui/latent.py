@@ -1,11 +1,34 @@
-"""Arrays the latent explorer needs: held-out codes and their spread, a decoded grid."""
+"""The latent explorer's parts: sliders and a clickable map in step, interpolation between chosen
+ends, samples; for VAEs and, since their decoder exists too, for plain autoencoders.
+
+The sliders are bound to the URL (``bind="query-params"``, keys ``z1``, ``z2``, …), so a link
+reopens the same point. A click on the map sets the first two sliders.
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import streamlit as st
 
-from aemodels.ui import cache
+from aemodels import inference, plots
+from aemodels.datasets import to_float
+from aemodels.runs import RunInfo
+from aemodels.ui import cache, state
+from aemodels.ui.images import image_grid, image_row
+from aemodels.ui.timing import timed
+
+MAX_SLIDERS = 8
+GRID_SIDE = 15
+GRID_SPREAD = 2.5  # the decoded grid spans this many standard deviations of the codes each way
+INTERPOLATION_STEPS = 8
+SAMPLES = 10
+DECODED_SIDE = 196  # pixels on screen for the decoded image
+SLIDER_STEPS = 60  # a plain autoencoder's slider crosses its codes' range in this many steps
+RUN_KEY = "latent_run"  # the run whose sliders are on screen
+ENDS_KEY = "latent_ends"  # the last two points clicked on the map: interpolation ends
+MAP_KEY = "latent_map"
 
 
 @st.cache_data(max_entries=4, show_spinner="Decoding the grid…")
@@ -13,11 +36,10 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     """``side``×``side`` decoded images over two latent coordinates, the others at their mean.
 
     Returns (grid (side, side, H, W, C) in [0, 1] with row 0 at the lowest z value of ``dims[1]``,
-    extent (x_min, x_max, y_min, y_max) in latent units). The grid spans ±``spread`` standard
-    deviations of the held-out codes around their mean, decoded in one batched call.
+    extent (x_min, x_max, y_min, y_max) in latent units: the outer edges of the tiles, each tile
+    centred on the code it shows). The tile centres span ±``spread`` standard deviations of the
+    held-out codes around their mean, decoded in one batched call.
     """
-    from aemodels import inference
-
     codes = cache.embedding_views(run_id, home).codes
     mean, std = codes.mean(axis=0), codes.std(axis=0) + 1e-6
     a, b = dims
@@ -27,4 +49,181 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     yy, xx = np.meshgrid(ys, xs, indexing="ij")
     grid_codes[:, a], grid_codes[:, b] = xx.ravel(), yy.ravel()
     images = inference.decode(cache.bundle(run_id, home), grid_codes)
-    return images.reshape(side, side, *images.shape[1:]), (xs[0], xs[-1], ys[0], ys[-1])
+    half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
+    return (images.reshape(side, side, *images.shape[1:]),
+            (xs[0] - half_x, xs[-1] + half_x, ys[0] - half_y, ys[-1] + half_y))
+
+
+@dataclasses.dataclass(frozen=True)
+class SliderScale:
+    """One latent coordinate's slider: range, step and starting value, in code units."""
+
+    low: float
+    high: float
+    step: float
+    start: float
+
+    def snap(self, value: float) -> float:
+        """``value`` clipped to the range and rounded to a step."""
+        steps = round((min(max(value, self.low), self.high) - self.low) / self.step)
+        return float(round(self.low + steps * self.step, 6))
+
+
+def slider_scales(codes: np.ndarray, variational: bool) -> list[SliderScale]:
+    """A slider per coordinate of ``codes`` (N, D). A VAE's are in its prior's units, -3 to 3
+    from 0; a plain autoencoder has no prior, so its sliders span its held-out codes, from their
+    mean."""
+    if variational:
+        return [SliderScale(-3.0, 3.0, 0.1, 0.0) for _ in range(codes.shape[1])]
+    scales = []
+    for low, high, mean in zip(codes.min(axis=0), codes.max(axis=0), codes.mean(axis=0)):
+        pad = 0.05 * (high - low) + 1e-3
+        step = float(f"{(high - low + 2 * pad) / SLIDER_STEPS:.1g}")
+        low, high = np.floor((low - pad) / step) * step, np.ceil((high + pad) / step) * step
+        scale = SliderScale(float(round(low, 6)), float(round(high, 6)), step, 0.0)
+        scales.append(dataclasses.replace(scale, start=scale.snap(float(mean))))
+    return scales
+
+
+def slider_key(i: int) -> str:
+    """The session and URL key of coordinate ``i`` (from 0): ``z1``, ``z2``, …"""
+    return f"z{i + 1}"
+
+
+def start_run(info: RunInfo, scales: list[SliderScale]) -> None:
+    """Put the sliders at their starting values when the explorer turns to another run (a URL's
+    values stand on a first visit)."""
+    previous = st.session_state.get(RUN_KEY)
+    if previous != info.run_id:
+        if previous is not None:
+            for i, scale in enumerate(scales[:MAX_SLIDERS]):
+                st.session_state[slider_key(i)] = scale.start
+        st.session_state[ENDS_KEY] = []
+        st.session_state[RUN_KEY] = info.run_id
+
+
+def _on_map_click(scales: list[SliderScale], dims: tuple[int, int]) -> None:
+    """A click on the map: the sliders of the map's two coordinates go to the clicked point,
+    which is also kept as an interpolation end."""
+    event = st.session_state.get(MAP_KEY) or {}
+    points = event.get("selection", {}).get("points", [])
+    if not points:
+        return
+    x, y = float(points[0]["x"]), float(points[0]["y"])
+    for i, value in zip(dims, (x, y)):
+        if i < MAX_SLIDERS:
+            st.session_state[slider_key(i)] = scales[i].snap(value)
+    st.session_state[ENDS_KEY] = (st.session_state.get(ENDS_KEY, []) + [(x, y)])[-2:]
+
+
+@st.fragment
+@timed("latent_sliders")
+def explorer(info: RunInfo) -> None:
+    """Sliders, the decoded image and the clickable map, redrawn together on every move."""
+    home, config = state.home_key(), info.config
+    codes = cache.embedding_views(info.run_id, home).codes
+    scales = slider_scales(codes, config.is_variational)
+    shown = min(MAX_SLIDERS, codes.shape[1])
+    unit = "the prior's standard deviations: 0 is its centre" if config.is_variational else "code units"
+    left, right = st.columns([3, 2])
+    with right:
+        z = np.array([scale.start for scale in scales], np.float32)
+        for i in range(shown):
+            scale = scales[i]
+            z[i] = st.slider(f"z{i + 1}", scale.low, scale.high, scale.start, scale.step, key=slider_key(i),
+                             bind="query-params", help=f"In {unit}; the held-out codes average {codes[:, i].mean():.2f}.")
+        image = inference.decode(cache.bundle(info.run_id, home), z[None])[0]
+        image_row([image], ["decoded from z = (" + ", ".join(f"{v:.2f}" for v in z[:shown])
+                            + (", …" if codes.shape[1] > shown else "") + ")"], DECODED_SIDE)
+        if codes.shape[1] > shown:
+            st.caption(f"The other {codes.shape[1] - shown} coordinates stay at their starting values.")
+    with left:
+        if codes.shape[1] >= 2:
+            _map(info, codes, scales, z)
+        else:
+            st.caption("A code of one number has no 2-D map: move the slider.")
+
+
+def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndarray) -> None:
+    home, config = state.home_key(), info.config
+    dims = (0, 1)
+    data = cache.dataset(config.dataset, home)
+    _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    grid, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
+    shown = slice(0, plots.WEBGL_FROM_POINTS - 1)  # SVG: cheap to redraw on every slider move
+    figure = plots.latent_map(grid, extent, codes[shown][:, list(dims)], labels[shown], data.class_names,
+                              ("z1", "z2"), (float(z[0]), float(z[1])), st.session_state.get(ENDS_KEY, []))
+    st.plotly_chart(figure, key=MAP_KEY, on_select=lambda: _on_map_click(scales, dims), selection_mode="points")
+    st.caption("Click anywhere on the map to decode that point: z1 and z2 follow, and the red cross marks the "
+               "sliders' point." + (" The grid holds the other coordinates at their mean." if codes.shape[1] > 2 else ""))
+
+
+def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -> None:
+    """Decode evenly spaced codes between two ends: typical images of two classes, two points
+    clicked on the map, or two held-out images by index."""
+    home, config = state.home_key(), info.config
+    x_test, y_test = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    bundle = cache.bundle(info.run_id, home)
+    codes = cache.embedding_views(info.run_id, home).codes
+    st.subheader("Interpolate between two ends")
+    ways = (["two classes"] if labelled else []) + ["the last two points clicked on the map", "two held-out images"]
+    way = st.radio("Ends", ways, horizontal=True, key="interp_way", label_visibility="collapsed")
+    originals = None
+    if way == "two classes":
+        a, b = st.columns(2)
+        first = a.selectbox("From a typical", class_names, index=min(3, len(class_names) - 1), key="interp_from")
+        second = b.selectbox("into a typical", class_names, index=min(8, len(class_names) - 1), key="interp_to")
+        rows = [typical_example(codes, y_test, class_names.index(name)) for name in (first, second)]
+        ends, originals = codes[rows], to_float(x_test[rows])
+        words = f"a typical {first} into a typical {second}"
+    elif way == "two held-out images":
+        a, b = st.columns(2)
+        rows = [a.number_input("First image (index)", 0, len(x_test) - 1, 0, key="interp_a"),
+                b.number_input("Second image (index)", 0, len(x_test) - 1, min(1, len(x_test) - 1), key="interp_b")]
+        ends, originals = codes[rows], to_float(x_test[rows])
+        words = f"held-out image {rows[0]} into image {rows[1]}"
+    else:
+        clicked = st.session_state.get(ENDS_KEY, [])
+        if len(clicked) < 2:
+            st.caption(f"Click two points on the map above ({len(clicked)} so far): they become the ends.")
+            return
+        ends = np.tile(codes.mean(axis=0), (2, 1)).astype(np.float32)
+        ends[:, :2] = np.array(clicked, np.float32)
+        words = "clicked point 1 into clicked point 2"
+    steps = np.linspace(0, 1, INTERPOLATION_STEPS)[:, None]
+    path = inference.decode(bundle, ((1 - steps) * ends[0] + steps * ends[1]).astype(np.float32))
+    if originals is not None:
+        image_grid([(f"{words}: the originals at the ends, decoded along a straight line in latent space between",
+                     np.concatenate([originals[:1], path, originals[1:]]))], INTERPOLATION_STEPS + 2)
+    else:
+        image_grid([(f"{words}, decoded along a straight line in latent space", path)], INTERPOLATION_STEPS)
+
+
+def typical_example(codes: np.ndarray, labels: np.ndarray, label: int) -> int:
+    """The row of the held-out image of class ``label`` whose code is nearest the class's median
+    code: a typical member, not an outlier."""
+    rows = np.flatnonzero(labels == label)
+    centre = np.median(codes[rows], axis=0)
+    return int(rows[np.argmin(((codes[rows] - centre) ** 2).sum(axis=1))])
+
+
+@st.fragment
+def samples(info: RunInfo) -> None:
+    """Decode random codes: from a VAE's prior N(0, I), or from a Gaussian fitted to a plain
+    autoencoder's held-out codes (it has no prior)."""
+    home = state.home_key()
+    bundle = cache.bundle(info.run_id, home)
+    st.subheader("Random samples" + (" from the prior" if info.config.is_variational else ""))
+    if st.button("Draw new samples", key="resample"):
+        st.session_state["sample_seed"] = st.session_state.get("sample_seed", 0) + 1
+    rng = np.random.default_rng(st.session_state.get("sample_seed", 0))
+    if info.config.is_variational:
+        codes = rng.standard_normal((SAMPLES, bundle.decoder.input_shape[-1])).astype(np.float32)
+        words = "codes drawn from a standard normal distribution, the prior"
+    else:
+        held_out = cache.embedding_views(info.run_id, home).codes.astype(np.float64)
+        cov = np.atleast_2d(np.cov(held_out, rowvar=False))
+        codes = rng.multivariate_normal(held_out.mean(axis=0), cov, SAMPLES).astype(np.float32)
+        words = ("codes drawn from a normal distribution fitted to the held-out codes: some land between the "
+                 "classes' clusters, where this decoder was never trained")
+    image_grid([(words, inference.decode(bundle, codes))], SAMPLES)
