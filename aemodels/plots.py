@@ -237,64 +237,57 @@ def superres_bars(factors: list[dict], current: int | None = None) -> go.Figure:
     return figure
 
 
-def manifold_figure(grid: np.ndarray, extent: tuple[float, float, float, float],
-                    points: np.ndarray | None = None, labels: np.ndarray | None = None,
-                    class_names: tuple[str, ...] = (), axis_titles: tuple[str, str] = ("z1", "z2")) -> go.Figure:
-    """A tiled image of decoded codes behind the held-out codes.
+CLICK_GRID_SIDE = 21  # invisible points per side of a latent map that a click selects
 
-    Args:
-        grid: float (rows, cols, H, W, C) in [0, 1]; row 0 is the *lowest* z2 value.
-        extent: (z1_min, z1_max, z2_min, z2_max) the grid spans, in latent units.
-        points: optional codes (N, 2) drawn on top, coloured by ``labels``.
+
+def grid_picture(grid: np.ndarray) -> str:
+    """Decoded images tiled into one PNG data URL, highest row of ``grid`` on top.
+
+    ``grid``: float (rows, cols, H, W, C) in [0, 1], row 0 at the *lowest* value of the second
+    coordinate. Encoded once per grid (it is the largest part of the latent map's figure).
     """
-    rows, cols, h, w, c = grid.shape
-    tiled = grid.transpose(0, 2, 1, 3, 4).reshape(rows * h, cols * w, c)
-    tiled = np.flipud(tiled)  # highest z2 on top
-    pixels = (np.clip(tiled, 0, 1) * 255).astype(np.uint8)
-    if c == 1:
-        pixels = np.repeat(pixels, 3, axis=-1)
+    import base64
+    import io
+
     from PIL import Image
 
+    rows, cols, h, w, c = grid.shape
+    tiled = np.flipud(grid.transpose(0, 2, 1, 3, 4).reshape(rows * h, cols * w, c))  # highest z2 on top
+    pixels = (np.clip(tiled, 0, 1) * 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels[..., 0] if c == 1 else pixels).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def latent_map(picture: str, extent: tuple[float, float, float, float], points: np.ndarray,
+               labels: np.ndarray, class_names: tuple[str, ...], axis_titles: tuple[str, str] = ("z1", "z2"),
+               current: tuple[float, float] | None = None, ends: list[tuple[float, float]] = ()) -> go.Figure:
+    """The decoded grid (``grid_picture``) under held-out codes, clickable everywhere.
+
+    Args:
+        picture: the tiled decoded images as a data URL; ``extent`` (x_min, x_max, y_min, y_max)
+            is where its outer edges lie, in latent units.
+        points: codes (N, 2) drawn on top, coloured by ``labels`` (N,).
+        current: the sliders' point, drawn as a cross; ``ends``: clicked points kept for
+            interpolation, drawn as numbered circles.
+
+    A lattice of ``CLICK_GRID_SIDE``² invisible points covers the extent, so that a click
+    anywhere selects the lattice point under it (its ``x``, ``y`` are latent coordinates).
+    """
     x0, x1, y0, y1 = extent
     figure = go.Figure()
-    figure.add_layout_image(source=Image.fromarray(pixels), xref="x", yref="y", x=x0, y=y1,
-                            sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below")
-    if points is not None and labels is not None:
-        for k, name in enumerate(class_names):
-            picked = labels == k
-            if picked.any():
-                figure.add_trace(go.Scatter(x=points[picked, 0], y=points[picked, 1], mode="markers",
-                                            name=name, hoverinfo="skip",
-                                            marker=dict(size=4, opacity=0.35, color=PALETTE[k % len(PALETTE)])))
-    figure.update_layout(title=f"Decoded grid over ({axis_titles[0]}, {axis_titles[1]}), codes as dots",
-                         xaxis=dict(title=axis_titles[0], range=[x0, x1], showgrid=False, zeroline=False,
-                                    constrain="domain"),
-                         yaxis=dict(title=axis_titles[1], range=[y0, y1], autorange=False, showgrid=False,
-                                    zeroline=False, scaleanchor="x", constrain="domain"),
-                         margin=FIGURE_MARGIN, height=600,
-                         legend=dict(itemsizing="constant", orientation="h", y=-0.12))
-    return figure
-
-
-CLICK_GRID_SIDE = 31  # invisible points per side of a latent map that a click selects
-
-
-def latent_map(grid: np.ndarray, extent: tuple[float, float, float, float], points: np.ndarray,
-               labels: np.ndarray, class_names: tuple[str, ...], axis_titles: tuple[str, str],
-               current: tuple[float, float] | None = None, ends: list[tuple[float, float]] = ()) -> go.Figure:
-    """The decoded grid (``manifold_figure``) with held-out codes, made clickable everywhere.
-
-    A lattice of ``CLICK_GRID_SIDE``² invisible points covers the extent, so a click anywhere
-    selects the lattice point under it (its ``x``, ``y`` are latent coordinates). ``current`` (the
-    sliders' point) is drawn as a cross, ``ends`` (clicked points kept for interpolation) as
-    numbered circles.
-    """
-    figure = manifold_figure(grid, extent, points, labels, class_names, axis_titles)
-    x0, x1, y0, y1 = extent
+    figure.add_layout_image(source=picture, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
+                            sizing="stretch", layer="below")
+    for k, name in enumerate(class_names):
+        picked = labels == k
+        if picked.any():
+            figure.add_trace(go.Scatter(x=points[picked, 0], y=points[picked, 1], mode="markers", name=name,
+                                        hoverinfo="skip",
+                                        marker=dict(size=4, opacity=0.45, color=PALETTE[k % len(PALETTE)])))
     xs, ys = np.meshgrid(np.linspace(x0, x1, CLICK_GRID_SIDE), np.linspace(y0, y1, CLICK_GRID_SIDE))
     figure.add_trace(go.Scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", name="click to decode",
                                 showlegend=False, hovertemplate="decode (%{x:.2f}, %{y:.2f})<extra></extra>",
-                                marker=dict(size=12, opacity=0), selected=dict(marker=dict(opacity=0)),
+                                marker=dict(size=14, opacity=0), selected=dict(marker=dict(opacity=0)),
                                 unselected=dict(marker=dict(opacity=0))))
     for k, (x, y) in enumerate(ends):
         figure.add_trace(go.Scatter(x=[x], y=[y], mode="markers+text", text=[str(k + 1)], textposition="top center",
@@ -305,4 +298,11 @@ def latent_map(grid: np.ndarray, extent: tuple[float, float, float, float], poin
         figure.add_trace(go.Scatter(x=[current[0]], y=[current[1]], mode="markers", name="the sliders' point",
                                     hoverinfo="skip", marker=dict(size=18, symbol="x-thin",
                                                                   line=dict(color="#e4002b", width=4))))
+    figure.update_layout(title=f"Decoded grid over ({axis_titles[0]}, {axis_titles[1]}), codes as dots",
+                         xaxis=dict(title=axis_titles[0], range=[x0, x1], showgrid=False, zeroline=False,
+                                    constrain="domain"),
+                         yaxis=dict(title=axis_titles[1], range=[y0, y1], autorange=False, showgrid=False,
+                                    zeroline=False, scaleanchor="x", constrain="domain"),
+                         margin=FIGURE_MARGIN, height=600,
+                         legend=dict(itemsizing="constant", orientation="h", y=-0.12))
     return figure

@@ -31,10 +31,10 @@ def noise_view(run_id: str) -> None:
     """Slider + radio, the image rows and the scores at that level; reruns alone."""
     info = state.store().get(run_id)
     config, home = info.config, state.home_key()
-    level = st.slider("Noise level", 0.0, 1.0, float(config.noise_max) * 0.6, 0.05, key="noise_level",
+    level = st.slider("Noise level", 0.0, 1.0, float(config.noise_max) * 0.6, 0.05, key="noise_level", bind="query-params",
                       help="Gaussian: standard deviation on the 0-1 pixel scale. Salt-and-pepper: share of pixels replaced.")
     kind = st.radio("Noise kind", NOISE_KINDS, index=NOISE_KINDS.index(config.noise_kind),
-                    horizontal=True, key="noise_kind_view")
+                    horizontal=True, key="noise_kind_view", bind="query-params")
     if kind != config.noise_kind:
         st.caption(f"The model was trained on {config.noise_kind} noise: expect it to do worse on {kind}.")
     if level > config.noise_max:

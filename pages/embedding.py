@@ -34,6 +34,7 @@ if info is not None:
                     "the neighbours and scores below use the full code.")
         elif config.latent_dim == 1:
             st.info("The code has a single number: the map shows it against a zero second axis.")
+        embedding.restore_point(info.run_id, len(x_test))
         hidden = embedding.class_filter(data.class_names, data.is_labelled)
         embedding.maps(info, views, y_test, data.class_names, hidden)
         embedding.chosen_images(info, views, x_test, y_test, data.class_names, data.is_labelled)

@@ -30,7 +30,7 @@ def factor_view(run_id: str) -> None:
     info = state.store().get(run_id)
     config, home = info.config, state.home_key()
     trained = sorted(config.upscale_factors)
-    factor = st.slider("Upscale factor", 2, 8, trained[0], key="factor",
+    factor = st.slider("Upscale factor", 2, 8, trained[0], key="factor", bind="query-params",
                        help=f"The model was trained on factors {', '.join(map(str, trained))}.")
     if factor not in trained:
         st.caption(f"×{factor} is not one of the factors the model trained on.")

@@ -61,7 +61,7 @@ def test_the_maps_stay_the_same_across_reruns_and_follow_the_class_filter(home_w
     before = _specs(at)
     at.run()
     assert _specs(at)["emb_model_chart"] == before["emb_model_chart"]  # a selection on it survives
-    at.multiselect(key="emb_classes").unselect("3").run()
+    at.multiselect(key="classes").unselect("3").run()
     for key in ("emb_model_chart", "emb_pca_chart"):
         hidden = [t.name for t in _charts(at)[key].data if t.visible == "legendonly"]
         assert hidden == ["3"], key

@@ -265,7 +265,6 @@ def test_latent_explorer_coordinate_slider_changes_the_image(server, page):
     open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
     move_slider_and_check_images_change(page, "z1", key="End")
     assert len(wait_for_plots(page, 1)) == 1
-    screenshot(page, "latent")
 
 
 def _open_upload(tab, url: str) -> None:
@@ -479,5 +478,84 @@ def test_two_sessions_each_see_their_own_job(server, page, browser_context):
         page.get_by_role("button", name="Stop training").click()
         page.get_by_text("stopped at epoch").first.wait_for(timeout=APP_TIMEOUT_MS)
         assert other.get_by_text("stopped at epoch").count() == 0
+    finally:
+        other.close()
+
+
+# Pixel coordinates, in the page, of a point of the ``index``-th Plotly chart: the held-out image
+# ``row`` (its customdata), or the data point (x, y).
+POINT_OF_ROW = """([index, row]) => { const gd = [...document.querySelectorAll('.js-plotly-plot')][index];
+  for (const trace of gd._fullData) { const ids = Array.from(trace.customdata || []); const at = ids.indexOf(row);
+    if (at >= 0 && trace.visible === true) { const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+      const box = gd.getBoundingClientRect();
+      return [box.left + xa._offset + xa.l2p(trace.x[at]), box.top + ya._offset + ya.l2p(trace.y[at])]; } }
+  return null; }"""
+POINT_AT = """([index, x, y]) => { const gd = [...document.querySelectorAll('.js-plotly-plot')][index];
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis; const box = gd.getBoundingClientRect();
+  return [box.left + xa._offset + xa.l2p(x), box.top + ya._offset + ya.l2p(y)]; }"""
+
+
+def test_a_click_on_a_point_opens_its_neighbours(server, page):
+    open_page(page, f"{server.url}/embedding?run={server.run_ids['vae']}", "Embedding vs PCA")
+    wait_for_plots(page, 2)
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.mouse.click(*page.evaluate(POINT_OF_ROW, [0, 7]))
+    page.get_by_role("heading", name=re.compile(r"^Image 7, class \d")).wait_for(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    main = page.inner_text("[data-testid='stMain']")
+    assert "nearest 8 in the model's code" in main and "nearest 8 in PCA's 2-D map" in main
+    assert len(wait_for_images(page)) == 3 + 3 * 8
+    assert "point=7" in page.url  # the link reopens this point
+    assert_no_traceback(page)
+    screenshot(page, "embedding_neighbours")
+
+
+def test_the_embedding_forming_plays_one_frame_per_epoch(server, page):
+    open_page(page, f"{server.url}/embedding?run={server.run_ids['vae']}", "Embedding vs PCA")
+    page.get_by_text("How the map formed, epoch by epoch").scroll_into_view_if_needed()
+    wait_for_plots(page, 4)
+    frames = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')][2]._transitionData._frames.length")
+    assert frames == TRAINING["vae"]["epochs"] + 1
+    page.get_by_text("▶ Play", exact=True).click()  # from the last frame, Play starts again at the first
+    page.wait_for_function("() => { const s = [...document.querySelectorAll('.js-plotly-plot')][2]"
+                           "._fullLayout.sliders[0]; return s.active === s.steps.length - 1; }", timeout=APP_TIMEOUT_MS)
+    screenshot(page, "embedding_forming")
+
+
+def test_a_click_on_the_latent_map_decodes_that_point(server, page):
+    open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
+    wait_for_plots(page, 1)
+    before = wait_for_images(page)[0]
+    caption = page.locator("[data-testid='stMain'] [data-testid='stImageCaption']").first
+    assert caption.inner_text() == "decoded from z = (0.00, 0.00)"
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.mouse.click(*page.evaluate(POINT_AT, [0, 1.0, -1.0]))
+    page.wait_for_function("() => !document.querySelector(\"[data-testid='stMain'] [data-testid='stImageCaption']\")"
+                           ".innerText.endsWith('(0.00, 0.00)')", timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    z1, z2 = (float(v) for v in re.findall(r"-?\d+\.\d+", caption.inner_text()))
+    assert abs(z1 - 1.0) <= 0.25 and abs(z2 + 1.0) <= 0.25, caption.inner_text()  # the lattice point under the click
+    assert wait_for_images(page)[0] != before
+    assert f"z1={z1:g}" in page.url  # the sliders followed, and the URL with them
+    screenshot(page, "latent")
+
+
+def test_a_shared_link_reopens_the_slider_where_it_was(server, page, browser_context):
+    """Share this view copies the address; a second person opening it sees the same point."""
+    browser_context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
+    move_slider(page, "z1", presses=7)
+    page.wait_for_function("() => document.querySelector(\"[data-testid='stMain'] [data-testid='stImageCaption']\")"
+                           ".innerText.startsWith('decoded from z = (0.70')", timeout=APP_TIMEOUT_MS)
+    page.get_by_role("button", name="Share this view").click()
+    page.get_by_text("Link copied").wait_for(timeout=APP_TIMEOUT_MS)
+    link = page.evaluate("() => navigator.clipboard.readText()")
+    assert "z1=0.7" in link and f"run={server.run_ids['vae']}" in link
+    other = browser_context.new_page()
+    try:
+        open_page(other, link, "Latent explorer")
+        other.get_by_text("decoded from z = (0.70, 0.00)").wait_for(timeout=APP_TIMEOUT_MS)
+        thumb = other.locator("[data-testid='stSlider']").filter(has_text="z1").first.locator("input[type='range']").first
+        assert float(thumb.input_value()) == 0.7
     finally:
         other.close()

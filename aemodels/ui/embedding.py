@@ -27,8 +27,9 @@ from aemodels.views import EmbeddingViews
 from aemodels.words import count
 
 SELECTION_KEY = "embedding_selection"
-CLASSES_KEY = "emb_classes"
-CONTOURS_KEY = "emb_contours"
+POINT_PARAM = state.POINT_PARAM  # the URL keeps one chosen image: ?point=123
+CLASSES_KEY = "classes"
+CONTOURS_KEY = "contours"
 MAP_KEYS = {"model": "emb_model_chart", "pca": "emb_pca_chart"}
 MAX_SHOWN = 10
 KEPT_BY = {(True, True): "kept by both", (True, False): "kept by code", (False, True): "kept by PCA",
@@ -50,8 +51,28 @@ def selection(run_id: str) -> tuple[int, ...]:
 
 
 def choose(run_id: str, rows) -> None:
-    """Make ``rows`` the selection of run ``run_id`` (empty: no selection)."""
-    st.session_state[SELECTION_KEY] = Selection(run_id, tuple(sorted({int(r) for r in rows})))
+    """Make ``rows`` the selection of run ``run_id`` (empty: no selection); one chosen image
+    goes into the URL too."""
+    chosen = Selection(run_id, tuple(sorted({int(r) for r in rows})))
+    st.session_state[SELECTION_KEY] = chosen
+    if len(chosen.rows) == 1:
+        st.query_params[POINT_PARAM] = str(chosen.rows[0])
+    elif POINT_PARAM in st.query_params:
+        del st.query_params[POINT_PARAM]
+
+
+def restore_point(run_id: str, held_out: int) -> None:
+    """Choose the image a link names (``?point=``), unless this run already has a selection;
+    a point that is not a held-out image is dropped, with a one-line warning."""
+    asked = st.query_params.get(POINT_PARAM)
+    if asked is None or selection(run_id):
+        return
+    if asked.isdigit() and int(asked) < held_out:
+        choose(run_id, (int(asked),))
+        return
+    st.warning(f"The link asks for point '{asked[:20]}', but this run's held-out images are numbered 0 to "
+               f"{held_out - 1}: no point is chosen.")
+    del st.query_params[POINT_PARAM]
 
 
 def _on_select(chart_key: str, run_id: str) -> None:
@@ -68,8 +89,8 @@ def class_filter(class_names: tuple[str, ...], labelled: bool) -> tuple[int, ...
         return ()
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     shown = left.multiselect("Classes shown on both maps", class_names, default=list(class_names), key=CLASSES_KEY,
-                             placeholder="Choose classes to show")
-    right.toggle("Density contours", key=CONTOURS_KEY, help="A contour of each class's density: where it is "
+                             bind="query-params", placeholder="Choose classes to show")
+    right.toggle("Density contours", key=CONTOURS_KEY, bind="query-params", help="A contour of each class's density: where it is "
                  "crowded, when thousands of points overlap.")
     return tuple(k for k, name in enumerate(class_names) if name not in shown)
 

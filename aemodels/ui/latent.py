@@ -29,13 +29,14 @@ SLIDER_STEPS = 60  # a plain autoencoder's slider crosses its codes' range in th
 RUN_KEY = "latent_run"  # the run whose sliders are on screen
 ENDS_KEY = "latent_ends"  # the last two points clicked on the map: interpolation ends
 MAP_KEY = "latent_map"
+MAP_POINTS = 300  # held-out codes on the map: it is redrawn on every slider move
 
 
 @st.cache_data(max_entries=4, show_spinner="Decoding the grid…")
-def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: float) -> tuple[np.ndarray, tuple]:
+def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: float) -> tuple[str, tuple]:
     """``side``×``side`` decoded images over two latent coordinates, the others at their mean.
 
-    Returns (grid (side, side, H, W, C) in [0, 1] with row 0 at the lowest z value of ``dims[1]``,
+    Returns (the grid as one picture, ``plots.grid_picture``, highest value of ``dims[1]`` on top;
     extent (x_min, x_max, y_min, y_max) in latent units: the outer edges of the tiles, each tile
     centred on the code it shows). The tile centres span ±``spread`` standard deviations of the
     held-out codes around their mean, decoded in one batched call.
@@ -50,7 +51,7 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     grid_codes[:, a], grid_codes[:, b] = xx.ravel(), yy.ravel()
     images = inference.decode(cache.bundle(run_id, home), grid_codes)
     half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
-    return (images.reshape(side, side, *images.shape[1:]),
+    return (plots.grid_picture(images.reshape(side, side, *images.shape[1:])),
             (xs[0] - half_x, xs[-1] + half_x, ys[0] - half_y, ys[-1] + half_y))
 
 
@@ -149,9 +150,9 @@ def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndar
     dims = (0, 1)
     data = cache.dataset(config.dataset, home)
     _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
-    grid, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
-    shown = slice(0, plots.WEBGL_FROM_POINTS - 1)  # SVG: cheap to redraw on every slider move
-    figure = plots.latent_map(grid, extent, codes[shown][:, list(dims)], labels[shown], data.class_names,
+    picture, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
+    shown = slice(0, MAP_POINTS)
+    figure = plots.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], data.class_names,
                               ("z1", "z2"), (float(z[0]), float(z[1])), st.session_state.get(ENDS_KEY, []))
     st.plotly_chart(figure, key=MAP_KEY, on_select=lambda: _on_map_click(scales, dims), selection_mode="points")
     st.caption("Click anywhere on the map to decode that point: z1 and z2 follow, and the red cross marks the "
@@ -167,19 +168,21 @@ def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -
     codes = cache.embedding_views(info.run_id, home).codes
     st.subheader("Interpolate between two ends")
     ways = (["two classes"] if labelled else []) + ["the last two points clicked on the map", "two held-out images"]
-    way = st.radio("Ends", ways, horizontal=True, key="interp_way", label_visibility="collapsed")
+    way = st.radio("Ends", ways, horizontal=True, key="interp_way", bind="query-params",
+                   label_visibility="collapsed")
     originals = None
     if way == "two classes":
         a, b = st.columns(2)
-        first = a.selectbox("From a typical", class_names, index=min(3, len(class_names) - 1), key="interp_from")
-        second = b.selectbox("into a typical", class_names, index=min(8, len(class_names) - 1), key="interp_to")
+        first = a.selectbox("From a typical", class_names, index=min(3, len(class_names) - 1), key="interp_from", bind="query-params")
+        second = b.selectbox("into a typical", class_names, index=min(8, len(class_names) - 1), key="interp_to", bind="query-params")
         rows = [typical_example(codes, y_test, class_names.index(name)) for name in (first, second)]
         ends, originals = codes[rows], to_float(x_test[rows])
         words = f"a typical {first} into a typical {second}"
     elif way == "two held-out images":
         a, b = st.columns(2)
-        rows = [a.number_input("First image (index)", 0, len(x_test) - 1, 0, key="interp_a"),
-                b.number_input("Second image (index)", 0, len(x_test) - 1, min(1, len(x_test) - 1), key="interp_b")]
+        rows = [a.number_input("First image (index)", 0, len(x_test) - 1, 0, key="interp_a", bind="query-params"),
+                b.number_input("Second image (index)", 0, len(x_test) - 1, min(1, len(x_test) - 1), key="interp_b",
+                                bind="query-params")]
         ends, originals = codes[rows], to_float(x_test[rows])
         words = f"held-out image {rows[0]} into image {rows[1]}"
     else:

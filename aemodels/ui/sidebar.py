@@ -12,6 +12,7 @@ import streamlit as st
 from aemodels.datasets import NAMED_DATASETS, UPLOAD_PREFIX, upload_title
 from aemodels.ui import state
 from aemodels.ui.runs import sidebar_run_picker
+from aemodels.ui.share import share_button
 
 
 def shown_state() -> tuple[str, str | None]:
@@ -32,5 +33,5 @@ def draw(slot) -> tuple[str, str | None]:
         else:
             st.markdown(f"**Dataset:** `{name}` (unknown)")
         sidebar_run_picker()
-        st.caption("The URL keeps the dataset and run: share it to reopen this view.")
+        share_button()
     return shown

@@ -16,6 +16,7 @@ from aemodels.home import home_dir
 from aemodels.runs import RunStore
 
 KEYS = ("dataset", "run")
+POINT_PARAM = "point"  # a chosen held-out image of the current run (the Embedding screen's)
 NOTICES_KEY = "notices"
 
 
@@ -99,7 +100,10 @@ def current_run_id() -> str | None:
 
 
 def set_run(run_id: str | None) -> None:
-    """Make ``run_id`` the current run (None: no run) and its dataset the current dataset."""
+    """Make ``run_id`` the current run (None: no run) and its dataset the current dataset; a
+    point chosen on another run is forgotten."""
+    if run_id != _get("run") and POINT_PARAM in st.query_params:
+        del st.query_params[POINT_PARAM]
     _set("run", run_id)
     if run_id:
         info = store().get(run_id)
