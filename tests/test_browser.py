@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 README_SHOTS = ROOT / "docs" / "screenshots"
-README_SCREENSHOTS = ("home", "embedding", "denoising", "superres", "latent", "runs", "train_bad_upload")
+README_SCREENSHOTS = ("home", "embedding", "embedding_neighbours", "embedding_forming", "denoising", "superres",
+                      "latent", "runs", "train_bad_upload")
 README_WIDTH = 900
 APP_TIMEOUT_MS = 60_000
 TRAIN_TIMEOUT_MS = 240_000
@@ -240,9 +241,9 @@ def test_quick_model_opens_both_embedding_maps(server, page):
     page.get_by_role("button", name="Train a quick model").click()
     page.get_by_role("heading", name="Embedding vs PCA").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     wait_for_app(page)
-    points = wait_for_plots(page, 2)
+    points = wait_for_plots(page, 4)  # the two maps, then the map forming and PCA's beside it
     assert_no_traceback(page)
-    assert len(points) == 2 and all(n > 0 for n in points), points
+    assert len(points) == 4 and all(n > 0 for n in points), points
     assert "dense-ae on mnist-10k" in page.inner_text("[data-testid='stMain']")
     assert "run=" in page.url and "dataset=mnist-10k" in page.url
     screenshot(page, "embedding")
