@@ -501,13 +501,15 @@ def test_a_click_on_a_point_opens_its_neighbours(server, page):
     wait_for_plots(page, 2)
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.mouse.click(*page.evaluate(POINT_OF_ROW, [0, 7]))
-    page.get_by_role("heading", name=re.compile(r"^Image 7, class \d")).wait_for(timeout=APP_TIMEOUT_MS)
+    heading = page.get_by_role("heading", name=re.compile(r"^Image 7, class \d"))
+    heading.wait_for(timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
     main = page.inner_text("[data-testid='stMain']")
     assert "nearest 8 in the model's code" in main and "nearest 8 in PCA's 2-D map" in main
     assert len(wait_for_images(page)) == 3 + 3 * 8
     assert "point=7" in page.url  # the link reopens this point
     assert_no_traceback(page)
+    heading.scroll_into_view_if_needed()
     screenshot(page, "embedding_neighbours")
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 SHARE_BUTTON = """
 <div class="aemodels-share">
   <button type="button" style="font: inherit; font-size: 0.875rem; padding: 0.25rem 0.75rem; border-radius: 0.5rem;
-          border: 1px solid rgba(49, 51, 63, 0.2); background: white; cursor: pointer;">&#128279; Share this view</button>
+          border: 1px solid rgba(49, 51, 63, 0.2); background: white; cursor: pointer;">Share this view</button>
   <div class="aemodels-share-done" style="font-size: 0.8rem; color: rgba(49, 51, 63, 0.6); margin-top: 0.3rem;"></div>
 </div>
 <script>
