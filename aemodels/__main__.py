@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--dataset", default="mnist-10k")
     train.add_argument("--model", default="dense-ae", help=f"one of {', '.join(KINDS)}")
     train.add_argument("--latent-dim", type=int, default=2)
+    train.add_argument("--neighbour-weight", type=float, default=0.0, metavar="W",
+                       help="keep input-space neighbours together in the code (embedding kinds): "
+                            "0 the plain model, 1 recommended")
     recommended_help = "default: recommended for the kind and the number of training images"
     train.add_argument("--epochs", type=int, default=None, help=recommended_help)
     train.add_argument("--batch-size", type=int, default=None, help=recommended_help)
@@ -129,6 +132,7 @@ def _cmd_train(args) -> int:
                                              ("learning_rate", args.learning_rate)) if value is not None}
     config = TrainConfig(
         dataset=args.dataset, model=args.model, latent_dim=args.latent_dim, seed=args.seed,
+        neighbour_weight=args.neighbour_weight,
         train_images=args.train_images, noise_kind=args.noise_kind, noise_max=args.noise_max,
         upscale_factors=_factors(args.upscale_factors), **given,
     )

@@ -23,6 +23,7 @@ MAX_LATENT_DIM = 64
 MAX_EPOCHS = 500
 MAX_BATCH_SIZE = 4096
 MAX_TRAIN_IMAGES = 100_000
+MAX_NEIGHBOUR_WEIGHT = 10.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +35,8 @@ class TrainConfig:
             ``upload:<id>`` for a validated upload kept in the store.
         model: a kind name from ``kinds.KINDS``.
         latent_dim: size of the code (embedding kinds only).
+        neighbour_weight: strength of the neighbour-keeping term (embedding kinds; 0: the plain
+            model, 1: the recommended strength; see ``aemodels.neighbour_term``).
         epochs: full passes over the training split.
         batch_size: images per gradient step.
         learning_rate: Adam's step size.
@@ -50,6 +53,7 @@ class TrainConfig:
     dataset: str = "mnist-10k"
     model: str = "dense-ae"
     latent_dim: int = 2
+    neighbour_weight: float = 0.0
     epochs: int = 10
     batch_size: int = 128
     learning_rate: float = 1e-3
@@ -68,6 +72,7 @@ class TrainConfig:
         object.__setattr__(self, "upscale_factors", tuple(factors))
         kind = kind_of(self.model)
         _check(self)  # every value given must be valid, even one that does not apply
+        object.__setattr__(self, "neighbour_weight", float(self.neighbour_weight))  # 1 and 1.0: one config
         for field in dataclasses.fields(self):
             if field.name in KIND_SETTINGS and field.name not in kind.settings:
                 object.__setattr__(self, field.name, field.default)
@@ -88,6 +93,9 @@ class TrainConfig:
         """The settings that apply to this kind, as JSON-ready values."""
         data = dataclasses.asdict(self)
         data["upscale_factors"] = list(self.upscale_factors)
+        if not self.neighbour_weight:
+            # The plain model, as every config was before the setting existed: same JSON, same id.
+            del data["neighbour_weight"]
         return {name: value for name, value in data.items()
                 if name not in KIND_SETTINGS or name in self.kind.settings}
 
@@ -132,6 +140,9 @@ def _check(config: TrainConfig) -> None:
         raise ConfigError("The dataset must be a dataset name such as 'mnist-10k'.")
     if not _is_int(config.latent_dim) or not 1 <= config.latent_dim <= MAX_LATENT_DIM:
         raise ConfigError(f"The latent size must be a whole number from 1 to {MAX_LATENT_DIM}.")
+    if not _is_number(config.neighbour_weight) or not 0 <= config.neighbour_weight <= MAX_NEIGHBOUR_WEIGHT:
+        raise ConfigError(f"The neighbour weight must be a number from 0 (the plain model) to {MAX_NEIGHBOUR_WEIGHT:g}; "
+                          "1 is the recommended strength.")
     if not _is_int(config.epochs) or not 1 <= config.epochs <= MAX_EPOCHS:
         raise ConfigError(f"Epochs must be a whole number from 1 to {MAX_EPOCHS}.")
     if not _is_int(config.batch_size) or not 1 <= config.batch_size <= MAX_BATCH_SIZE:

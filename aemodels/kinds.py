@@ -35,7 +35,7 @@ class Screen(enum.Enum):
 
 
 # Settings that only some kinds use; every other TrainConfig field applies to every kind.
-KIND_SETTINGS = ("latent_dim", "noise_kind", "noise_max", "upscale_factors")
+KIND_SETTINGS = ("latent_dim", "neighbour_weight", "noise_kind", "noise_max", "upscale_factors")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,31}$")  # also part of run ids
 
 
@@ -84,7 +84,7 @@ class ModelKind:
         return f"{self.name}: {self.title}"
 
 
-_EMBEDDING_SETTINGS = ("latent_dim",)
+_EMBEDDING_SETTINGS = ("latent_dim", "neighbour_weight")
 
 KINDS: dict[str, ModelKind] = {
     kind.name: kind

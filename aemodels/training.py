@@ -164,16 +164,34 @@ def train(
         encode = lambda: np.asarray(bundle.encoder(watched, training=False), np.float32)  # noqa: E731
     reporter = _Reporter(config.epochs, batches, progress, should_stop, encode)
     start = time.perf_counter()
-    history = bundle.model.fit(
-        **arguments, epochs=config.epochs, batch_size=config.batch_size,
-        callbacks=[reporter.callback], verbose=0, shuffle=True,
-    )
+    if config.has_embedding and config.neighbour_weight > 0:
+        history = _fit_keeping_neighbours(config, bundle, split, arguments, reporter)
+    else:
+        history = bundle.model.fit(
+            **arguments, epochs=config.epochs, batch_size=config.batch_size,
+            callbacks=[reporter.callback], verbose=0, shuffle=True,
+        )
     seconds = time.perf_counter() - start
     if reporter.stopped:
         raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
     losses = {name: [float(v) for v in values] for name, values in history.history.items()}
     forming = Forming(np.stack(reporter.frames)) if reporter.frames else None
     return TrainResult(config, bundle, losses, seconds, forming)
+
+
+def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, arguments: dict, reporter):
+    """``fit`` with the neighbour-keeping term (``neighbour_term``): the layout of the training
+    images first (t-SNE, part of the training time), then the model's layers trained on their
+    loss plus the term, with the optimizer ``build_model`` chose."""
+    from aemodels import neighbour_term
+
+    images = arguments["x"]
+    layout = neighbour_term.target_layout(split.x_train, config.seed)
+    keeping = neighbour_term.layout_keeping(bundle, config.neighbour_weight)
+    keeping.compile(optimizer=bundle.model.optimizer)
+    return keeping.fit(neighbour_term.layout_batches(images, layout, config.batch_size, config.seed),
+                       validation_data=arguments["validation_data"], epochs=config.epochs,
+                       callbacks=[reporter.callback], verbose=0)
 
 
 class _Reporter:

@@ -66,6 +66,10 @@ BAD_VALUES = [
     ("test_fraction", 0.0),
     ("test_fraction", 0.6),
     ("test_fraction", float("nan")),
+    ("neighbour_weight", -0.5),
+    ("neighbour_weight", 11),
+    ("neighbour_weight", float("nan")),
+    ("neighbour_weight", "strong"),
 ]
 
 
@@ -115,7 +119,7 @@ def test_config_id_is_12_hex_and_depends_on_every_setting():
     assert len(config.config_id) == 12
     int(config.config_id, 16)
     changes = [{"model": "vae"}, {"latent_dim": 3}, {"epochs": 11}, {"seed": 1},
-               {"train_images": 500}, {"learning_rate": 0.002}, {"dataset": "digits"}]
+               {"train_images": 500}, {"learning_rate": 0.002}, {"dataset": "digits"}, {"neighbour_weight": 1}]
     ids = {config.replace(**c).config_id for c in changes}
     assert config.config_id not in ids
     assert len(ids) == len(changes)
@@ -144,3 +148,11 @@ def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent
+
+
+def test_neighbour_weight_is_one_setting_of_the_embedding_kinds():
+    assert TrainConfig(neighbour_weight=1).config_id == TrainConfig(neighbour_weight=1.0).config_id
+    assert TrainConfig(neighbour_weight=1).to_dict()["neighbour_weight"] == 1.0
+    assert TrainConfig(model="denoise", neighbour_weight=1) == TrainConfig(model="denoise")  # not its setting
+    saved_before = {k: v for k, v in TrainConfig().to_dict().items()}  # a config.json from before the setting
+    assert TrainConfig.from_dict(saved_before) == TrainConfig()

@@ -18,6 +18,7 @@ def _row(info: RunInfo) -> dict:
     applies = config.to_dict()  # only the settings of this kind: the others stay blank
     row = {"run": info.run_id, "status": "ok", "created": created, "model": config.model,
            "dataset": config.dataset, "latent": applies.get("latent_dim"),
+           "neighbour W": applies.get("neighbour_weight", 0.0 if config.has_embedding else None),
            "epochs": config.epochs, "batch": config.batch_size, "lr": config.learning_rate,
            "seed": config.seed, "noise": _noise(applies), "factors": _factors(applies),
            "train s": round(float(info.meta.get("train_seconds", 0.0)), 1),

@@ -16,6 +16,8 @@ def run_label(info: RunInfo) -> str:
         return f"{info.run_id} (broken)"
     config = info.config
     latent = f", latent {config.latent_dim}" if config.has_embedding else ""
+    if config.has_embedding and config.neighbour_weight:
+        latent += f", neighbours {config.neighbour_weight:g}"
     return f"{config.model} on {config.dataset}{latent} · {info.run_id}"
 
 
