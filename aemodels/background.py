@@ -47,8 +47,9 @@ class TrainingJob:
         state: where it is; ``place`` is its place in line while ``WAITING`` (1 = next).
         progress: the latest ``training.TrainProgress`` (None before the first batch).
         history: loss name → one value per finished epoch, as Keras names them.
-        codes: (epoch, codes (N, latent_dim)) of the first ``forming.FORMING_IMAGES`` held-out images,
-            before training (epoch 0) and after every epoch: the embedding as it forms.
+        latest_codes: (epoch, codes (N, latent_dim)) of the first ``forming.FORMING_IMAGES``
+            held-out images after the latest epoch (epoch 0: before training), or None: the
+            embedding as it forms. Only the latest is kept (the run saves every frame).
         run_id: the saved run, once ``DONE``.
         message: one line for people once it has finished (what was saved, where it stopped, why
             it failed).
@@ -61,7 +62,7 @@ class TrainingJob:
     place: int | None = None
     progress: object | None = None
     history: dict = dataclasses.field(default_factory=dict)
-    codes: list = dataclasses.field(default_factory=list)
+    latest_codes: tuple | None = None
     run_id: str | None = None
     message: str | None = None
     started: float = dataclasses.field(default_factory=time.time)
@@ -82,7 +83,7 @@ class TrainingJob:
 
     def _on_progress(self, progress) -> None:
         if progress.codes is not None:
-            self.codes.append((progress.epoch, progress.codes))
+            self.latest_codes = (progress.epoch, progress.codes)
         if progress.epoch == 0:
             return  # the codes before training: no progress yet
         self.progress = progress

@@ -143,6 +143,9 @@ def _check(config: TrainConfig) -> None:
     if not _is_number(config.neighbour_weight) or not 0 <= config.neighbour_weight <= MAX_NEIGHBOUR_WEIGHT:
         raise ConfigError(f"The neighbour weight must be a number from 0 (the plain model) to {MAX_NEIGHBOUR_WEIGHT:g}; "
                           "1 is the recommended strength.")
+    if config.neighbour_weight and config.latent_dim != 2 and "neighbour_weight" in kind_of(config.model).settings:
+        raise ConfigError("Neighbour keeping pulls the code towards a 2-D map: it needs a latent size of 2 "
+                          f"(this config has {config.latent_dim}).")
     if not _is_int(config.epochs) or not 1 <= config.epochs <= MAX_EPOCHS:
         raise ConfigError(f"Epochs must be a whole number from 1 to {MAX_EPOCHS}.")
     if not _is_int(config.batch_size) or not 1 <= config.batch_size <= MAX_BATCH_SIZE:

@@ -15,42 +15,45 @@ FORMING_IMAGES = 1000  # the first held-out images of the run's split
 FORMING_FILE = "forming.npz"
 
 
+MAX_FRAMES = 501  # before training and after each of at most 500 epochs (config.MAX_EPOCHS)
+
+
 @dataclasses.dataclass(frozen=True)
 class Forming:
-    """Codes of the first ``min(FORMING_IMAGES, held-out)`` held-out images, one frame per epoch.
+    """The 2-D map of the first ``min(FORMING_IMAGES, held-out)`` held-out images, one frame per
+    epoch.
 
     Attributes:
-        codes: (epochs + 1, N, latent_dim) float32; frame 0 is before the first epoch, frame e
-            after epoch e.
+        maps: (epochs + 1, N, 2) float32; frame 0 is before the first epoch, frame e after epoch
+            e. A 2-D code is its own map; a longer code is projected on the principal axes of the
+            last frame (one projection for all frames, so that they compare); a 1-D code stands
+            beside a zero column. Kept as maps, not codes: 4 MB at most, whatever the code size.
     """
 
-    codes: np.ndarray
+    maps: np.ndarray
 
     @property
     def epochs(self) -> int:
         """Epochs trained (frames after the first)."""
-        return len(self.codes) - 1
+        return len(self.maps) - 1
 
-    def maps(self, seed: int = 0) -> np.ndarray:
-        """Every frame as 2-D map points (epochs + 1, N, 2) float32.
-
-        A 2-D code is its own map. A longer code is projected on the principal axes of the last
-        frame, one projection for all frames so that they can be compared; a 1-D code stands
-        beside a zero column.
-        """
-        frames, n, dim = self.codes.shape
+    @classmethod
+    def of(cls, codes: np.ndarray, seed: int = 0) -> Forming:
+        """From the codes of every frame, (epochs + 1, N, latent_dim)."""
+        codes = np.asarray(codes, np.float32)
+        frames, n, dim = codes.shape
         if dim == 2:
-            return self.codes
+            return cls(codes)
         if dim == 1:
-            return np.concatenate([self.codes, np.zeros((frames, n, 1), np.float32)], axis=2)
+            return cls(np.concatenate([codes, np.zeros((frames, n, 1), np.float32)], axis=2))
         from sklearn.decomposition import PCA
 
-        pca = PCA(2, random_state=seed).fit(self.codes[-1])
-        return pca.transform(self.codes.reshape(-1, dim)).reshape(frames, n, 2).astype(np.float32)
+        pca = PCA(2, random_state=seed).fit(codes[-1])
+        return cls(pca.transform(codes.reshape(-1, dim)).reshape(frames, n, 2).astype(np.float32))
 
     def save(self, folder: Path) -> None:
         """Write ``forming.npz`` into ``folder``."""
-        np.savez(folder / FORMING_FILE, codes=self.codes)
+        np.savez(folder / FORMING_FILE, maps=self.maps)
 
     @classmethod
     def load(cls, folder: Path, test_images: int) -> Forming | None:
@@ -58,8 +61,9 @@ class Forming:
         fit a split of ``test_images`` held-out images (a damaged or foreign file is not trusted)."""
         try:
             with np.load(io.BytesIO((folder / FORMING_FILE).read_bytes()), allow_pickle=False) as arrays:
-                codes = np.asarray(arrays["codes"], np.float32)
+                maps = np.asarray(arrays["maps"], np.float32)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
-        fits = codes.ndim == 3 and len(codes) >= 1 and codes.shape[1] == min(FORMING_IMAGES, test_images)
-        return cls(codes) if fits and np.isfinite(codes).all() else None
+        fits = (maps.ndim == 3 and 1 <= len(maps) <= MAX_FRAMES and maps.shape[1:] == (min(FORMING_IMAGES, test_images), 2)
+                and np.isfinite(maps).all())
+        return cls(maps) if fits else None

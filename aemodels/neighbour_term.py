@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 LAYOUT_PCA_COMPONENTS = 50
-LAYOUT_MAX_IMAGES = 20_000  # t-SNE is O(N log N) but slow in Python beyond this; more are subsampled
+LAYOUT_MAX_IMAGES = 20_000  # t-SNE of more training images takes minutes on 2 cores: refused
 TERM_SCALE = 1.0  # per pixel of a plain autoencoder's mean binary cross-entropy; W = 1 is recommended
 SHIFT_PIXELS = 1
 
@@ -108,12 +108,15 @@ def layout_keeping(bundle, weight: float):
         def call(self, images, training=False):
             return self.base(images, training=training)
 
-        def own_loss(self, images, training):
-            """The model's own loss: {"loss", and for a VAE "reconstruction_loss", "kl_loss"}."""
+        def own_loss(self, images, training, codes=None):
+            """The model's own loss: {"loss", and for a VAE "reconstruction_loss", "kl_loss"};
+            a plain autoencoder decodes ``codes`` when given (the encoder already ran)."""
             if variational:
                 total, reconstruction, kl = self.base.losses_of(images, training=training)
                 return {"loss": total, "reconstruction_loss": reconstruction, "kl_loss": kl}
-            rebuilt = self.base(images, training=training)
+            if codes is None:
+                codes = self.encoder(images, training=training)
+            rebuilt = bundle.decoder(codes, training=training)
             n = ops.shape(images)[0]
             return {"loss": ops.mean(keras.losses.binary_crossentropy(ops.reshape(images, (n, -1)),
                                                                       ops.reshape(rebuilt, (n, -1))))}
@@ -123,8 +126,8 @@ def layout_keeping(bundle, weight: float):
 
             (images, targets), _ = data
             with tf.GradientTape() as tape:
-                losses = self.own_loss(images, True)
-                codes = self.encoder(images, training=True)
+                codes = self.encoder(images, training=True)  # z_mean for a VAE
+                losses = self.own_loss(images, True, codes)
                 neighbour = ops.mean(ops.sum(ops.square(codes - targets), axis=1))
                 total = losses["loss"] + scale * neighbour
             gradients = tape.gradient(total, self.trainable_weights)

@@ -1,4 +1,4 @@
-"""One image's nearest neighbours, three ways: in pixel space, in the model's code, in PCA's map.
+"""One image's nearest neighbours, three ways: in pixel space, in the model's code, in PCA's code.
 
 What trustworthiness and continuity sum over all images, shown for one: which neighbours a map
 keeps, which it invents (near in the map, not in pixels) and which it loses.
@@ -24,12 +24,13 @@ def nearest(points: np.ndarray, index: int, k: int = SHOWN_NEIGHBOURS) -> np.nda
 
 @dataclasses.dataclass(frozen=True)
 class Neighbourhood:
-    """The ``k`` nearest neighbours (row indices, nearest first) of image ``index`` three ways."""
+    """The ``k`` nearest neighbours (row indices, nearest first) of image ``index`` three ways:
+    in pixels, in the model's code, in PCA's code of the same size."""
 
     index: int
     pixels: np.ndarray
     code: np.ndarray
-    pca_map: np.ndarray
+    pca: np.ndarray
 
     def kept(self, found: np.ndarray) -> np.ndarray:
         """For each of ``found`` (a map's neighbours), whether it is also a pixel-space neighbour;
@@ -41,8 +42,8 @@ class Neighbourhood:
         return ~np.isin(self.pixels, found)
 
 
-def neighbourhood(index: int, images: np.ndarray, codes: np.ndarray, pca_map: np.ndarray,
+def neighbourhood(index: int, images: np.ndarray, codes: np.ndarray, pca_codes: np.ndarray,
                   k: int = SHOWN_NEIGHBOURS) -> Neighbourhood:
     """Image ``index``'s neighbours among ``images`` (N, H, W, C), by their ``codes`` (N, D) and
-    by PCA's 2-D ``pca_map`` (N, 2)."""
-    return Neighbourhood(index, nearest(images, index, k), nearest(codes, index, k), nearest(pca_map, index, k))
+    by PCA's ``pca_codes`` (N, D)."""
+    return Neighbourhood(index, nearest(images, index, k), nearest(codes, index, k), nearest(pca_codes, index, k))

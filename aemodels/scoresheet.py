@@ -20,7 +20,10 @@ DEFAULT_K = 10  # the k shown where one figure must stand for the neighbour scor
 
 def upgrade(metrics: dict) -> dict:
     """``metrics`` as version 2 reads them (a new dict; version 2 metrics come back unchanged)."""
-    if not isinstance(metrics, dict) or metrics.get("scores_version", 1) >= SCORES_VERSION:
+    if not isinstance(metrics, dict):
+        return metrics
+    version = metrics.get("scores_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version >= SCORES_VERSION:
         return metrics
     upgraded = dict(metrics)
     for side in ("model", "pca"):

@@ -18,6 +18,7 @@ from aemodels.corruption import add_noise, degrade
 from aemodels.datasets import Dataset, Split, load_dataset, to_float
 from aemodels.errors import ConfigError, TrainingStopped
 from aemodels.forming import FORMING_IMAGES, Forming
+from aemodels.neighbour_term import LAYOUT_MAX_IMAGES
 from aemodels.kinds import Task
 
 
@@ -150,6 +151,12 @@ def train(
             f"The batch size ({config.batch_size}) is larger than the {n_train} training images: "
             f"use at most {n_train}."
         )
+    keeping_neighbours = config.has_embedding and config.neighbour_weight > 0
+    if keeping_neighbours and n_train > LAYOUT_MAX_IMAGES:
+        raise ConfigError(
+            f"Neighbour keeping maps the training images with t-SNE, at most {LAYOUT_MAX_IMAGES:,} of them "
+            f"(this data has {n_train:,}): set the training images to {LAYOUT_MAX_IMAGES:,} or fewer."
+        )
     import keras  # after the checks: a bad config fails before TensorFlow's 3 s import
 
     from aemodels.architectures import build_model
@@ -164,8 +171,8 @@ def train(
         encode = lambda: np.asarray(bundle.encoder(watched, training=False), np.float32)  # noqa: E731
     reporter = _Reporter(config.epochs, batches, progress, should_stop, encode)
     start = time.perf_counter()
-    if config.has_embedding and config.neighbour_weight > 0:
-        history = _fit_keeping_neighbours(config, bundle, split, arguments, reporter)
+    if keeping_neighbours:
+        history = _fit_keeping_neighbours(config, bundle, split, arguments, reporter, should_stop)
     else:
         history = bundle.model.fit(
             **arguments, epochs=config.epochs, batch_size=config.batch_size,
@@ -175,18 +182,21 @@ def train(
     if reporter.stopped:
         raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
     losses = {name: [float(v) for v in values] for name, values in history.history.items()}
-    forming = Forming(np.stack(reporter.frames)) if reporter.frames else None
+    forming = Forming.of(np.stack(reporter.frames), config.seed) if reporter.frames else None
     return TrainResult(config, bundle, losses, seconds, forming)
 
 
-def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, arguments: dict, reporter):
+def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, arguments: dict, reporter, should_stop):
     """``fit`` with the neighbour-keeping term (``neighbour_term``): the layout of the training
-    images first (t-SNE, part of the training time), then the model's layers trained on their
-    loss plus the term, with the optimizer ``build_model`` chose."""
+    images first (t-SNE, part of the training time; a stop asked meanwhile takes effect when it
+    ends), then the model's layers trained on their loss plus the term, with the optimizer
+    ``build_model`` chose."""
     from aemodels import neighbour_term
 
     images = arguments["x"]
     layout = neighbour_term.target_layout(split.x_train, config.seed)
+    if should_stop is not None and should_stop():
+        raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
     keeping = neighbour_term.layout_keeping(bundle, config.neighbour_weight)
     keeping.compile(optimizer=bundle.model.optimizer)
     return keeping.fit(neighbour_term.layout_batches(images, layout, config.batch_size, config.seed),
@@ -215,6 +225,7 @@ class _Reporter:
 
         class Callback(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
+                reporter.start = time.perf_counter()  # the pace and time left count training only
                 before = codes()
                 if progress is not None and before is not None:
                     progress(TrainProgress(0, epochs, 0, batches, {}, 0.0, epoch_done=True, codes=before))

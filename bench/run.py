@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "neighbours", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -67,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             from bench import quality
 
             rows += quality.run(mode_name, seeds, log)
+        if "neighbours" in groups:
+            from bench import neighbours
+
+            log("neighbours: conv-ae and vae with and without the neighbour-keeping term")
+            rows += neighbours.run(seeds, log)
         if "defaults" in groups:
             from bench import defaults
 

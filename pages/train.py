@@ -43,7 +43,7 @@ with left:
     if "latent_dim" in kind.settings:
         chosen["latent_dim"] = st.slider("Latent size (numbers in the code)", 1, MAX_LATENT_DIM,
                                          key=remembered("latent", 2))
-    if "neighbour_weight" in kind.settings:
+    if "neighbour_weight" in kind.settings and chosen.get("latent_dim") == 2:
         chosen["neighbour_weight"] = st.slider(
             "Neighbour keeping", 0.0, 2.0, step=0.25, key=remembered("neighbour", 0.0),
             help="0 is the plain model. Above 0, the code is also pulled towards a t-SNE map of the training "

@@ -12,7 +12,9 @@ import pytest
 from aemodels.forming import FORMING_FILE
 from aemodels.neighbours import SHOWN_NEIGHBOURS
 from aemodels.ui.embedding import SELECTION_KEY, Selection
-from tests.apptest import open_page
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import APP, TIMEOUT, open_page
 
 PAGE = "pages/embedding.py"
 
@@ -89,7 +91,7 @@ def test_one_point_shows_its_world(home_with_runs):
     assert not at.exception
     assert any(s.value.startswith("Image 5, class ") for s in at.subheader)
     captions = " ".join(c.value for c in at.caption)
-    for row in ("in pixel space", "in the model's code", "in PCA's 2-D map"):
+    for row in ("in pixel space", "in the model's code", "in PCA's code (2 components)"):
         assert f"nearest {SHOWN_NEIGHBOURS} {row}" in captions
     assert "The model's code keeps" in captions
     assert len(at.get("image")) == 3 + 3 * SHOWN_NEIGHBOURS
@@ -136,3 +138,23 @@ def test_unlabelled_data_gets_no_class_words(home):
     assert "class" not in " ".join(s.value for s in at.subheader)
     assert not at.multiselect  # no class filter
     assert "patches.npz" in " ".join(m.value for m in at.sidebar.markdown)
+
+
+@pytest.mark.parametrize("point", ["²", "99999", "-1", "seven"])
+def test_a_link_with_a_point_that_is_no_image_says_so_in_one_line(home_with_runs, point):
+    _, runs = home_with_runs
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["run"], at.query_params["point"] = runs["dense-ae"], point
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert any("no point is chosen" in w.value for w in at.warning)
+    assert not any(s.value.startswith("Image ") for s in at.subheader)
+
+
+def test_a_link_with_a_point_opens_its_neighbours(home_with_runs):
+    _, runs = home_with_runs
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["run"], at.query_params["point"] = runs["dense-ae"], "12"
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert any(s.value.startswith("Image 12") for s in at.subheader)

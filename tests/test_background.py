@@ -85,14 +85,12 @@ def test_an_embedding_job_sends_the_map_as_it_forms(home):
     job = board.start(config, "session-a", RunStore())
     _wait(job, (JobState.DONE, JobState.FAILED))
     assert job.state is JobState.DONE, job.message
-    assert [epoch for epoch, _ in job.codes] == [0, 1, 2, 3]  # before training, then every epoch
-    first, last = job.codes[0][1], job.codes[-1][1]
-    assert first.shape == last.shape == (359, 2)  # digits: 1,797 images, 359 held out, all watched
-    assert not (first == last).all()
-    forming = RunStore().forming(job.run_id, 359)  # and the same frames are saved with the run
-    assert forming.epochs == 3
-    np.testing.assert_allclose(forming.codes[0], first)
-    np.testing.assert_allclose(forming.codes[-1], last)
+    epoch, last = job.latest_codes  # the live map: the latest frame
+    assert epoch == 3 and last.shape == (359, 2)  # digits: 1,797 images, 359 held out, all watched
+    forming = RunStore().forming(job.run_id, 359)  # every frame is saved with the run
+    assert forming.epochs == 3  # before training, then every epoch
+    np.testing.assert_allclose(forming.maps[-1], last)
+    assert not np.allclose(forming.maps[0], last)
 
 
 def _wait_for_exit(process, timeout=60):

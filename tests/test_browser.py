@@ -505,7 +505,7 @@ def test_a_click_on_a_point_opens_its_neighbours(server, page):
     heading.wait_for(timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
     main = page.inner_text("[data-testid='stMain']")
-    assert "nearest 8 in the model's code" in main and "nearest 8 in PCA's 2-D map" in main
+    assert "nearest 8 in the model's code" in main and "nearest 8 in PCA's code (2 components)" in main
     assert len(wait_for_images(page)) == 3 + 3 * 8
     assert "point=7" in page.url  # the link reopens this point
     assert_no_traceback(page)
@@ -520,6 +520,8 @@ def test_the_embedding_forming_plays_one_frame_per_epoch(server, page):
     frames = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')][2]._transitionData._frames.length")
     assert frames == TRAINING["vae"]["epochs"] + 1
     page.get_by_text("▶ Play", exact=True).click()  # from the last frame, Play starts again at the first
+    page.wait_for_function("() => { const s = [...document.querySelectorAll('.js-plotly-plot')][2]"
+                           "._fullLayout.sliders[0]; return s.active < s.steps.length - 1; }", timeout=APP_TIMEOUT_MS)
     page.wait_for_function("() => { const s = [...document.querySelectorAll('.js-plotly-plot')][2]"
                            "._fullLayout.sliders[0]; return s.active === s.steps.length - 1; }", timeout=APP_TIMEOUT_MS)
     screenshot(page, "embedding_forming")

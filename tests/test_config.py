@@ -156,3 +156,10 @@ def test_neighbour_weight_is_one_setting_of_the_embedding_kinds():
     assert TrainConfig(model="denoise", neighbour_weight=1) == TrainConfig(model="denoise")  # not its setting
     saved_before = {k: v for k, v in TrainConfig().to_dict().items()}  # a config.json from before the setting
     assert TrainConfig.from_dict(saved_before) == TrainConfig()
+
+
+@pytest.mark.parametrize("latent_dim", [1, 8])
+def test_neighbour_keeping_needs_a_2_number_code(latent_dim):
+    with pytest.raises(ConfigError, match="needs a latent size of 2"):
+        TrainConfig(model="conv-ae", latent_dim=latent_dim, neighbour_weight=1)
+    assert TrainConfig(model="conv-ae", latent_dim=latent_dim).neighbour_weight == 0.0

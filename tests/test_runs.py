@@ -189,7 +189,7 @@ def test_export_import_round_trip(home_with_runs, kind, images, tmp_path):
     if KINDS[kind].has_embedding:  # the 2-D views travel with the run
         held_out = len(load_dataset(old.config.dataset).split(old.config.seed, old.config.test_fraction).x_test)
         np.testing.assert_array_equal(elsewhere.views(new_id, held_out).pca_2d, store.views(run_ids[kind], held_out).pca_2d)
-        np.testing.assert_array_equal(elsewhere.forming(new_id, held_out).codes, store.forming(run_ids[kind], held_out).codes)
+        np.testing.assert_array_equal(elsewhere.forming(new_id, held_out).maps, store.forming(run_ids[kind], held_out).maps)
     # back into the store it came from: the same run, not a second one
     assert store.import_zip(data, "run.zip") == run_ids[kind]
 

@@ -33,3 +33,9 @@ def test_an_old_run_reads_as_version_2_and_its_table_names_the_old_protocol(home
     assert "kNN accuracy, old protocol: 5-fold CV on held-out codes" in table.index
     assert "trustworthiness at k = 10: neighbours not invented (higher is better)" in table.index
     assert not any(label.startswith("kNN accuracy, 5 neighbours") for label in table.index)
+
+
+def test_a_version_that_is_not_a_whole_number_reads_as_version_1():
+    for version in ("2", None, [2], True, 2.5):
+        upgraded = scoresheet.upgrade({**VERSION_1, "scores_version": version})
+        assert upgraded["model"]["knn_cv_accuracy"] == 0.66, version

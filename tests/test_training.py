@@ -41,8 +41,8 @@ def test_progress_is_reported_with_increasing_fraction():
     assert before.epoch == 0 and before.codes is not None and not before.losses  # the map before training
     assert len(per_batch) == 3 * batches
     assert [e.epoch for e in epoch_ends] == [1, 2, 3]
-    assert result.forming.codes.shape == (4, *before.codes.shape)  # the same codes, kept with the result
-    np.testing.assert_array_equal(result.forming.codes[-1], epoch_ends[-1].codes)
+    assert result.forming.maps.shape == (4, *before.codes.shape)  # the same 2-D codes, kept with the result
+    np.testing.assert_array_equal(result.forming.maps[-1], epoch_ends[-1].codes)
     fractions = [e.fraction for e in per_batch]
     assert all(a < b for a, b in zip(fractions, fractions[1:]))
     assert fractions[-1] == 1.0 and 0 < fractions[0] < 1

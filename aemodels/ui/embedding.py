@@ -65,9 +65,12 @@ def restore_point(run_id: str, held_out: int) -> None:
     """Choose the image a link names (``?point=``), unless this run already has a selection;
     a point that is not a held-out image is dropped, with a one-line warning."""
     asked = st.query_params.get(POINT_PARAM)
-    if asked is None or selection(run_id):
+    chosen = selection(run_id)
+    if len(chosen) == 1 and asked != str(chosen[0]):
+        st.query_params[POINT_PARAM] = str(chosen[0])  # back on this run: the URL names its point again
+    if asked is None or chosen:
         return
-    if asked.isdigit() and int(asked) < held_out:
+    if asked.isascii() and asked.isdigit() and int(asked) < held_out:
         choose(run_id, (int(asked),))
         return
     st.warning(f"The link asks for point '{asked[:20]}', but this run's held-out images are numbered 0 to "
@@ -95,9 +98,14 @@ def class_filter(class_names: tuple[str, ...], labelled: bool) -> tuple[int, ...
     return tuple(k for k, name in enumerate(class_names) if name not in shown)
 
 
+def code_word(config) -> str:
+    """What the map shows of an image: a VAE's ``z_mean``, another model's code."""
+    return "z_mean" if config.is_variational else "code"
+
+
 def model_axes(config) -> tuple[str, str]:
     """The titles of the model map's axes: the code's numbers, or the axes of their PCA."""
-    code_name = "z_mean" if config.is_variational else "code"
+    code_name = code_word(config)
     if config.latent_dim == 2:
         return f"{code_name} 1", f"{code_name} 2"
     if config.latent_dim == 1:
@@ -111,7 +119,7 @@ def maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_names: 
     config = info.config
     chosen = np.array(selection(info.run_id), dtype=int)
     one = int(chosen[0]) if len(chosen) == 1 else None
-    code_name = "z_mean" if config.is_variational else "code"
+    code_name = code_word(config)
     contours = bool(st.session_state.get(CONTOURS_KEY))
     ringed = chosen if one is None else None
     left, right = st.columns(2)
@@ -157,7 +165,8 @@ def neighbour_panel(info: RunInfo, index: int, views: EmbeddingViews, x_test: np
     images = to_float(x_test)
     image = images[[index]]
     model, pca = _rebuilt(info, image)
-    near = neighbourhood(index, images, views.codes, views.pca_2d)
+    pca_codes = cache.pixel_pca(info.run_id, state.home_key()).transform(images)[:, :info.config.latent_dim]
+    near = neighbourhood(index, images, views.codes, pca_codes)
     of_class = f", class {class_names[y_test[index]]}" if labelled else ""
     st.subheader(f"Image {index}{of_class}: its reconstructions and nearest neighbours")
     components = count(info.config.latent_dim, "component")
@@ -169,15 +178,15 @@ def neighbour_panel(info: RunInfo, index: int, views: EmbeddingViews, x_test: np
     def names(rows: np.ndarray) -> list[str]:
         return [class_names[y_test[r]] if labelled else f"image {r}" for r in rows]
 
-    code_kept, pca_kept = near.kept(near.code), near.kept(near.pca_map)
+    code_kept, pca_kept = near.kept(near.code), near.kept(near.pca)
     captioned_row(f"nearest {k} in pixel space (the truth both maps are scored against)", images[near.pixels],
                   [f"{name} · {KEPT_BY[(bool(c), bool(p))]}"
-                   for name, c, p in zip(names(near.pixels), ~near.lost_by(near.code), ~near.lost_by(near.pca_map))])
+                   for name, c, p in zip(names(near.pixels), ~near.lost_by(near.code), ~near.lost_by(near.pca))])
     captioned_row(f"nearest {k} in the model's code", images[near.code],
                   [f"{name} · {'kept' if kept else 'invented'}" for name, kept in zip(names(near.code), code_kept)])
-    captioned_row(f"nearest {k} in PCA's 2-D map", images[near.pca_map],
-                  [f"{name} · {'kept' if kept else 'invented'}" for name, kept in zip(names(near.pca_map), pca_kept)])
-    st.caption(f"The model's code keeps {int(code_kept.sum())} of the {k} pixel-space neighbours; PCA's map keeps "
+    captioned_row(f"nearest {k} in PCA's code ({components})", images[near.pca],
+                  [f"{name} · {'kept' if kept else 'invented'}" for name, kept in zip(names(near.pca), pca_kept)])
+    st.caption(f"The model's code keeps {int(code_kept.sum())} of the {k} pixel-space neighbours; PCA's code keeps "
                f"{int(pca_kept.sum())}. *Invented*: near in the map, not among the {k} nearest in pixels. "
                "Trustworthiness sums this over every image, weighted by how far the invented ones really are.")
 
@@ -208,7 +217,7 @@ def forming_section(info: RunInfo, labels: np.ndarray, views: EmbeddingViews,
         st.info("This run was saved before the app kept the codes of every epoch, so its map cannot be replayed. "
                 "Train it again to see it form.", icon=":material/history:")
         return
-    maps = forming.maps(info.config.seed)
+    maps = forming.maps
     n = maps.shape[1]
     axes = model_axes(info.config)
     if info.config.latent_dim > 2:

@@ -28,6 +28,7 @@ DECODED_SIDE = 196  # pixels on screen for the decoded image
 SLIDER_STEPS = 60  # a plain autoencoder's slider crosses its codes' range in this many steps
 RUN_KEY = "latent_run"  # the run whose sliders are on screen
 ENDS_KEY = "latent_ends"  # the last two points clicked on the map: interpolation ends
+ENDS_CHANGED_KEY = "latent_ends_changed"  # a click changed the ends: the page (not only the fragment) reruns
 MAP_KEY = "latent_map"
 MAP_POINTS = 300  # held-out codes on the map: it is redrawn on every slider move
 
@@ -115,12 +116,15 @@ def _on_map_click(scales: list[SliderScale], dims: tuple[int, int]) -> None:
         if i < MAX_SLIDERS:
             st.session_state[slider_key(i)] = scales[i].snap(value)
     st.session_state[ENDS_KEY] = (st.session_state.get(ENDS_KEY, []) + [(x, y)])[-2:]
+    st.session_state[ENDS_CHANGED_KEY] = True
 
 
 @st.fragment
 @timed("latent_sliders")
 def explorer(info: RunInfo) -> None:
     """Sliders, the decoded image and the clickable map, redrawn together on every move."""
+    if st.session_state.pop(ENDS_CHANGED_KEY, False):
+        st.rerun(scope="app")  # the interpolation below the fragment uses the clicked ends
     home, config = state.home_key(), info.config
     codes = cache.embedding_views(info.run_id, home).codes
     scales = slider_scales(codes, config.is_variational)
@@ -167,14 +171,18 @@ def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -
     bundle = cache.bundle(info.run_id, home)
     codes = cache.embedding_views(info.run_id, home).codes
     st.subheader("Interpolate between two ends")
-    ways = (["two classes"] if labelled else []) + ["the last two points clicked on the map", "two held-out images"]
+    present = [name for k, name in enumerate(class_names) if (y_test == k).any()]
+    ways = ((["two classes"] if labelled and len(present) >= 2 else [])
+            + (["the last two points clicked on the map"] if codes.shape[1] >= 2 else []) + ["two held-out images"])
     way = st.radio("Ends", ways, horizontal=True, key="interp_way", bind="query-params",
                    label_visibility="collapsed")
     originals = None
     if way == "two classes":
         a, b = st.columns(2)
-        first = a.selectbox("From a typical", class_names, index=min(3, len(class_names) - 1), key="interp_from", bind="query-params")
-        second = b.selectbox("into a typical", class_names, index=min(8, len(class_names) - 1), key="interp_to", bind="query-params")
+        first = a.selectbox("From a typical", present, index=min(3, len(present) - 1), key="interp_from",
+                            bind="query-params")
+        second = b.selectbox("into a typical", present, index=min(8, len(present) - 1), key="interp_to",
+                             bind="query-params")
         rows = [typical_example(codes, y_test, class_names.index(name)) for name in (first, second)]
         ends, originals = codes[rows], to_float(x_test[rows])
         words = f"a typical {first} into a typical {second}"

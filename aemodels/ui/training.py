@@ -134,9 +134,9 @@ def _draw_running(job: TrainingJob) -> None:
                         text=f"Training a {config.model} on {config.dataset}: epoch {progress.epoch}/{progress.epochs} · "
                              f"batch {progress.batch}/{progress.batches} · loss "
                              f"{progress.losses.get('loss', float('nan')):.4f}{eta_text}")
-        if job.codes or job.history:
+        if job.latest_codes is not None or job.history:
             left, right = st.columns(2)
-            if job.codes:
+            if job.latest_codes is not None:
                 with left:
                     _live_map(job)
             if job.history:
@@ -150,7 +150,7 @@ def _live_map(job: TrainingJob) -> None:
     from aemodels.views import map_of
 
     config = job.config
-    epoch, codes = job.codes[-1]
+    epoch, codes = job.latest_codes
     codes = codes[:LIVE_MAP_IMAGES]
     _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
     names = cache.dataset(config.dataset, state.home_key()).class_names
