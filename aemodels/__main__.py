@@ -19,6 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from aemodels.config import TrainConfig  # noqa: E402
 from aemodels.kinds import KINDS  # noqa: E402
 from aemodels.errors import AemodelsError  # noqa: E402
+from aemodels.curve import SWEEP_SIZES  # noqa: E402
 from aemodels.scoresheet import by_k  # noqa: E402
 
 EXIT_BAD_INPUT = 2
@@ -52,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--noise-max", type=float, default=0.5, help="denoise: largest training noise level")
     train.add_argument("--upscale-factors", default="2,3,4,7", help="superres: comma-separated factors")
     train.add_argument("--json", action="store_true")
+
+    sweep = commands.add_parser("sweep", help="train an embedding kind at several code sizes, against PCA")
+    sweep.add_argument("--dataset", default="mnist-10k")
+    sweep.add_argument("--model", default="dense-ae", help="an embedding kind: dense-ae, conv-ae, vae, dense-vae")
+    sweep.add_argument("--latent-dims", type=int, nargs="+", default=list(SWEEP_SIZES), metavar="N")
+    sweep.add_argument("--epochs", type=int, default=None, help=recommended_help)
+    sweep.add_argument("--batch-size", type=int, default=None, help=recommended_help)
+    sweep.add_argument("--learning-rate", type=float, default=None, help=recommended_help)
+    sweep.add_argument("--seed", type=int, default=0)
+    sweep.add_argument("--train-images", type=int, default=None, help="use only this many training images")
+    sweep.add_argument("--json", action="store_true")
 
     evaluate = commands.add_parser("evaluate", help="score a saved run on its held-out split")
     evaluate.add_argument("run")
@@ -120,16 +132,73 @@ def _print_metrics(metrics: dict) -> None:
               f"nearest {row['nearest_psnr']:.2f} dB")
 
 
+def _given(args) -> dict:
+    """The training settings given on the command line (the others take the recommended ones)."""
+    return {name: value for name, value in (("epochs", args.epochs), ("batch_size", args.batch_size),
+                                            ("learning_rate", args.learning_rate)) if value is not None}
+
+
+def _with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
+    """``config`` with the recommended epochs, batch and rate for its kind and data, except ``given``."""
+    from aemodels.defaults import recommended
+    from aemodels.training import training_split
+
+    best = recommended(config.kind, len(training_split(config, dataset).x_train), given.get("batch_size"))
+    return config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
+                             "learning_rate": best.learning_rate, **given})
+
+
+def _cmd_sweep(args) -> int:
+    from aemodels.curve import sweep_config
+    from aemodels.datasets import load_dataset
+    from aemodels.evaluation import assess
+    from aemodels.runs import RunStore
+    from aemodels.training import train
+
+    base = TrainConfig(dataset=args.dataset, model=args.model, seed=args.seed, train_images=args.train_images)
+    if not base.has_embedding:
+        raise AemodelsError(f"'{args.model}' has no code to sweep: use an embedding kind (dense-ae, conv-ae, vae, dense-vae).")
+    sizes = sorted(set(args.latent_dims))
+    configs = [sweep_config(base, size) for size in sizes]  # every size checked before any training
+    dataset = load_dataset(base.dataset)
+    store, out = RunStore(), sys.stderr if args.json else sys.stdout
+    points = []
+    for config in configs:
+        config = _with_recommended(config, dataset, _given(args))
+        found = store.find(config)
+        if found is not None:
+            run_id, metrics = found.run_id, found.metrics
+            print(f"code size {config.latent_dim}: reusing run {run_id}", file=out, flush=True)
+        else:
+            print(f"code size {config.latent_dim}: training {config.epochs} epochs…", file=out, flush=True)
+            result = train(config, dataset)
+            assessment = assess(result.bundle, dataset)
+            run_id, metrics = store.save(result, assessment.metrics, assessment.views), assessment.metrics
+        points.append({"latent_dim": config.latent_dim, "run_id": run_id, "reused": found is not None,
+                       "model": _curve_scores(metrics.get("model", {})), "pca": _curve_scores(metrics.get("pca", {}))})
+    if args.json:
+        print(json.dumps({"dataset": base.dataset, "model": base.model, "points": points}))
+        return 0
+    print(f"{'code size':>9}  {'MSE model':>10}  {'MSE PCA':>10}  {'5-NN model':>10}  {'5-NN PCA':>10}")
+    for point in points:
+        model, pca = point["model"], point["pca"]
+        print(f"{point['latent_dim']:>9}  {_figure(model['reconstruction_mse']):>10}  {_figure(pca['reconstruction_mse']):>10}  "
+              f"{_figure(model['knn_accuracy']):>10}  {_figure(pca['knn_accuracy']):>10}")
+    return 0
+
+
+def _curve_scores(scores: dict) -> dict:
+    return {key: scores.get(key) for key in ("reconstruction_mse", "knn_accuracy")}
+
+
 def _cmd_train(args) -> int:
     from aemodels.datasets import load_dataset
     from aemodels.diagnosis import advice
     from aemodels.evaluation import assess
     from aemodels.runs import RunStore
-    from aemodels.defaults import recommended
-    from aemodels.training import TrainProgress, train, training_split
+    from aemodels.training import TrainProgress, train
 
-    given = {name: value for name, value in (("epochs", args.epochs), ("batch_size", args.batch_size),
-                                             ("learning_rate", args.learning_rate)) if value is not None}
+    given = _given(args)
     config = TrainConfig(
         dataset=args.dataset, model=args.model, latent_dim=args.latent_dim, seed=args.seed,
         neighbour_weight=args.neighbour_weight,
@@ -137,9 +206,7 @@ def _cmd_train(args) -> int:
         upscale_factors=_factors(args.upscale_factors), **given,
     )
     dataset = load_dataset(config.dataset)
-    best = recommended(config.kind, len(training_split(config, dataset).x_train), given.get("batch_size"))
-    config = config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
-                               "learning_rate": best.learning_rate, **given})
+    config = _with_recommended(config, dataset, given)
     out = sys.stderr if args.json else sys.stdout
 
     interactive = out.isatty()
@@ -262,7 +329,7 @@ def _cmd_check_data(args) -> int:
     return 0
 
 
-COMMANDS = {"datasets": _cmd_datasets, "train": _cmd_train, "evaluate": _cmd_evaluate,
+COMMANDS = {"datasets": _cmd_datasets, "train": _cmd_train, "sweep": _cmd_sweep, "evaluate": _cmd_evaluate,
             "runs": _cmd_runs, "delete": _cmd_delete, "export": _cmd_export, "import": _cmd_import,
             "check-data": _cmd_check_data}
 

@@ -306,3 +306,32 @@ def latent_map(picture: str, extent: tuple[float, float, float, float], points: 
                          margin=FIGURE_MARGIN, height=600,
                          legend=dict(itemsizing="constant", orientation="h", y=-0.12))
     return figure
+
+
+def code_size_curves(model: list, pca: list, model_name: str) -> go.Figure:
+    """Reconstruction MSE and 5-NN accuracy against code size, the model's runs beside PCA.
+
+    ``model``, ``pca``: ``curve.CurvePoint`` lists (``code_size``, ``reconstruction_mse``,
+    ``knn_accuracy``). The x axis is logarithmic, ticked at the sizes drawn; the kNN panel is
+    left out when no point has one (unlabelled data).
+    """
+    from plotly.subplots import make_subplots
+
+    with_knn = any(p.knn_accuracy is not None for p in model + pca)
+    titles = ["Reconstruction MSE (lower is better)"] + (["5-NN accuracy (higher is better)"] if with_knn else [])
+    figure = make_subplots(rows=1, cols=len(titles), subplot_titles=titles)
+    for points, name, colour, dash in ((pca, "PCA", PALETTE[7], "dash"), (model, model_name, PALETTE[0], "solid")):
+        if not points:
+            continue
+        sizes = [p.code_size for p in points]
+        figure.add_trace(go.Scatter(x=sizes, y=[p.reconstruction_mse for p in points], mode="lines+markers", name=name,
+                                    legendgroup=name, line=dict(color=colour, dash=dash)), row=1, col=1)
+        if with_knn:
+            figure.add_trace(go.Scatter(x=sizes, y=[p.knn_accuracy for p in points], mode="lines+markers", name=name,
+                                        legendgroup=name, showlegend=False, line=dict(color=colour, dash=dash)),
+                             row=1, col=2)
+    ticks = sorted({p.code_size for p in model + pca})
+    figure.update_xaxes(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks], title="numbers in the code")
+    figure.update_layout(title="Is an autoencoder better than PCA? Held-out images, by code size",
+                         margin=dict(FIGURE_MARGIN, t=70), height=360, legend=dict(orientation="h", y=-0.3))
+    return figure

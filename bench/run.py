@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "neighbours", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "neighbours", "curve", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -72,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
 
             log("neighbours: conv-ae and vae with and without the neighbour-keeping term")
             rows += neighbours.run(seeds, log)
+        if "curve" in groups:
+            from bench import curve
+
+            log("curve: dense-ae against PCA by code size")
+            rows += curve.run(seeds[0], log)
         if "defaults" in groups:
             from bench import defaults
 

@@ -48,3 +48,4 @@ if info is not None:
                    f"lost. PCA uses {count(config.latent_dim, 'component')}, the same code size.")
         embedding.reference_section(info, data.is_labelled)
         embedding.forming_section(info, y_test, views, data.class_names)
+        embedding.code_size_section(info)

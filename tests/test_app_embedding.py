@@ -44,7 +44,7 @@ def test_embedding_draws_two_maps_scores_and_the_forming(home_with_runs, kind):
     at = open_page(PAGE, runs[kind])
     assert not at.exception and not at.error
     charts = _charts(at)
-    assert {"emb_model_chart", "emb_pca_chart", "emb_forming", "emb_forming_pca"} <= set(charts)
+    assert {"emb_model_chart", "emb_pca_chart", "emb_forming", "emb_forming_pca", "emb_code_sizes"} <= set(charts)
     epochs = RunStore().get(runs[kind]).config.epochs
     assert len(charts["emb_forming"].frames) == epochs + 1  # before training, then one per epoch
     assert charts["emb_model_chart"].layout.xaxis.title.text  # axes say what they are
@@ -55,6 +55,9 @@ def test_embedding_draws_two_maps_scores_and_the_forming(home_with_runs, kind):
                 "continuity at k = 50: neighbours not lost (higher is better)"):
         assert row in table.index
     assert at.dataframe[1].value.loc["PCA", "5-NN accuracy"] == 0.420  # the published figures beside
+    sizes = charts["emb_code_sizes"]  # the model's size beside PCA at every size
+    assert [t.name for t in sizes.data][:2] == ["PCA", "PCA"] and kind in [t.name for t in sizes.data]
+    assert at.button(key="emb_sweep").label.startswith("Train the missing sizes (4, 8, 16, 32)")
 
 
 def test_the_maps_stay_the_same_across_reruns_and_follow_the_class_filter(home_with_runs):

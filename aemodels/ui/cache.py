@@ -99,3 +99,11 @@ def forming(run_id: str, home: str):
     config = store.get(run_id).config
     x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
     return store.forming(run_id, len(x_test))
+
+
+@st.cache_data(max_entries=4, show_spinner="Scoring PCA at every code size…")
+def pca_curve(config, home: str):
+    """``curve.pca_curve`` of a ``TrainConfig``'s data and split, at ``curve.SWEEP_SIZES``."""
+    from aemodels import curve
+
+    return curve.pca_curve(config, dataset(config.dataset, home))

@@ -247,3 +247,28 @@ def reference_section(info: RunInfo, labelled: bool) -> None:
         st.caption(f"Source: {REFERENCE_SOURCE}. Protocol: {REFERENCE_PROTOCOL} This run was fitted on {ours} "
                    f"training images of {info.config.dataset} and scored on its own held-out split, so the "
                    "figures are the same measures, not the same experiment.")
+
+
+def code_size_section(info: RunInfo) -> None:
+    """Error and kNN accuracy against code size: PCA at every size, this kind's runs of the same
+    settings from the store, and a button that queues the missing sizes."""
+    from aemodels import curve
+    from aemodels.ui import training
+
+    st.subheader("Is an autoencoder better than PCA? By code size")
+    home, config = state.home_key(), info.config
+    base = curve.sweep_config(config, config.latent_dim)
+    model = curve.model_curve(state.store().list(), base)
+    pca = cache.pca_curve(base, home)
+    st.plotly_chart(plots.code_size_curves(model, pca, config.model), key="emb_code_sizes")
+    sentence = curve.ratio_text(model, pca)
+    missing = curve.missing_sizes(model)
+    sizes = " ".join(str(size) for size in curve.SWEEP_SIZES)
+    st.caption((sentence + " " if sentence else "") + f"Points of this {config.model}: its runs with these settings "
+               f"at other code sizes (plain, same data, seed and training). From the command line: "
+               f"`python -m aemodels sweep --model {config.model} --dataset {config.dataset} --latent-dims {sizes}`.")
+    if missing and st.button(f"Train the missing sizes ({', '.join(map(str, missing))})", key="emb_sweep",
+                             icon=":material/play_arrow:"):
+        for size in missing:
+            training.start(curve.sweep_config(base, size))
+        st.rerun()
