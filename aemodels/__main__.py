@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 import time
@@ -335,6 +336,9 @@ COMMANDS = {"datasets": _cmd_datasets, "train": _cmd_train, "sweep": _cmd_sweep,
 
 
 def main(argv: list[str] | None = None) -> int:
+    # TensorFlow's Python logger warns that predict functions were "retraced" when one process
+    # scores several models (a sweep, a train then evaluate): a note for its developers, not ours.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     try:
         args = _parser().parse_args(argv)
         return COMMANDS[args.command](args)

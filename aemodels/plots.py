@@ -332,6 +332,5 @@ def code_size_curves(model: list, pca: list, model_name: str) -> go.Figure:
                              row=1, col=2)
     ticks = sorted({p.code_size for p in model + pca})
     figure.update_xaxes(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks], title="numbers in the code")
-    figure.update_layout(title="Is an autoencoder better than PCA? Held-out images, by code size",
-                         margin=dict(FIGURE_MARGIN, t=70), height=360, legend=dict(orientation="h", y=-0.3))
+    figure.update_layout(margin=dict(FIGURE_MARGIN, t=40), height=340, legend=dict(orientation="h", y=-0.3))
     return figure
