@@ -47,8 +47,33 @@ class ModelBundle:
     image_shape: tuple[int, int, int]
 
 
+BUILD_ATTEMPTS = 3
+
+
 def build_model(config: TrainConfig, image_shape: tuple[int, int, int],
                 steps_per_epoch: int | None = None) -> ModelBundle:
+    """The untrained, compiled model for ``config`` on images of ``image_shape`` (H, W, C);
+    ``_build_model`` does the work.
+
+    In the dashboard server a build can be cut by another session's thread: after every script
+    run Streamlit calls ``keras.backend.clear_session()``, which rebinds Keras's thread-local name
+    state for *all* threads (``GLOBAL_STATE_TRACKER = threading.local()`` in
+    ``keras/src/backend/common/global_state.py``). A build under way then restarts its automatic
+    layer names, and Keras refuses the model ("The name "add" is used 2 times"). Such a build is
+    made again; the race window is a few milliseconds, and weights files do not depend on layer
+    names.
+    """
+    for attempt in range(BUILD_ATTEMPTS):
+        try:
+            return _build_model(config, image_shape, steps_per_epoch)
+        except ValueError as exc:
+            if "operation names should be unique" not in str(exc) or attempt == BUILD_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _build_model(config: TrainConfig, image_shape: tuple[int, int, int],
+                 steps_per_epoch: int | None = None) -> ModelBundle:
     """The untrained, compiled model for ``config`` on images of ``image_shape`` (H, W, C).
 
     With ``steps_per_epoch`` (batches per epoch) and at least ``SCHEDULE_MIN_EPOCHS`` epochs, the

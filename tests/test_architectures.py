@@ -91,3 +91,26 @@ def test_vae_losses(kind):
 def test_image_to_image_kinds_have_no_code():
     for kind in IMAGE_TO_IMAGE_KINDS:
         assert not TrainConfig(model=kind).has_embedding
+
+
+def test_a_build_cut_by_another_sessions_clear_session_is_made_again(monkeypatch):
+    """Streamlit's clear_session() in another thread resets Keras's layer names mid-build
+    (architectures.build_model); the build is made again instead of failing."""
+    import keras
+
+    from aemodels import architectures
+
+    real_add, cut = keras.layers.Add, []
+
+    class AddCutOnce(real_add):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if not cut:  # as if another session's script ended right after the first Add
+                cut.append(True)
+                keras.backend.clear_session()
+
+    monkeypatch.setattr(architectures.layers, "Add", AddCutOnce)
+    bundle = architectures.build_model(TrainConfig(model="denoise"), (28, 28, 1))
+    assert cut and bundle.model.name == "denoise"
+    names = [layer.name for layer in bundle.model.layers]
+    assert len(names) == len(set(names))
