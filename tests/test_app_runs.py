@@ -55,3 +55,29 @@ def test_export_and_make_current(home_with_runs):
     assert runs["vae"] in at.query_params["run"]
     data = RunStore().export_zip(runs["vae"])
     assert RunStore().import_zip(data, "run.zip")
+
+
+def test_the_table_follows_the_kind_and_dataset_filters(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page()
+    at.multiselect(key="compare").set_value([runs["vae"], runs["dense-ae"]]).run()
+    at.multiselect(key="runs_kinds").set_value(["vae"]).run()
+    assert not at.exception and not at.error
+    assert set(at.dataframe[0].value["model"]) == {"vae"}
+    assert at.multiselect(key="compare").value == [runs["vae"]]  # the hidden run left the comparison
+    assert any("of" in c.value and "runs shown" in c.value for c in at.caption)
+    at.multiselect(key="runs_kinds").set_value([]).run()
+    assert not at.exception
+    assert any("No run of the chosen kinds" in i.value for i in at.info)
+
+
+def test_delete_asks_first_and_says_what_it_did(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page()
+    at.selectbox(key="one_run").set_value(runs["conv-ae"]).run()
+    assert any("for good" in m.value for m in at.markdown)  # the question, in the popover
+    assert runs["conv-ae"] in {i.run_id for i in RunStore().list()}  # nothing deleted by opening it
+    at.button(key="delete").click().run()
+    assert not at.exception
+    assert runs["conv-ae"] not in {i.run_id for i in RunStore().list()}
+    assert any(f"Deleted run {runs['conv-ae']}" in s.value for s in at.success)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pandas as pd
+import streamlit as st
 
 from aemodels import scoresheet
 from aemodels.runs import RunInfo
@@ -65,6 +66,24 @@ def _score(value) -> float | None:
 
 
 SCORE_COLUMNS = (KNN_COLUMN, "PCA " + KNN_COLUMN, TRUST_COLUMN, "MSE", "PSNR dB", "PCA PSNR dB", GAIN_COLUMN)
+
+
+def filter_runs(infos: list[RunInfo]) -> list[RunInfo]:
+    """The runs of the kinds and datasets chosen in two multiselects drawn here (all at first;
+    broken runs, which have neither, always stay listed so that they can be deleted)."""
+    kinds = sorted({info.config.model for info in infos if info.config is not None})
+    datasets = sorted({info.config.dataset for info in infos if info.config is not None})
+    if len(kinds) < 2 and len(datasets) < 2:
+        return infos
+    left, right = st.columns(2)
+    shown_kinds = left.multiselect("Kinds", kinds, default=kinds, key="runs_kinds", placeholder="Choose kinds")
+    shown_datasets = right.multiselect("Datasets", datasets, default=datasets, key="runs_datasets",
+                                       placeholder="Choose datasets")
+    kept = [info for info in infos if info.config is None
+            or (info.config.model in shown_kinds and info.config.dataset in shown_datasets)]
+    if len(kept) < len(infos):
+        st.caption(f"{len(kept)} of {len(infos)} runs shown.")
+    return kept
 
 
 def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
