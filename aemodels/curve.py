@@ -71,16 +71,6 @@ def missing_sizes(points: list[CurvePoint], sizes: tuple[int, ...] = SWEEP_SIZES
     return [size for size in sizes if size not in have]
 
 
-def as_rows(model: list[CurvePoint], pca: list[CurvePoint]) -> list[dict]:
-    """One dict per code size with both sides' scores (None where a side has no point)."""
-    by_size = {point.code_size: point for point in pca}
-    return [{"latent_dim": point.code_size, "run_id": point.run_id,
-             "model": {"reconstruction_mse": point.reconstruction_mse, "knn_accuracy": point.knn_accuracy},
-             "pca": ({"reconstruction_mse": by_size[point.code_size].reconstruction_mse,
-                      "knn_accuracy": by_size[point.code_size].knn_accuracy} if point.code_size in by_size else None)}
-            for point in model]
-
-
 def ratio_text(model: list[CurvePoint], pca: list[CurvePoint]) -> str:
     """One sentence: at the largest size both have, the model's error as a share of PCA's."""
     by_size = {point.code_size: point for point in pca}

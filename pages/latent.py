@@ -30,6 +30,7 @@ if info is not None:
         codes = cache.embedding_views(info.run_id, state.home_key()).codes
         latent.start_run(info, latent.slider_scales(codes, info.config.is_variational))
         st.subheader("Move through the latent space")
-        latent.explorer(info)
+        _, labels = cache.test_split(info.config.dataset, info.config.seed, info.config.test_fraction, state.home_key())
+        latent.explorer(info, labels[:latent.MAP_POINTS], data.class_names)
         latent.interpolation(info, data.is_labelled, data.class_names)
         latent.samples(info)

@@ -121,8 +121,11 @@ def _on_map_click(scales: list[SliderScale], dims: tuple[int, int]) -> None:
 
 @st.fragment
 @timed("latent_sliders")
-def explorer(info: RunInfo) -> None:
-    """Sliders, the decoded image and the clickable map, redrawn together on every move."""
+def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) -> None:
+    """Sliders, the decoded image and the clickable map, redrawn together on every move.
+
+    ``labels`` (the held-out images' classes) and ``class_names`` come from the page's full run:
+    a fragment rerun reuses them instead of copying the dataset out of the cache on every move."""
     if st.session_state.pop(ENDS_CHANGED_KEY, False):
         st.rerun(scope="app")  # the interpolation below the fragment uses the clicked ends
     home, config = state.home_key(), info.config
@@ -144,19 +147,18 @@ def explorer(info: RunInfo) -> None:
             st.caption(f"The other {codes.shape[1] - shown} coordinates stay at their starting values.")
     with left:
         if codes.shape[1] >= 2:
-            _map(info, codes, scales, z)
+            _map(info, codes, scales, z, labels, class_names)
         else:
             st.caption("A code of one number has no 2-D map: move the slider.")
 
 
-def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndarray) -> None:
-    home, config = state.home_key(), info.config
+def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndarray, labels: np.ndarray,
+         class_names: tuple[str, ...]) -> None:
+    home = state.home_key()
     dims = (0, 1)
-    data = cache.dataset(config.dataset, home)
-    _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
     picture, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
     shown = slice(0, MAP_POINTS)
-    figure = plots.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], data.class_names,
+    figure = plots.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], class_names,
                               ("z1", "z2"), (float(z[0]), float(z[1])), st.session_state.get(ENDS_KEY, []))
     st.plotly_chart(figure, key=MAP_KEY, on_select=lambda: _on_map_click(scales, dims), selection_mode="points")
     st.caption("Click anywhere on the map to decode that point: z1 and z2 follow, and the red cross marks the "
