@@ -241,9 +241,10 @@ def test_quick_model_opens_both_embedding_maps(server, page):
     page.get_by_role("button", name="Train a quick model").click()
     page.get_by_role("heading", name="Embedding vs PCA").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     wait_for_app(page)
-    points = wait_for_plots(page, 4)  # the two maps, then the map forming and PCA's beside it
+    # The two maps, the map forming and PCA's beside it, then error and kNN accuracy by code size.
+    points = wait_for_plots(page, 5)
     assert_no_traceback(page)
-    assert len(points) == 4 and all(n > 0 for n in points), points
+    assert len(points) == 5 and all(n > 0 for n in points), points
     assert "dense-ae on mnist-10k" in page.inner_text("[data-testid='stMain']")
     assert "run=" in page.url and "dataset=mnist-10k" in page.url
     screenshot(page, "embedding")
