@@ -129,7 +129,8 @@ def _print_metrics(metrics: dict) -> None:
         print(f"noise {row['level']:.1f}: model {row['model_psnr']:.2f} dB, "
               f"best filter {row['filter_psnr']:.2f} dB ({row['filter']}), noisy {row['noisy_psnr']:.2f} dB")
     for row in metrics.get("superres", {}).get("factors", []):
-        print(f"factor {row['factor']}: model {row['model_psnr']:.2f} dB, bicubic {row['bicubic_psnr']:.2f} dB, "
+        lanczos = f"Lanczos {row['lanczos_psnr']:.2f} dB, " if "lanczos_psnr" in row else ""
+        print(f"factor {row['factor']}: model {row['model_psnr']:.2f} dB, {lanczos}bicubic {row['bicubic_psnr']:.2f} dB, "
               f"nearest {row['nearest_psnr']:.2f} dB")
 
 

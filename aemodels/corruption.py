@@ -63,9 +63,10 @@ def downscale(images: np.ndarray, factor: int) -> np.ndarray:
 
 
 def upscale(images: np.ndarray, size: tuple[int, int], method: str = "bicubic") -> np.ndarray:
-    """Resize low-resolution images back to ``size`` (H, W) with ``nearest`` or ``bicubic``.
+    """Resize low-resolution images back to ``size`` (H, W) with ``method``: ``nearest``,
+    ``bicubic`` or ``lanczos5`` (any of ``keras.ops.image.resize``'s interpolations).
 
-    Returns float32 (N, H, W, C) clipped to [0, 1] (bicubic overshoots at edges).
+    Returns float32 (N, H, W, C) clipped to [0, 1] (bicubic and Lanczos overshoot at edges).
     """
     from keras import ops
 

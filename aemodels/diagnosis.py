@@ -32,7 +32,11 @@ def baseline_losses(config: TrainConfig, metrics: dict) -> list[str]:
             levels = ", ".join(f"{p['level']:g}" for p in worse)
             return [f"denoises worse than the best classical filter at noise level {levels}"]
         return []
-    gain = metrics.get("superres", {}).get("gain_db")
+    summary = metrics.get("superres", {})
+    gain = summary.get("gain_db")
+    if gain is not None and gain < 0:
+        return [f"trails the best classical interpolation (bicubic or Lanczos) by {-gain:.2f} dB on average"]
+    gain = summary.get("bicubic_gain_db")  # a run scored before Lanczos was compared
     if gain is not None and gain < 0:
         return [f"trails bicubic interpolation by {-gain:.2f} dB on average"]
     return []

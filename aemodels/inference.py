@@ -78,7 +78,8 @@ def super_resolve(bundle, images: np.ndarray, factor: int) -> dict[str, np.ndarr
     """Every view of super-resolution at ``factor`` for full-size ``images``.
 
     Returns a dict of float32 arrays: ``low`` (N, ceil(H/f), ceil(W/f), C), and at full size
-    ``nearest``, ``bicubic`` and ``model``.
+    ``nearest``, ``bicubic``, ``lanczos`` (5-lobe windowed sinc, the strongest classical
+    interpolation at hand) and ``model`` (which starts from the bicubic image).
     """
     _, h, w, _ = images.shape
     low = downscale(images, factor)
@@ -87,48 +88,6 @@ def super_resolve(bundle, images: np.ndarray, factor: int) -> dict[str, np.ndarr
         "low": low,
         "nearest": upscale(low, (h, w), "nearest"),
         "bicubic": bicubic,
+        "lanczos": upscale(low, (h, w), "lanczos5"),
         "model": np.clip(run(bundle.model, bicubic), 0.0, 1.0),
     }
-
-
-# --- classical denoisers ----------------------------------------------------------------------
-
-GAUSSIAN_SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0)
-MEDIAN_SIZES = (3, 5)
-
-
-def gaussian_filter(images: np.ndarray, sigma: float) -> np.ndarray:
-    """Each image blurred with a Gaussian of ``sigma`` pixels (height and width only)."""
-    from scipy.ndimage import gaussian_filter as blur
-
-    return blur(np.asarray(images, np.float32), sigma=(0, sigma, sigma, 0), mode="reflect")
-
-
-def median_filter(images: np.ndarray, size: int) -> np.ndarray:
-    """Each image through a ``size`` × ``size`` median filter."""
-    from scipy.ndimage import median_filter as median
-
-    return median(np.asarray(images, np.float32), size=(1, size, size, 1), mode="reflect")
-
-
-def classical_denoisers() -> dict[str, callable]:
-    """Name → function(images) for every filter setting the baseline may choose from."""
-    filters = {f"Gaussian σ={s:g}": (lambda x, s=s: gaussian_filter(x, s)) for s in GAUSSIAN_SIGMAS}
-    filters.update({f"median {k}×{k}": (lambda x, k=k: median_filter(x, k)) for k in MEDIAN_SIZES})
-    return filters
-
-
-def best_classical_denoiser(clean: np.ndarray, noisy: np.ndarray) -> tuple[str, np.ndarray]:
-    """The filter with the highest mean PSNR on these images, and its output.
-
-    The baseline is tuned on the very images it is scored on, so it is, if anything, favoured.
-    """
-    from aemodels.metrics import psnr
-
-    best_name, best_output, best_score = "", noisy, -np.inf
-    for name, apply in classical_denoisers().items():
-        output = apply(noisy)
-        score = float(psnr(clean, output).mean())
-        if score > best_score:
-            best_name, best_output, best_score = name, output, score
-    return best_name, best_output

@@ -227,11 +227,14 @@ def denoising_curve(curve: list[dict], level: float | None = None) -> go.Figure:
 
 
 def superres_bars(factors: list[dict], current: int | None = None) -> go.Figure:
-    """Grouped bars of PSNR (dB) per upscale factor for nearest, bicubic and the model."""
+    """Grouped bars of PSNR (dB) per upscale factor for nearest, bicubic, Lanczos (runs scored
+    before it was compared have none) and the model."""
     figure = go.Figure()
     labels = [f"×{f['factor']}" + (" (slider)" if f["factor"] == current else "") for f in factors]
-    for key, name in (("nearest_psnr", "nearest"), ("bicubic_psnr", "bicubic"), ("model_psnr", "model")):
-        figure.add_trace(go.Bar(x=labels, y=[f[key] for f in factors], name=name))
+    for key, name in (("nearest_psnr", "nearest"), ("bicubic_psnr", "bicubic"), ("lanczos_psnr", "Lanczos"),
+                      ("model_psnr", "model")):
+        if all(key in f for f in factors):
+            figure.add_trace(go.Bar(x=labels, y=[f[key] for f in factors], name=name))
     figure.update_layout(title="PSNR per upscale factor (held-out images)", barmode="group",
                          yaxis_title="PSNR (dB)", margin=FIGURE_MARGIN, height=320)
     return figure

@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "neighbours", "curve", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "neighbours", "curve", "baselines", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
 
             log("curve: dense-ae against PCA by code size")
             rows += curve.run(seeds[0], log)
+        if "baselines" in groups:
+            from bench import baselines
+
+            log("baselines: denoiser and super-resolution against the strong classical methods")
+            rows += baselines.run(seeds, log)
         if "defaults" in groups:
             from bench import defaults
 

@@ -1,6 +1,7 @@
 """AppTest of Denoising on a denoise run: the noise slider and the noise kind (no-run and
 wrong-kind cases: test_app_run_screens.py)."""
 
+from aemodels import classical
 from tests.apptest import open_page
 
 PAGE = "pages/denoising.py"
@@ -13,8 +14,12 @@ def test_slider_and_kind_update_the_scores(home_with_runs):
     # four rows: original, noisy, the best classical filter's output, the model's output
     assert len(at.get("image")) == 16
     filter_caption = at.get("image")[2].proto.imgs[0].caption
-    assert filter_caption.startswith(("Gaussian", "median")), filter_caption
+    assert filter_caption.startswith(classical.FAMILIES), filter_caption
     assert len(at.metric) == 4
+    table = at.dataframe[0].value  # every family at its chosen setting, beside the model
+    assert list(table["denoiser"]) == ["the model", *classical.FAMILIES]
+    filter_psnr = float(at.metric[1].value.split()[0])  # "17.2 dB": the best of them
+    assert abs(table["PSNR dB"].iloc[1:].max() - filter_psnr) <= 0.05
     assert len(at.get("plotly_chart")) == 1
     at.slider(key="noise_level").set_value(0.2).run()
     assert not at.exception

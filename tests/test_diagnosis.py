@@ -52,4 +52,7 @@ def test_image_models_compare_with_their_own_baselines():
     assert baseline_losses(denoise, {"denoising": {"curve": curve}}) == [
         "denoises worse than the best classical filter at noise level 0.1"]
     superres = TrainConfig(model="superres")
-    assert "trails bicubic interpolation by 1.60 dB" in baseline_losses(superres, {"superres": {"gain_db": -1.6}})[0]
+    assert "trails the best classical interpolation (bicubic or Lanczos) by 1.60 dB" in baseline_losses(
+        superres, {"superres": {"gain_db": -1.6}})[0]
+    # A run scored before Lanczos was compared keeps its gain over bicubic under its own name.
+    assert "trails bicubic interpolation by 0.50 dB" in baseline_losses(superres, {"superres": {"bicubic_gain_db": -0.5}})[0]

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from aemodels import classical
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
 from aemodels.datasets import Dataset, load_dataset, to_float
@@ -94,6 +95,11 @@ def test_denoising_curve(evaluated):
     for row in curve:
         assert {"model_psnr", "filter_psnr", "pca_psnr", "model_ssim", "filter_ssim", "filter"} <= set(row)
         assert row["filter_psnr"] > row["noisy_psnr"]  # the best filter never makes it worse
+        assert list(row["filters"]) == list(classical.FAMILIES)
+        best = max(row["filters"].values(), key=lambda family: family["psnr"])
+        assert row["filter_psnr"] == best["psnr"] and row["filter"].endswith(best["setting"])
+        assert classical.by_name(row["filter"]).setting == best["setting"]  # the screen redraws it by name
+    assert result["denoising"]["filters_compared"] == list(classical.FAMILIES)
     assert result["denoising"]["kind"] == config.noise_kind
     assert any(row["model_psnr"] == result["model"]["psnr"] for row in curve)
 
@@ -103,12 +109,13 @@ def test_superres_factors(evaluated):
     rows = result["superres"]["factors"]
     assert [row["factor"] for row in rows] == sorted(config.upscale_factors)
     for row in rows:
-        assert row["nearest_psnr"] < row["bicubic_psnr"], row
-    for key in ("nearest_psnr", "bicubic_psnr"):
+        assert row["nearest_psnr"] < row["bicubic_psnr"], row  # Lanczos beats bicubic at ×2–×4, not at ×7
+        assert row["classical_psnr"] == max(row[f"{name}_psnr"] for name in ("nearest", "bicubic", "lanczos"))
+    for key in ("nearest_psnr", "bicubic_psnr", "lanczos_psnr"):
         values = [row[key] for row in rows]
         assert all(a > b for a, b in zip(values, values[1:])), (key, values)
     assert result["superres"]["summary_factor"] in config.upscale_factors
-    gain = np.mean([row["model_psnr"] - row["bicubic_psnr"] for row in rows])
+    gain = np.mean([row["model_psnr"] - row["classical_psnr"] for row in rows])  # over the best classical one
     assert result["superres"]["gain_db"] == pytest.approx(gain)
 
 

@@ -123,3 +123,16 @@ def test_silhouette():
     noise = np.random.default_rng(0).normal(size=points.shape)
     assert abs(metrics.silhouette(noise, labels)) < 0.1
     assert metrics.silhouette(points, np.zeros(len(points), np.int64)) is None
+
+
+def test_ssim_is_scikit_images_and_works_on_the_smallest_uploads(images):
+    from skimage.metrics import structural_similarity
+
+    noisy = add_noise(images[:3], "gaussian", 0.2, seed=2)
+    ours = metrics.ssim(images[:3], noisy)
+    theirs = [structural_similarity(a[..., 0], b[..., 0], data_range=1.0, gaussian_weights=True, sigma=1.5,
+                                    use_sample_covariance=False) for a, b in zip(images[:3], noisy)]
+    assert np.allclose(ours, theirs)
+    small = np.random.default_rng(0).random((2, 8, 8, 1))
+    assert np.allclose(metrics.ssim(small, small), 1.0)
+    assert metrics.ssim(small, 1 - small).mean() < 0.5

@@ -39,3 +39,15 @@ def test_a_version_that_is_not_a_whole_number_reads_as_version_1():
     for version in ("2", None, [2], True, 2.5):
         upgraded = scoresheet.upgrade({**VERSION_1, "scores_version": version})
         assert upgraded["model"]["knn_cv_accuracy"] == 0.66, version
+
+
+def test_version_2_image_scores_keep_their_weak_baselines_under_their_own_names():
+    row = {"level": 0.3, "model_psnr": 22.0, "filter_psnr": 17.2, "model_ssim": 0.8, "filter_ssim": 0.5,
+           "filter": "median 3×3"}
+    denoiser = scoresheet.upgrade({"scores_version": 2, "denoising": {"kind": "gaussian", "curve": [row]}})
+    assert denoiser["denoising"]["filters_compared"] == ["Gaussian", "median"]
+    assert denoiser["denoising"]["curve"] == [{"level": 0.3, "model_psnr": 22.0, "filter_psnr": 17.2,
+                                               "model_ssim_with_border": 0.8, "filter_ssim_with_border": 0.5,
+                                               "filter": "median 3×3"}]
+    superres = scoresheet.upgrade({"scores_version": 2, "superres": {"gain_db": 4.5, "factors": []}})
+    assert superres["superres"] == {"bicubic_gain_db": 4.5, "factors": []}

@@ -68,16 +68,20 @@ def embedding_views(run_id: str, home: str):
     return saved if saved is not None else evaluation.embedding_views(bundle(run_id, home), dataset(config.dataset, home))
 
 
-@st.cache_data(max_entries=16, show_spinner="Scoring the model and the filters…")
+@st.cache_data(max_entries=64, show_spinner="Scoring the model and the filters…")
 def denoising_scores(run_id: str, home: str, kind: str, level: float, images: int = 200) -> dict:
-    """``evaluation.denoising_scores`` on the first ``images`` held-out images."""
-    from aemodels import evaluation
+    """``evaluation.denoising_scores`` on the first ``images`` held-out images, the filters' settings
+    chosen on the last training images (as when the run was scored)."""
+    from aemodels import classical, evaluation
     from aemodels.datasets import to_float
     from aemodels.runs import RunStore
+    from aemodels.training import training_split
 
     config = RunStore().get(run_id).config
     x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
-    return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), kind, level, config.seed)
+    validation = training_split(config, dataset(config.dataset, home)).x_train[-classical.VALIDATION_IMAGES:]
+    return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), to_float(validation),
+                                       kind, level, config.seed)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

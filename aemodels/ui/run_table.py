@@ -31,7 +31,7 @@ def _row(info: RunInfo) -> dict:
     return row
 
 
-GAIN_COLUMN = "gain vs bicubic dB, mean over trained factors"
+GAIN_COLUMN = "gain vs bicubic or Lanczos dB, mean over trained factors"
 KNN_COLUMN = "5-NN acc"
 TRUST_COLUMN = f"trust k={scoresheet.DEFAULT_K}"
 
