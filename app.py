@@ -5,7 +5,7 @@ Run with ``streamlit run app.py``. The current dataset and run live in the URL (
 
 import streamlit as st
 
-from aemodels.ui import gc_tax, sidebar, state, training
+from aemodels.ui import access, gc_tax, sidebar, state, training
 from aemodels.ui.entry import inside_app
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
@@ -26,6 +26,8 @@ sidebar_slot = st.sidebar.empty()
 shown = sidebar.draw(sidebar_slot)
 state.show_notices()
 job_status = st.sidebar.container()  # filled after the page, so a job it just started shows
+with st.sidebar:
+    sidebar.public_mode_panel()
 with inside_app():
     page.run()
 with job_status:
@@ -33,4 +35,5 @@ with job_status:
 if sidebar.shown_state() != shown:
     sidebar.draw(sidebar_slot)
 gc_tax.settle_if_imported()  # this run's new modules join the objects Streamlit's collections skip
+access.sweep_ended_sessions()  # public mode: private stores of closed tabs
 training.keep_trainer_ready()  # after the page is drawn: its 3 s of importing must not slow the first page

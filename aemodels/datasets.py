@@ -20,6 +20,7 @@ import numpy as np
 
 from aemodels.errors import DatasetError
 from aemodels.home import home_dir
+from aemodels.words import safe_label, safe_labels
 
 DEFAULT_DATASET = "mnist-10k"
 UPLOAD_PREFIX = "upload:"
@@ -254,7 +255,7 @@ def upload_title(name: str) -> str:
         file_name = path.read_text().strip() if path is not None else ""
     except OSError:
         file_name = ""
-    return f"{file_name or upload_id[:8] + '…'} (upload)"
+    return f"{safe_label(file_name) if file_name else upload_id[:8] + '…'} (upload)"
 
 
 def unavailable_reason(name: str) -> str | None:
@@ -285,5 +286,5 @@ def load_upload(upload_id: str) -> Dataset:
     with np.load(path, allow_pickle=False) as data:
         return Dataset(
             UPLOAD_PREFIX + upload_id, data["x"], data["y"],
-            tuple(str(c) for c in data["class_names"]), str(data["description"]),
+            safe_labels(str(c) for c in data["class_names"]), str(data["description"]),
         )

@@ -118,6 +118,11 @@ class RunStore:
             if temp.exists():
                 shutil.rmtree(temp, ignore_errors=True)
 
+    def can_delete(self, run_id: str) -> bool:
+        """Whether this store's user may delete the run: always, in a store of one's own
+        (``public.VisitorStore`` says otherwise for the shared runs of a public app)."""
+        return True
+
     def delete(self, run_id: str) -> None:
         """Remove a run (sound or broken); the folder leaves the listing at once."""
         folder = self._folder(run_id)
@@ -295,7 +300,7 @@ class RunStore:
         def write_files(folder: Path) -> None:
             path = folder / WEIGHTS_FILE
             path.write_bytes(weights_bytes)
-            _rebuild(config, meta["image_shape"], path)  # raises if the weights do not fit
+            _rebuild(config, meta["image_shape"], path, checked=True)  # raises if the weights do not fit
             for name, data in arrays.items():
                 (folder / name).write_bytes(data)
 
@@ -326,10 +331,26 @@ def _valid_shape(shape) -> bool:
             and 8 <= shape[0] <= 256 and 8 <= shape[1] <= 256 and shape[2] in (1, 3))
 
 
-def _rebuild(config: TrainConfig, image_shape, weights: Path):
+def _rebuild(config: TrainConfig, image_shape, weights: Path, checked: bool = False):
+    """The model of ``config`` with the weights of file ``weights``; with ``checked`` (a file from
+    outside), its HDF5 structure is checked against a fresh model's first (``weights_check``)."""
     from aemodels.architectures import build_model
 
     bundle = build_model(config, tuple(image_shape))
+    if checked:
+        from aemodels import weights_check
+
+        fresh = weights.with_name(f".fresh-{secrets.token_hex(4)}.weights.h5")
+        try:
+            bundle.model.save_weights(fresh)
+            weights_check.check(weights, fresh)
+        except OSError:
+            raise RunStoreError(f"The weights do not fit a {config.model} model of this config "
+                                "(not an HDF5 file): export the run again.") from None
+        except RunStoreError as exc:
+            raise RunStoreError(f"The weights do not fit a {config.model} model of this config ({exc}).") from None
+        finally:
+            fresh.unlink(missing_ok=True)
     try:
         with warnings.catch_warnings():
             # The file also holds Adam's state, which inference does not need.

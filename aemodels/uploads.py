@@ -19,7 +19,7 @@ import numpy as np
 
 from aemodels.datasets import Dataset
 from aemodels.errors import DatasetError
-from aemodels.words import count
+from aemodels.words import count, safe_label, safe_labels
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # matches server.maxUploadSize in .streamlit/config.toml
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -227,12 +227,13 @@ def _labels(y: np.ndarray | None, n: int) -> tuple[np.ndarray, tuple[str, ...]]:
         raise DatasetError("'y' has a single class: give labels of at least two classes, or leave 'y' out.")
     if len(values) > 1000:
         raise DatasetError(f"'y' has {len(values)} classes: at most 1000 are supported.")
-    return indices.astype(np.int64), tuple(str(v) for v in values)
+    return indices.astype(np.int64), safe_labels(str(v) for v in values)  # class names reach HTML and Markdown
 
 
 def _make_dataset(images: np.ndarray, y: np.ndarray | None, name: str) -> Dataset:
     labels, class_names = _labels(y, len(images))
-    return Dataset("upload", np.ascontiguousarray(images), labels, class_names, f"uploaded file {Path(name).name}")
+    return Dataset("upload", np.ascontiguousarray(images), labels, class_names,
+                   f"uploaded file {safe_label(Path(name).name)}")
 
 
 # --- .zip of images ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "neighbours", "curve", "baselines", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "neighbours", "curve", "baselines", "public", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
 
             log("baselines: denoiser and super-resolution against the strong classical methods")
             rows += baselines.run(seeds, log)
+        if "public" in groups:
+            from bench import public
+
+            log("public: three visitors in public mode, memory of the server and its trainers")
+            rows += _guarded("public mode memory", lambda: public.run(log))
         if "defaults" in groups:
             from bench import defaults
 

@@ -83,7 +83,7 @@ with baseline, user_errors():
     names = cache.dataset(config.dataset, home).class_names
     st.plotly_chart(plots.embedding_scatter(points, labels, names, f"PCA: {len(points)} held-out digits"),
                     key="home_pca_map")
-with words:
+with words, user_errors():
     if st.button("Train a quick model", type="primary", key="quick_train"):
         job = training.start(QUICK_CONFIG)
         if job is None:  # trained before: open it now

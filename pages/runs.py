@@ -3,7 +3,7 @@
 import streamlit as st
 
 from aemodels import plots
-from aemodels.ui import state
+from aemodels.ui import access, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.run_table import comparison_table, default_comparison, filter_runs, runs_table, shared_settings
 from aemodels.ui.runs import run_label
@@ -36,7 +36,8 @@ else:
         sound = [info.run_id for info in infos if info.broken is None]
         if "compare" in st.session_state:  # runs the filter hides leave the comparison
             st.session_state["compare"] = [run_id for run_id in st.session_state["compare"] if run_id in sound]
-        compared = st.multiselect("Compare runs", sound, default=default_comparison(infos, state.current_run_id()),
+        default = None if "compare" in st.session_state else default_comparison(infos, state.current_run_id())
+        compared = st.multiselect("Compare runs", sound, default=default,
                                   key="compare", help="At first the current run and the newest other run of its kind "
                                                       "and dataset.")
         if compared:
@@ -76,22 +77,25 @@ else:
                                        "application/zip", key=f"export_{run_id}")
         else:
             left.warning(f"Broken: {one.broken}")
-        with right.popover("Delete this run", icon=":material/delete:"):
-            st.write(f"Delete **{run_id}** for good: its weights, scores and maps? Download it first to keep a copy.")
-            if st.button("Delete for good", key="delete", type="primary"):
-                with user_errors():
-                    store.delete(run_id)
-                    if state.current_run_id() == run_id:
-                        state.set_run(None)
-                    state.notice_success(f"Deleted run {run_id}.")
-                    st.rerun()
-
+        if store.can_delete(run_id):
+            with right.popover("Delete this run", icon=":material/delete:"):
+                st.write(f"Delete **{run_id}** for good: its weights, scores and maps? Download it first to keep a copy.")
+                if st.button("Delete for good", key="delete", type="primary"):
+                    with user_errors():
+                        store.delete(run_id)
+                        if state.current_run_id() == run_id:
+                            state.set_run(None)
+                        state.notice_success(f"Deleted run {run_id}.")
+                        st.rerun()
+        else:
+            right.caption("A shared run of this public app: read-only.")
 
 st.subheader("Upload a run")
 uploaded = st.file_uploader("A run .zip exported from this app", type=["zip"], key="import")
 if uploaded is not None and st.session_state.get("imported_name") != uploaded.file_id:
     with user_errors():
         known = {info.run_id for info in infos}
+        access.admit_upload(uploaded.size)
         new_id = store.import_zip(uploaded.getvalue(), uploaded.name)
         st.session_state["imported_name"] = uploaded.file_id
         state.set_run(new_id)

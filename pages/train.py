@@ -88,6 +88,7 @@ if config is not None and train_images:
 
 if st.button("Train", type="primary", disabled=config is None, key="train",
              help="Trains in the background: you may open other screens meanwhile."):
-    training.start(config)
+    with user_errors():
+        training.start(config)
     state.show_notices()
 training.job_panel()

@@ -33,21 +33,23 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` on a free localhost port, with its own ``AEMODELS_HOME``."""
 
-    def __init__(self, home: Path, log_path: Path):
+    def __init__(self, home: Path, log_path: Path, env: dict | None = None, options: tuple[str, ...] = ()):
+        """``env``: more environment variables; ``options``: more ``streamlit run`` arguments."""
         self.home = home
         self.log_path = log_path
+        self.extra_env, self.options = dict(env or {}), tuple(options)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> StreamlitServer:
         env = {**os.environ, "AEMODELS_HOME": str(self.home), "TF_CPP_MIN_LOG_LEVEL": "2",
-               "AEMODELS_OFFLINE": "1"}
+               "AEMODELS_OFFLINE": "1", **self.extra_env}
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *self.options],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + SERVER_START_SECONDS

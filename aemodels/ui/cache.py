@@ -12,6 +12,7 @@ import streamlit as st
 
 from aemodels import datasets
 from aemodels.datasets import Dataset
+from aemodels.ui import state
 
 
 @st.cache_data(max_entries=4, show_spinner="Loading the dataset…")
@@ -45,10 +46,9 @@ def bundle(run_id: str, home: str):
     """The run's ``ModelBundle`` for inference only (never trained further), traced, with the
     process's long-lived objects frozen afterwards (``gc_tax``)."""
     from aemodels import inference
-    from aemodels.runs import RunStore
     from aemodels.ui import gc_tax
 
-    loaded = RunStore().load_bundle(run_id)
+    loaded = state.store().load_bundle(run_id)
     inference.warm_up(loaded)
     gc_tax.settle()
     return loaded
@@ -59,9 +59,8 @@ def embedding_views(run_id: str, home: str):
     """The run's ``views.EmbeddingViews`` of its held-out images: read from the run, or computed
     the same way for a run saved without them."""
     from aemodels import evaluation
-    from aemodels.runs import RunStore
 
-    store = RunStore()
+    store = state.store()
     config = store.get(run_id).config
     x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
     saved = store.views(run_id, len(x_test))
@@ -74,10 +73,9 @@ def denoising_scores(run_id: str, home: str, kind: str, level: float, images: in
     chosen on the last training images (as when the run was scored)."""
     from aemodels import classical, evaluation
     from aemodels.datasets import to_float
-    from aemodels.runs import RunStore
     from aemodels.training import training_split
 
-    config = RunStore().get(run_id).config
+    config = state.store().get(run_id).config
     x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
     validation = training_split(config, dataset(config.dataset, home)).x_train[-classical.VALIDATION_IMAGES:]
     return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), to_float(validation),
@@ -88,18 +86,16 @@ def denoising_scores(run_id: str, home: str, kind: str, level: float, images: in
 def pixel_pca(run_id: str, home: str):
     """The run's PCA baseline (``evaluation.pixel_pca``), fitted on its training images; read only."""
     from aemodels import evaluation
-    from aemodels.runs import RunStore
 
-    config = RunStore().get(run_id).config
+    config = state.store().get(run_id).config
     return evaluation.pixel_pca(config, dataset(config.dataset, home))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def forming(run_id: str, home: str):
     """The run's ``forming.Forming`` (codes of every epoch), or None for a run saved without it."""
-    from aemodels.runs import RunStore
 
-    store = RunStore()
+    store = state.store()
     config = store.get(run_id).config
     x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
     return store.forming(run_id, len(x_test))

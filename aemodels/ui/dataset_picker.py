@@ -11,7 +11,7 @@ import streamlit as st
 from aemodels import uploads
 from aemodels.datasets import (NAMED_DATASETS, UPLOAD_PREFIX, held_out_count, save_upload, unavailable_reason,
                                upload_title)
-from aemodels.ui import cache, state
+from aemodels.ui import access, cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_grid
 
@@ -84,6 +84,7 @@ def _upload() -> tuple[str | None, int | None]:
     if file is None:
         return None, None
     with user_errors():
+        access.admit_upload(file.size)
         dataset = uploads.read_upload(file.getvalue(), file.name)
         name = save_upload(dataset, file.name)
         if name not in st.session_state[SESSION_UPLOADS]:

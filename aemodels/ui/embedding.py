@@ -20,7 +20,7 @@ from aemodels.evaluation import pca_reconstruction
 from aemodels.neighbours import neighbourhood
 from aemodels.runs import RunInfo
 from aemodels.scoresheet import REFERENCE_PROTOCOL, REFERENCE_SOURCE
-from aemodels.ui import cache, state
+from aemodels.ui import access, cache, state
 from aemodels.ui.images import captioned_row, image_grid, image_row
 from aemodels.ui.tables import reference_table
 from aemodels.views import EmbeddingViews
@@ -267,7 +267,10 @@ def code_size_section(info: RunInfo) -> None:
     st.caption((sentence + " " if sentence else "") + f"Points of this {config.model}: its runs with these settings "
                f"at other code sizes (plain, same data, seed and training). From the command line: "
                f"`python -m aemodels sweep --model {config.model} --dataset {config.dataset} --latent-dims {sizes}`.")
-    if missing and st.button(f"Train the missing sizes ({', '.join(map(str, missing))})", key="emb_sweep",
+    if missing and access.limited():
+        st.caption("In this public app a visitor trains one model at a time: train the missing sizes one by one "
+                   "on **Train**.")
+    elif missing and st.button(f"Train the missing sizes ({', '.join(map(str, missing))})", key="emb_sweep",
                              icon=":material/play_arrow:"):
         for size in missing:
             training.start(curve.sweep_config(base, size))

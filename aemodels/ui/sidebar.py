@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from aemodels.datasets import NAMED_DATASETS, UPLOAD_PREFIX, upload_title
-from aemodels.ui import state
+from aemodels.ui import access, state
 from aemodels.ui.runs import sidebar_run_picker
 from aemodels.ui.share import share_button
 
@@ -35,3 +35,14 @@ def draw(slot) -> tuple[str, str | None]:
         sidebar_run_picker()
         share_button()
     return shown
+
+
+def public_mode_panel() -> None:
+    """In public mode, what a visitor may do and the owner's sign-in; drawn once per run (its
+    widgets have keys), below the part ``draw`` may redraw."""
+    if not access.is_public():
+        return
+    access.remember_visitor()
+    st.caption("Public app: the shared runs are read-only. What you train or upload is yours alone, "
+               "and is removed when you close the app (download runs on **Runs** to keep them).")
+    access.owner_panel()

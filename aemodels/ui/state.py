@@ -13,7 +13,6 @@ import streamlit as st
 from aemodels.datasets import DEFAULT_DATASET, unavailable_reason
 from aemodels.errors import AemodelsError
 from aemodels.home import home_dir
-from aemodels.runs import RunStore
 
 KEYS = ("dataset", "run")
 POINT_PARAM = "point"  # a chosen held-out image of the current run (the Embedding screen's)
@@ -121,5 +120,9 @@ def home_key() -> str:
     return str(home_dir())
 
 
-def store() -> RunStore:
-    return RunStore()
+def store():
+    """The run store this session sees: the one ``RunStore``, or in public mode a
+    ``public.VisitorStore`` (shared runs read-only, the visitor's own private)."""
+    from aemodels.ui import access
+
+    return access.store()

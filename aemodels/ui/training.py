@@ -18,7 +18,7 @@ import streamlit as st
 from aemodels import plots
 from aemodels.background import JobState, TrainingJob, board
 from aemodels.config import TrainConfig
-from aemodels.ui import cache, state
+from aemodels.ui import access, cache, state
 from aemodels.ui.screens import TRAIN_PAGE, results_page
 
 JOBS_KEY = "training_jobs"  # job ids this session started, oldest first
@@ -43,16 +43,34 @@ def keep_trainer_ready() -> None:
 
 def start(config: TrainConfig) -> TrainingJob | None:
     """Start training ``config`` in the background; None (and the run made current) when the
-    exact config was trained before."""
+    exact config was trained before. In public mode a visitor past a limit gets
+    ``public.LimitReached`` (one line, for ``user_errors``)."""
     store = state.store()
     reused = store.find(config)
     if reused is not None:
         state.set_run(reused.run_id)
         state.notice_success(f"This exact config was trained before: showing run {reused.run_id}.")
         return None
+    if access.limited():
+        _check_public_limits(config, store)
     job = board().start(config, session_id(), store)
     st.session_state.setdefault(JOBS_KEY, []).append(job.job_id)
     return job
+
+
+def _check_public_limits(config: TrainConfig, store) -> None:
+    from aemodels import public
+    from aemodels.datasets import held_out_count
+
+    if any(not job.finished for job in my_jobs()):
+        raise public.LimitReached("You already have a training queued or running: in this public app a visitor "
+                                  "trains one model at a time. Wait for it, or stop it on Train.")
+    store.check_room()
+    images = len(cache.dataset(config.dataset, state.home_key()))
+    train_images = images - held_out_count(images, config.test_fraction)
+    if config.train_images is not None:
+        train_images = min(train_images, config.train_images)
+    public.check_training_size(config.epochs, train_images, store.limits)
 
 
 def my_jobs() -> list[TrainingJob]:

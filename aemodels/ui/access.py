@@ -1,0 +1,199 @@
+"""Who is using the app, and the store they see.
+
+Outside public mode there is one store and full rights, as a local tool should have. In public
+mode (``AEMODELS_PUBLIC=1``, or ``public = true`` under ``[aemodels]`` in ``.streamlit/secrets.toml``)
+each browser session is a visitor with a private store beside the read-only shared runs
+(``public.VisitorStore``). The owner gets the shared runs' rights back by signing in: with
+``st.login`` when ``[auth]`` is configured and their e-mail is in ``[aemodels] owners``, or else
+with the password ``[aemodels] owner_password``. With neither configured, nobody is the owner.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import threading
+import time
+
+import streamlit as st
+
+from aemodels import public
+from aemodels.runs import RunStore
+
+SECRETS_SECTION = "aemodels"
+OWNER_KEY = "owner_signed_in"
+SWEEP_SECONDS = 30.0  # how often, at most, ended sessions' private stores are looked for
+_last_sweep = [0.0]
+_sweep_lock = threading.Lock()
+
+
+def _settings() -> dict:
+    """The ``[aemodels]`` section of the secrets; empty when there are no secrets."""
+    try:
+        return dict(st.secrets.get(SECRETS_SECTION, {}))
+    except Exception:  # no secrets.toml at all: Streamlit raises its own FileNotFound-like errors
+        return {}
+
+
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+def is_public() -> bool:
+    """True when the app runs in public mode (environment or secrets)."""
+    return public.public_from_env() or str(_settings().get("public", "")).lower() in ("1", "true", "yes")
+
+
+def limits() -> public.Limits:
+    """Public mode's limits: the defaults, each replaceable under ``[aemodels]`` in the secrets."""
+    settings = _settings()
+    defaults = public.Limits()
+    return public.Limits(**{field: type(getattr(defaults, field))(settings.get(field, getattr(defaults, field)))
+                            for field in public.Limits.__dataclass_fields__})
+
+
+def owner_password() -> str | None:
+    value = _settings().get("owner_password")
+    return str(value) if value else None
+
+
+def login_owner() -> bool:
+    """True when the signed-in ``st.login`` user is one of ``[aemodels] owners`` (e-mails)."""
+    if not _auth_configured() or not getattr(st.user, "is_logged_in", False):
+        return False
+    owners = [str(email).lower() for email in _settings().get("owners", [])]
+    return str(st.user.get("email", "")).lower() in owners
+
+
+def is_owner() -> bool:
+    """Outside public mode everyone is; in it, only the signed-in owner."""
+    return not is_public() or login_owner() or bool(st.session_state.get(OWNER_KEY))
+
+
+def limited() -> bool:
+    """True when public mode's limits apply to this session (a visitor, not the owner)."""
+    return is_public() and not is_owner()
+
+
+UPLOADED_KEY = "uploaded_bytes"
+
+
+def admit_upload(size_bytes: int) -> None:
+    """Count an upload against the visitor's allowance; ``LimitReached`` (and nothing counted)
+    when it would pass ``upload_mb_per_visitor``. Free outside public mode and for the owner."""
+    if not limited():
+        return
+    allowance = limits().upload_mb_per_visitor * 1024 * 1024
+    used = st.session_state.get(UPLOADED_KEY, 0)
+    if used + size_bytes > allowance:
+        raise public.LimitReached(f"A visitor of this public app may upload {limits().upload_mb_per_visitor} MB in "
+                                  f"all, and this file would bring you to {(used + size_bytes) / 2**20:.1f} MB: "
+                                  "run the app on your own machine for bigger data.")
+    st.session_state[UPLOADED_KEY] = used + size_bytes
+
+
+def visitor_id() -> str:
+    """This browser session's id (Streamlit's)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else "no-session"
+
+
+VISITOR_COOKIE = "aemodels_visitor"
+VISITOR_KEY = "visitor_token"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def visitor_token() -> str:
+    """Who this visitor is: the token this app keeps in the browser's cookie (so a reload, a
+    shared link or a second tab in the same browser keeps their runs), else a new one."""
+    token = st.session_state.get(VISITOR_KEY)
+    if token is None:
+        cookie = _cookie()
+        token = cookie if cookie and TOKEN.match(cookie) else secrets.token_urlsafe(32)
+        st.session_state[VISITOR_KEY] = token
+    return token
+
+
+def _cookie() -> str | None:
+    try:
+        cookie = st.context.cookies.get(VISITOR_COOKIE)
+    except Exception:  # no browser (bare mode)
+        return None
+    return cookie if isinstance(cookie, str) else None  # AppTest's context is a mock
+
+
+def remember_visitor() -> None:
+    """Have the browser keep the visitor's token (a first-party cookie for this app's pages,
+    for ``idle_hours``), when it does not hold it yet."""
+    token = visitor_token()
+    if _cookie() != token:  # the token is URL-safe base64: nothing in it can leave the string
+        seconds = int(limits().idle_hours * 3600)
+        st.html(f"<script>document.cookie = '{VISITOR_COOKIE}={token}; path=/; max-age={seconds}; "
+                "SameSite=Strict';</script>", unsafe_allow_javascript=True)
+
+
+def store():
+    """The store this session sees: ``RunStore`` outside public mode, else a ``VisitorStore``."""
+    if not is_public():
+        return RunStore()
+    private = public.private_store(visitor_token(), visitor_id())
+    return public.VisitorStore(RunStore(), private, limits(), is_owner())
+
+
+def sweep_ended_sessions() -> None:
+    """Remove the private stores of sessions Streamlit no longer holds (at most every
+    ``SWEEP_SECONDS``); a closed tab's session ends ``server.disconnectedSessionTTL`` seconds
+    (120 by default) after its connection is gone."""
+    if not is_public():
+        return
+    with _sweep_lock:
+        if time.monotonic() - _last_sweep[0] < SWEEP_SECONDS:
+            return
+        _last_sweep[0] = time.monotonic()
+    public.sweep(_session_alive, limits())
+
+
+def _session_alive(session_id: str) -> bool:
+    """Whether Streamlit still holds the session (connected, or kept for a reconnection)."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return True
+    # Private, but the one place that also counts sessions kept for a reconnection (after the tab
+    # lost its connection, for server.disconnectedSessionTTL); AppTest's runtime has none.
+    manager = getattr(Runtime.instance(), "_session_mgr", None)
+    if manager is None or not hasattr(manager, "get_session_info"):
+        return True
+    return manager.get_session_info(session_id) is not None
+
+
+def owner_panel() -> None:
+    """The owner's sign-in (drawn where the caller is: the sidebar), in public mode only."""
+    if not is_public():
+        return
+    if is_owner():
+        st.caption("Signed in as the owner: you can add and delete shared runs.")
+        if st.session_state.get(OWNER_KEY) and st.button("Sign out", key="owner_sign_out"):
+            st.session_state[OWNER_KEY] = False
+            st.rerun()
+        return
+    if _auth_configured():
+        if st.button("Owner sign-in", key="owner_login"):
+            st.login()
+        return
+    password = owner_password()
+    if password is None:
+        return  # no owner configured: the owner's actions are not offered at all
+    with st.expander("Owner"):
+        typed = st.text_input("Owner password", type="password", key="owner_password")
+        if st.button("Sign in", key="owner_sign_in"):
+            if hmac.compare_digest(typed.encode(), password.encode()):
+                st.session_state[OWNER_KEY] = True
+                st.rerun()
+            st.error("That is not the owner's password.")
