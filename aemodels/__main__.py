@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a run as the .zip the Runs screen downloads")
     export.add_argument("run")
     export.add_argument("-o", "--output", default=None, help="the zip to write (default: RUN.zip here)")
+    export.add_argument("--projector", metavar="DIR", default=None,
+                        help="instead, write the held-out codes, PCA's, the labels and a sprite for the "
+                             "TensorBoard Embedding Projector into DIR")
+    export.add_argument("--mlflow", metavar="URI", nargs="?", const="sqlite:///mlflow.db", default=None,
+                        help="instead, log the run to MLflow at URI (default sqlite:///mlflow.db); needs "
+                             "the optional mlflow-skinny, sqlalchemy and alembic")
 
     import_ = commands.add_parser("import", help="add a run .zip (from export or the Runs screen) to the store")
     import_.add_argument("file")
@@ -289,6 +295,20 @@ def _cmd_export(args) -> int:
 
     from aemodels.runs import RunStore
 
+    if args.mlflow:
+        from aemodels import mlflow_export
+
+        mlflow_id = mlflow_export.export(RunStore(), args.run, args.mlflow)
+        print(f"logged run {args.run} to MLflow at {args.mlflow} as run {mlflow_id} "
+              f"(experiment {mlflow_export.EXPERIMENT})")
+        return 0
+    if args.projector:
+        from aemodels import projector
+
+        written = projector.export(RunStore(), args.run, Path(args.projector))
+        print(f"wrote {len(written)} files for the Embedding Projector into {args.projector}: "
+              + ", ".join(p.name for p in written))
+        return 0
     data = RunStore().export_zip(args.run)
     path = Path(args.output or f"{args.run}.zip")
     if path.suffix.lower() != ".zip":

@@ -337,3 +337,17 @@ def code_size_curves(model: list, pca: list, model_name: str) -> go.Figure:
     figure.update_xaxes(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks], title="numbers in the code")
     figure.update_layout(margin=dict(FIGURE_MARGIN, t=40), height=340, legend=dict(orientation="h", y=-0.3))
     return figure
+
+
+def parameter_scatter(rows, setting: str, score: str) -> go.Figure:
+    """One point per run (a row of the runs table, a ``pandas.DataFrame`` with a ``run`` and a
+    ``model`` column): ``setting`` across, ``score`` up, one colour per model kind."""
+    figure = go.Figure()
+    for model, group in rows.groupby("model", sort=True):
+        figure.add_trace(go.Scatter(x=group[setting], y=group[score], mode="markers+text", name=str(model),
+                                    text=[run[-6:] for run in group["run"]], textposition="top center",
+                                    marker=dict(size=11), customdata=list(group["run"]),
+                                    hovertemplate="%{customdata}<br>" + f"{setting} %{{x}}<br>{score} %{{y}}<extra></extra>"))
+    figure.update_layout(title=f"{score} against {setting}", xaxis_title=setting, yaxis_title=score,
+                         margin=FIGURE_MARGIN, height=360)
+    return figure

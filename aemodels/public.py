@@ -86,7 +86,8 @@ class VisitorStore:
     def is_shared(self, run_id: str) -> bool:
         return not self._has(self.private, run_id) and self._has(self.shared, run_id)
 
-    def can_delete(self, run_id: str) -> bool:
+    def can_change(self, run_id: str) -> bool:
+        """Whether the visitor may rename or delete the run: their own, or any for the owner."""
         return self.owner or not self.is_shared(run_id)
 
     # --- reading: the private store first ------------------------------------------------------
@@ -115,11 +116,33 @@ class VisitorStore:
 
     # --- writing: limits and rights -----------------------------------------------------------
 
-    def delete(self, run_id: str) -> None:
-        if not self.can_delete(run_id):
+    def _check_change(self, run_id: str) -> None:
+        if not self.can_change(run_id):
             raise RunStoreError(f"Run '{run_id}' is one of this app's shared runs: visitors cannot delete it. "
                                 "Train or upload your own runs to delete them.")
+
+    def delete(self, run_id: str) -> None:
+        self._check_change(run_id)
         self._holder(run_id).delete(run_id)
+
+    def set_words(self, run_id: str, name: str, note: str) -> None:
+        self._check_change(run_id)
+        self._holder(run_id).set_words(run_id, name, note)
+
+    def trash(self, run_id: str) -> None:
+        self._check_change(run_id)
+        self._holder(run_id).trash(run_id)
+
+    def restore(self, run_id: str) -> None:
+        (self.private if self.private.in_trash(run_id) else self.shared).restore(run_id)
+
+    def empty_trash(self, run_ids: list[str]) -> None:
+        self.private.empty_trash(run_ids)
+        if self.owner:
+            self.shared.empty_trash(run_ids)
+
+    def in_trash(self, run_id: str) -> bool:
+        return self.private.in_trash(run_id) or (self.owner and self.shared.in_trash(run_id))
 
     def import_zip(self, data: bytes, filename: str = "run.zip") -> str:
         if not self.owner:

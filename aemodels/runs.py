@@ -39,6 +39,10 @@ WEIGHTS_FILE = "model.weights.h5"
 JSON_FILES = ("config.json", "history.json", "metrics.json", "meta.json")
 RUN_FILES = (*JSON_FILES, WEIGHTS_FILE)
 OPTIONAL_FILES = (VIEWS_FILE, FORMING_FILE)  # arrays (npz), checked on import
+WORDS_FILE = "words.json"  # the run's name and note, typed by people; optional
+MAX_NAME, MAX_NOTE = 40, 2000  # characters
+TRASH_FOLDER = ".trash"  # deleted runs, restorable for TRASH_SECONDS
+TRASH_SECONDS = 24 * 3600
 MAX_RUN_ZIP_BYTES = 100 * 1024 * 1024
 MAX_JSON_BYTES = 5 * 1024 * 1024
 STALE_TEMP_SECONDS = 3600
@@ -50,7 +54,8 @@ class RunInfo:
 
     ``broken`` is None for a sound run, else a one-line reason (and the other fields may be
     empty). ``meta`` holds ``created`` (Unix seconds), ``train_seconds``, ``image_shape``,
-    ``config_id``, ``aemodels_version``.
+    ``config_id``, ``aemodels_version``. ``name`` and ``note`` are what people wrote on the run
+    (empty when nothing): the name in plain characters (``words.safe_label``), the note as text.
     """
 
     run_id: str
@@ -59,6 +64,8 @@ class RunInfo:
     metrics: dict
     meta: dict
     broken: str | None = None
+    name: str = ""
+    note: str = ""
 
     @property
     def created(self) -> float:
@@ -117,11 +124,6 @@ class RunStore:
         finally:
             if temp.exists():
                 shutil.rmtree(temp, ignore_errors=True)
-
-    def can_delete(self, run_id: str) -> bool:
-        """Whether this store's user may delete the run: always, in a store of one's own
-        (``public.VisitorStore`` says otherwise for the shared runs of a public app)."""
-        return True
 
     def delete(self, run_id: str) -> None:
         """Remove a run (sound or broken); the folder leaves the listing at once."""
@@ -209,8 +211,60 @@ class RunStore:
             problem = "history.json or metrics.json is not a JSON object"
         elif not (folder / WEIGHTS_FILE).is_file():
             problem = f"{WEIGHTS_FILE} is missing"
+        name, note = _read_words(folder / WORDS_FILE)
         return RunInfo(run_id, config, history if isinstance(history, dict) else {},
-                       scoresheet.upgrade(metrics) if isinstance(metrics, dict) else {}, meta, problem)
+                       scoresheet.upgrade(metrics) if isinstance(metrics, dict) else {}, meta, problem, name, note)
+
+    # --- words and the trash ------------------------------------------------------------------
+
+    def can_change(self, run_id: str) -> bool:
+        """Whether this store's user may rename or delete the run: always, in a store of one's
+        own (``public.VisitorStore`` says otherwise for the shared runs of a public app)."""
+        return True
+
+    def set_words(self, run_id: str, name: str, note: str) -> None:
+        """Give the run a ``name`` (at most ``MAX_NAME`` plain characters) and a ``note`` (at most
+        ``MAX_NOTE`` characters); empty strings remove them."""
+        folder = self._folder(run_id)
+        if not folder.is_dir():
+            raise RunStoreError(f"There is no run '{run_id}': it may have been deleted.")
+        if len(name) > MAX_NAME or len(note) > MAX_NOTE:
+            raise RunStoreError(f"A run's name has at most {MAX_NAME} characters and its note {MAX_NOTE}: "
+                                "shorten them.")
+        words = _clean_words({"name": name, "note": note})
+        temp = folder / f".{WORDS_FILE}.{secrets.token_hex(4)}"
+        temp.write_text(json.dumps(words))
+        os.replace(temp, folder / WORDS_FILE)
+
+    def trash(self, run_id: str) -> None:
+        """Move a run to the trash: gone from every listing, restorable for ``TRASH_SECONDS``."""
+        folder = self._folder(run_id)
+        if not folder.exists():
+            raise RunStoreError(f"Run '{run_id}' does not exist: it may have been deleted already.")
+        bin_ = self.root / TRASH_FOLDER
+        bin_.mkdir(exist_ok=True)
+        shutil.rmtree(bin_ / run_id, ignore_errors=True)
+        os.rename(folder, bin_ / run_id)
+        os.utime(bin_ / run_id)  # when it was deleted: the trash keeps it for TRASH_SECONDS from now
+
+    def restore(self, run_id: str) -> None:
+        """Bring a run back from the trash."""
+        self._folder(run_id)  # checks the id
+        trashed = self.root / TRASH_FOLDER / run_id
+        if not trashed.is_dir():
+            raise RunStoreError(f"Run '{run_id}' is not in the trash any more: it was emptied.")
+        if (self.root / run_id).exists():
+            raise RunStoreError(f"A run '{run_id}' is already in the store.")
+        os.rename(trashed, self.root / run_id)
+
+    def empty_trash(self, run_ids: list[str]) -> None:
+        """Delete these trashed runs for good."""
+        for run_id in run_ids:
+            self._folder(run_id)  # checks the id
+            shutil.rmtree(self.root / TRASH_FOLDER / run_id, ignore_errors=True)
+
+    def in_trash(self, run_id: str) -> bool:
+        return RUN_ID_PATTERN.match(run_id) is not None and (self.root / TRASH_FOLDER / run_id).is_dir()
 
     def _sweep_temporaries(self) -> None:
         """Remove what interrupted saves and deletes left behind."""
@@ -218,6 +272,12 @@ class RunStore:
         for path in self.root.glob(".t*-*"):
             try:
                 if path.name.startswith(".trash-") or now - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+        for path in (self.root / TRASH_FOLDER).glob("*") if (self.root / TRASH_FOLDER).is_dir() else ():
+            try:
+                if now - path.stat().st_mtime > TRASH_SECONDS:
                     shutil.rmtree(path, ignore_errors=True)
             except OSError:
                 pass
@@ -232,7 +292,7 @@ class RunStore:
             raise RunStoreError(f"Run '{run_id}' is broken ({info.broken}) and cannot be exported.")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in RUN_FILES + OPTIONAL_FILES:
+            for name in RUN_FILES + OPTIONAL_FILES + (WORDS_FILE,):
                 if name in RUN_FILES or (self._folder(run_id) / name).is_file():
                     archive.write(self._folder(run_id) / name, name)
         return buffer.getvalue()
@@ -260,7 +320,7 @@ class RunStore:
             names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
             raise RunStoreError(f"'{filename}' is not a readable zip: upload a run exported from this app.") from None
-        if not set(RUN_FILES) <= names <= set(RUN_FILES + OPTIONAL_FILES):
+        if not set(RUN_FILES) <= names <= set(RUN_FILES + OPTIONAL_FILES + (WORDS_FILE,)):
             raise RunStoreError(
                 f"'{filename}' is not a run export: it must hold {', '.join(RUN_FILES)} "
                 f"(and may hold {', '.join(OPTIONAL_FILES)}), nothing else."
@@ -291,7 +351,9 @@ class RunStore:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             raise RunStoreError(f"The weights in '{filename}' cannot be read: the zip is damaged.") from None
 
-        arrays = {name: _read_arrays(archive, name, filename) for name in OPTIONAL_FILES if name in names}
+        extra_files = {name: _read_arrays(archive, name, filename) for name in OPTIONAL_FILES if name in names}
+        if WORDS_FILE in names:
+            extra_files[WORDS_FILE] = json.dumps(_clean_words(_zip_json(archive, WORDS_FILE, filename))).encode()
 
         same = self._find_copy(config, meta["image_shape"], weights_bytes)
         if same is not None:
@@ -301,13 +363,41 @@ class RunStore:
             path = folder / WEIGHTS_FILE
             path.write_bytes(weights_bytes)
             _rebuild(config, meta["image_shape"], path, checked=True)  # raises if the weights do not fit
-            for name, data in arrays.items():
+            for name, data in extra_files.items():
                 (folder / name).write_bytes(data)
 
         meta = {**meta, "config_id": config.config_id, "imported": time.time()}
         documents["meta.json"] = meta
         documents["config.json"] = config.to_dict()
         return self._write(config.model, documents, write_files)
+
+
+def _clean_words(words) -> dict:
+    """``{"name", "note"}`` fit to show: the name in plain characters, the note without control
+    characters, both cut to their lengths; anything else in ``words`` is dropped."""
+    from aemodels.words import safe_label
+
+    words = words if isinstance(words, dict) else {}
+    name, note = str(words.get("name") or "").strip(), str(words.get("note") or "")
+    note = "".join(c for c in note if c in "\n\t" or c.isprintable())[:MAX_NOTE].strip()
+    return {"name": safe_label(name[:MAX_NAME]) if name else "", "note": note}
+
+
+def _read_words(path: Path) -> tuple[str, str]:
+    try:
+        words = _clean_words(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        return "", ""
+    return words["name"], words["note"]
+
+
+def _zip_json(archive: zipfile.ZipFile, member: str, filename: str):
+    if archive.getinfo(member).file_size > MAX_JSON_BYTES:
+        raise RunStoreError(f"{member} in '{filename}' is too large.")
+    try:
+        return json.loads(archive.read(member))
+    except ValueError:
+        raise RunStoreError(f"{member} in '{filename}' is not valid JSON: export the run again.") from None
 
 
 def _read_arrays(archive: zipfile.ZipFile, member: str, filename: str) -> bytes:

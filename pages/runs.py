@@ -3,9 +3,10 @@
 import streamlit as st
 
 from aemodels import plots
-from aemodels.ui import access, state
+from aemodels.ui import access, compare_views, run_actions, state
 from aemodels.ui.errors import user_errors
-from aemodels.ui.run_table import comparison_table, default_comparison, filter_runs, runs_table, shared_settings
+from aemodels.ui.run_table import (comparison_table, compare_selected_rows, default_comparison, filter_runs,
+                                   runs_table, shared_settings)
 from aemodels.ui.runs import run_label
 from aemodels.ui.screens import TRAIN_PAGE
 from aemodels.ui.entry import require_app
@@ -29,11 +30,14 @@ else:
     else:
         table = runs_table(infos)
         # The run id stays in view while the wide table scrolls; a setting a kind does not have is blank.
+        sound = [info.run_id for info in infos if info.broken is None]
         st.dataframe(table, hide_index=True, key="runs_table", placeholder="",
-                     column_config={"run": st.column_config.TextColumn("run", pinned=True)})
+                     column_config={"run": st.column_config.TextColumn("run", pinned=True)},
+                     on_select=lambda rows=list(table["run"]), sound=sound: compare_selected_rows(rows, sound),
+                     selection_mode="multi-row")
+        st.caption("Tick rows to compare those runs, or pick them below.")
         st.download_button("Download the table (CSV)", table.to_csv(index=False), "runs.csv", "text/csv", key="csv")
 
-        sound = [info.run_id for info in infos if info.broken is None]
         if "compare" in st.session_state:  # runs the filter hides leave the comparison
             st.session_state["compare"] = [run_id for run_id in st.session_state["compare"] if run_id in sound]
         default = None if "compare" in st.session_state else default_comparison(infos, state.current_run_id())
@@ -53,6 +57,9 @@ else:
             st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen},
                                                  {i.run_id: i.config.kind.loss_words for i in chosen}, log_y),
                             key="compare_chart")
+            with user_errors():
+                compare_views.side_by_side(chosen)
+            compare_views.parameter_against_score(table, compared)
 
         st.subheader("One run")
         ids = [info.run_id for info in infos]
@@ -77,18 +84,10 @@ else:
                                        "application/zip", key=f"export_{run_id}")
         else:
             left.warning(f"Broken: {one.broken}")
-        if store.can_delete(run_id):
-            with right.popover("Delete this run", icon=":material/delete:"):
-                st.write(f"Delete **{run_id}** for good: its weights, scores and maps? Download it first to keep a copy.")
-                if st.button("Delete for good", key="delete", type="primary"):
-                    with user_errors():
-                        store.delete(run_id)
-                        if state.current_run_id() == run_id:
-                            state.set_run(None)
-                        state.notice_success(f"Deleted run {run_id}.")
-                        st.rerun()
-        else:
-            right.caption("A shared run of this public app: read-only.")
+        run_actions.delete(store, run_id, right)
+        run_actions.words(store, one)
+
+run_actions.trash(store)
 
 st.subheader("Upload a run")
 uploaded = st.file_uploader("A run .zip exported from this app", type=["zip"], key="import")

@@ -71,13 +71,62 @@ def test_the_table_follows_the_kind_and_dataset_filters(home_with_runs):
     assert any("No run of the chosen kinds" in i.value for i in at.info)
 
 
-def test_delete_asks_first_and_says_what_it_did(home_with_runs):
+def test_delete_asks_first_then_restores_from_the_trash(home_with_runs):
     _, runs = home_with_runs
+    gone = runs["conv-ae"]
     at = open_page()
-    at.selectbox(key="one_run").set_value(runs["conv-ae"]).run()
-    assert any("for good" in m.value for m in at.markdown)  # the question, in the popover
-    assert runs["conv-ae"] in {i.run_id for i in RunStore().list()}  # nothing deleted by opening it
+    at.selectbox(key="one_run").set_value(gone).run()
+    assert any("to the trash?" in m.value for m in at.markdown)  # the question, in the popover
+    assert gone in {i.run_id for i in RunStore().list()}  # nothing deleted by opening it
     at.button(key="delete").click().run()
     assert not at.exception
-    assert runs["conv-ae"] not in {i.run_id for i in RunStore().list()}
-    assert any(f"Deleted run {runs['conv-ae']}" in s.value for s in at.success)
+    assert gone not in {i.run_id for i in RunStore().list()} and RunStore().in_trash(gone)
+    assert any(f"Moved run {gone} to the trash" in s.value for s in at.success)
+    assert gone not in list(at.dataframe[0].value["run"])
+    at.button(key=f"restore_{gone}").click().run()
+    assert not at.exception
+    assert gone in {i.run_id for i in RunStore().list()} and gone in list(at.dataframe[0].value["run"])
+    assert any(f"Restored run {gone}" in s.value for s in at.success)
+    # Deleted again, then the trash emptied: gone for good.
+    at.selectbox(key="one_run").set_value(gone).run()
+    at.button(key="delete").click().run()
+    at.button(key="empty_trash").click().run()
+    assert not at.exception
+    assert not RunStore().in_trash(gone) and gone not in {i.run_id for i in RunStore().list()}
+    assert not [b for b in at.button if b.key == f"restore_{gone}"]
+
+
+def test_a_name_given_to_a_run_shows_in_the_pickers(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page()
+    at.selectbox(key="one_run").set_value(runs["vae"]).run()
+    at.text_input(key=f"run_name_{runs['vae']}").input("<b>first VAE</b> [x](javascript:1)")
+    at.text_area(key=f"run_note_{runs['vae']}").input("2 epochs only: a smoke test.")
+    next(b for b in at.button if b.label == "Save name and note").click().run()  # one submit of the form
+    assert not at.exception and not at.error
+    info = RunStore().get(runs["vae"])
+    assert info.name == "bfirst VAE/b x(javascript:1)" and info.note == "2 epochs only: a smoke test."
+    sidebar_picker = at.sidebar.selectbox[0]
+    assert any(option.startswith("bfirst VAE/b x(javascript:1): vae on mnist-10k") for option in sidebar_picker.options)
+    assert any(option.startswith("bfirst VAE") for option in at.selectbox(key="one_run").options)
+    # The name and note travel with the run.
+    copy = RunStore(RunStore().root.parent / "elsewhere")
+    copied = copy.get(copy.import_zip(RunStore().export_zip(runs["vae"]), "run.zip"))
+    assert (copied.name, copied.note) == (info.name, info.note)
+
+
+def test_compared_embeddings_side_by_side_and_a_setting_against_a_score(home_with_runs):
+    _, runs = home_with_runs
+    at = open_page()
+    at.multiselect(key="compare").set_value([runs["vae"], runs["dense-ae"], runs["denoise"]]).run()
+    assert not at.exception and not at.error
+    # The loss chart, the two embedding runs' maps of the same held-out images and PCA's, the scatter.
+    assert len(at.get("plotly_chart")) == 1 + 2 + 1 + 1
+    assert any("the same in every map" in c.value for c in at.caption)
+    at.selectbox(key="compare_setting").set_value("epochs").run()
+    at.selectbox(key="compare_score").set_value("MSE").run()
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "epochs" and spec["layout"]["yaxis"]["title"]["text"] == "MSE"
+    assert sum(len(trace["customdata"]) for trace in spec["data"]) == 3  # one point per compared run

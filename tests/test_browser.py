@@ -565,3 +565,30 @@ def test_a_shared_link_reopens_the_slider_where_it_was(server, page, browser_con
         assert float(thumb.input_value()) == 0.7
     finally:
         other.close()
+
+
+RUN_ID = re.compile(r"\d{8}-\d{6}-[a-z][a-z0-9-]*-[0-9a-f]{6}")
+
+
+def test_ticking_rows_of_the_run_table_compares_those_runs(server, page):
+    open_page(page, f"{server.url}/runs", "Runs")
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for(timeout=APP_TIMEOUT_MS)
+    table.scroll_into_view_if_needed()
+    cells = page.evaluate("() => [...document.querySelector(\"[data-testid='stDataFrame']\")"
+                          ".querySelectorAll(\"[role='gridcell']\")].map(c => c.textContent)")
+    in_order = [cell for cell in cells if RUN_ID.fullmatch(cell.strip())]
+    assert len(in_order) >= 3, cells[:20]
+    box = table.bounding_box()
+    row_height = 35  # Streamlit's data grid: a 35 px header, then 35 px rows; the tick box leads each row
+    for row in (1, 2):
+        page.mouse.click(box["x"] + 14, box["y"] + row_height * (row + 1) + row_height / 2)
+        wait_for_app(page)
+    chips = page.locator("[data-testid='stMultiSelect']").filter(has_text="Compare runs")
+    page.wait_for_function(
+        "([a, b]) => { const box = [...document.querySelectorAll(\"[data-testid='stMultiSelect']\")]"
+        ".find(m => m.innerText.includes('Compare runs')); return box && box.innerText.includes(a)"
+        " && box.innerText.includes(b); }", arg=[in_order[1], in_order[2]], timeout=APP_TIMEOUT_MS)
+    assert in_order[0] not in chips.inner_text()
+    assert_no_traceback(page)
+    screenshot(page, "runs_rows_ticked")

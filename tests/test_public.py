@@ -35,12 +35,12 @@ def test_a_visitor_sees_the_shared_runs_and_only_their_own(home_with_runs):
 def test_shared_runs_are_read_only_except_for_the_owner(home_with_runs):
     _, run_ids = home_with_runs
     visitor = _visitor("session-a")
-    assert visitor.is_shared(run_ids["dense-ae"]) and not visitor.can_delete(run_ids["dense-ae"])
+    assert visitor.is_shared(run_ids["dense-ae"]) and not visitor.can_change(run_ids["dense-ae"])
     with pytest.raises(RunStoreError, match="shared runs: visitors cannot delete it"):
         visitor.delete(run_ids["dense-ae"])
     assert RunStore().get(run_ids["dense-ae"]).broken is None
     owner = _visitor("session-o", owner=True)
-    assert owner.can_delete(run_ids["dense-ae"]) and owner.root == RunStore().root
+    assert owner.can_change(run_ids["dense-ae"]) and owner.root == RunStore().root
     owner.delete(run_ids["dense-ae"])
     assert run_ids["dense-ae"] not in {info.run_id for info in RunStore().list()}
 

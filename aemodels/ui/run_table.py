@@ -17,7 +17,7 @@ def _row(info: RunInfo) -> dict:
         return {"run": info.run_id, "status": f"broken: {info.broken}", "created": created}
     config, model, pca = info.config, info.metrics.get("model", {}), info.metrics.get("pca", {})
     applies = config.to_dict()  # only the settings of this kind: the others stay blank
-    row = {"run": info.run_id, "status": "ok", "created": created, "model": config.model,
+    row = {"run": info.run_id, "name": info.name, "status": "ok", "created": created, "model": config.model,
            "dataset": config.dataset, "latent": applies.get("latent_dim"),
            "neighbour W": applies.get("neighbour_weight", 0.0 if config.has_embedding else None),
            "epochs": config.epochs, "batch": config.batch_size, "lr": config.learning_rate,
@@ -76,14 +76,26 @@ def filter_runs(infos: list[RunInfo]) -> list[RunInfo]:
     if len(kinds) < 2 and len(datasets) < 2:
         return infos
     left, right = st.columns(2)
-    shown_kinds = left.multiselect("Kinds", kinds, default=kinds, key="runs_kinds", placeholder="Choose kinds")
-    shown_datasets = right.multiselect("Datasets", datasets, default=datasets, key="runs_datasets",
-                                       placeholder="Choose datasets")
+    shown_kinds = _filter(left, "Kinds", kinds, "runs_kinds")
+    shown_datasets = _filter(right, "Datasets", datasets, "runs_datasets")
     kept = [info for info in infos if info.config is None
             or (info.config.model in shown_kinds and info.config.dataset in shown_datasets)]
     if len(kept) < len(infos):
         st.caption(f"{len(kept)} of {len(infos)} runs shown.")
     return kept
+
+
+def _filter(column, label: str, options: list[str], key: str) -> list[str]:
+    """A multiselect of ``options`` that remembers what the person took *out*: a kind that
+    leaves the store (its last run deleted) and comes back (restored) is shown again."""
+    hidden = st.session_state.setdefault(f"{key}_hidden", set())
+    if st.session_state.get(f"{key}_options") != options:
+        st.session_state[key] = [option for option in options if option not in hidden]
+        st.session_state[f"{key}_options"] = options
+    shown = column.multiselect(label, options, key=key, placeholder=f"Choose {label.lower()}")
+    hidden.difference_update(options)
+    hidden.update(option for option in options if option not in shown)
+    return shown
 
 
 def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
@@ -95,6 +107,15 @@ def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
         if column in table:
             table[column] = table[column].map(_score)
     return table
+
+
+def compare_selected_rows(rows: list[str], sound: list[str]) -> None:
+    """``on_select`` of the run table: the ticked rows (``rows`` are the table's run ids in order)
+    become the compared runs, broken ones left out; no tick leaves the comparison as it was."""
+    picked = st.session_state["runs_table"].selection.rows
+    chosen = [rows[i] for i in sorted(picked) if i < len(rows) and rows[i] in sound]
+    if chosen:
+        st.session_state["compare"] = chosen
 
 
 def default_comparison(infos: list[RunInfo], current: str | None) -> list[str]:
@@ -125,6 +146,7 @@ def comparison_table(table: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
     them) and the best value of each of the runs' own scores is marked with ★."""
     chosen = table[table["run"].isin(run_ids)].set_index("run").T
     text = chosen.apply(lambda column: column.map(_as_text))
+    text = text[(text != "").any(axis=1)]  # a row blank for every run (no names given) says nothing
     if chosen.shape[1] < 2:
         return text
     same = set(shared_settings(table, run_ids))
@@ -147,7 +169,7 @@ def comparison_table(table: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
 def shared_settings(table: pd.DataFrame, run_ids: list[str]) -> dict[str, str]:
     """Settings (not scores, not ``ALWAYS_SHOWN``) with one value across ``run_ids``, as text."""
     chosen = table[table["run"].isin(run_ids)].set_index("run").T
-    scores = set(SCORE_COLUMNS) | {"scored at", "status", "created", "train s"}
+    scores = set(SCORE_COLUMNS) | {"scored at", "status", "created", "train s", "name"}
     shared = {}
     for row in chosen.index:
         if row in scores or row in ALWAYS_SHOWN:

@@ -11,14 +11,15 @@ from aemodels.ui.screens import TRAIN_PAGE
 
 
 def run_label(info: RunInfo) -> str:
-    """One line naming a run for pickers: kind, dataset, latent size, id."""
+    """One line naming a run for pickers: its name if it has one, kind, dataset, latent size, id."""
     if info.broken:
         return f"{info.run_id} (broken)"
     config = info.config
     latent = f", latent {config.latent_dim}" if config.has_embedding else ""
     if config.has_embedding and config.neighbour_weight:
         latent += f", neighbours {config.neighbour_weight:g}"
-    return f"{config.model} on {config.dataset}{latent} · {info.run_id}"
+    name = f"{info.name}: " if info.name else ""
+    return f"{name}{config.model} on {config.dataset}{latent} · {info.run_id}"
 
 
 def sound_runs() -> list[RunInfo]:

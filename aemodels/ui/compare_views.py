@@ -1,0 +1,63 @@
+"""Two more ways to compare the runs chosen on the Runs screen: their 2-D maps side by side,
+and one setting against one score."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from aemodels import plots
+from aemodels.runs import RunInfo
+from aemodels.ui import cache, state
+from aemodels.ui.run_table import SCORE_COLUMNS
+
+MAX_MAPS = 3  # runs' maps in one row, beside PCA's
+SETTING_COLUMNS = ("latent", "neighbour W", "epochs", "batch", "lr", "seed", "train s")
+
+
+def same_images(infos: list[RunInfo]) -> list[RunInfo]:
+    """The largest group of embedding runs among ``infos`` that map the same held-out images (same
+    dataset, seed and test fraction), newest first, at most ``MAX_MAPS``."""
+    groups: dict[tuple, list[RunInfo]] = {}
+    for info in infos:
+        if info.broken is None and info.config.has_embedding:
+            config = info.config
+            groups.setdefault((config.dataset, config.seed, config.test_fraction), []).append(info)
+    best = max(groups.values(), key=len, default=[])
+    return best[:MAX_MAPS]
+
+
+def side_by_side(infos: list[RunInfo]) -> None:
+    """The maps of the chosen runs that share their held-out images, with PCA's, in the classes'
+    colours; says why when there are none."""
+    group = same_images(infos)
+    if not group:
+        return
+    st.subheader("Their maps of the same held-out images")
+    config, home = group[0].config, state.home_key()
+    _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    names = cache.dataset(config.dataset, home).class_names
+    columns = st.columns(len(group) + 1)
+    for column, info in zip(columns, group):
+        views = cache.embedding_views(info.run_id, home)
+        title = f"{info.name or info.config.model} · {info.run_id[-6:]}"
+        column.plotly_chart(plots.embedding_scatter(views.model_2d, labels, names, title),
+                            key=f"compare_map_{info.run_id}")
+    pca = cache.embedding_views(group[0].run_id, home).pca_2d
+    columns[-1].plotly_chart(plots.embedding_scatter(pca, labels, names, "PCA of the pixels"), key="compare_map_pca")
+    st.caption(f"{len(labels):,} held-out images of {config.dataset} (seed {config.seed}), the same in every map, "
+               "coloured by class. Runs with other data or splits are left out.")
+
+
+def parameter_against_score(table: pd.DataFrame, run_ids: list[str]) -> None:
+    """A scatter of one setting against one score over ``run_ids`` (rows of ``runs_table``)."""
+    chosen = table[table["run"].isin(run_ids)]
+    settings = [c for c in SETTING_COLUMNS if c in chosen and chosen[c].notna().any()]
+    scores = [c for c in SCORE_COLUMNS if c in chosen and chosen[c].notna().any()]
+    if len(chosen) < 2 or not settings or not scores:
+        return
+    st.subheader("A setting against a score")
+    left, right = st.columns(2)
+    x = left.selectbox("Setting", settings, key="compare_setting")
+    y = right.selectbox("Score", scores, key="compare_score")
+    st.plotly_chart(plots.parameter_scatter(chosen, x, y), key="compare_scatter")

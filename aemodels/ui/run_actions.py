@@ -1,0 +1,72 @@
+"""What a person does to one run on the Runs screen: name it, write a note, delete it to the
+trash and restore it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from aemodels.runs import MAX_NAME, MAX_NOTE, TRASH_SECONDS, RunInfo
+from aemodels.ui import state
+from aemodels.ui.errors import user_errors
+
+TRASHED_KEY = "trashed_runs"  # run ids this session moved to the trash, oldest first
+
+
+def words(store, info: RunInfo) -> None:
+    """The run's name and note: a form to edit them where the store allows, else as text."""
+    if not store.can_change(info.run_id):
+        if info.name or info.note:
+            st.markdown(f"**{info.name}**" if info.name else "")
+            st.text(info.note)
+        return
+    with st.form(f"words_{info.run_id}", border=False):
+        name = st.text_input("Name", value=info.name, max_chars=MAX_NAME, placeholder="a few words, shown in every picker",
+                             key=f"run_name_{info.run_id}")
+        note = st.text_area("Note", value=info.note, max_chars=MAX_NOTE, height=80, key=f"run_note_{info.run_id}",
+                            placeholder="what you tried, what you saw")
+        if st.form_submit_button("Save name and note"):
+            with user_errors():
+                store.set_words(info.run_id, name, note)
+                state.notice_success(f"Saved the name and note of run {info.run_id}.")
+                st.rerun()
+
+
+def delete(store, run_id: str, slot) -> None:
+    """A popover in ``slot`` that asks, then moves the run to the trash (or says it is read-only)."""
+    if not store.can_change(run_id):
+        slot.caption("A shared run of this public app: read-only.")
+        return
+    with slot.popover("Delete this run", icon=":material/delete:"):
+        st.write(f"Move **{run_id}** to the trash? You can restore it below while this tab is open "
+                 f"(and for {TRASH_SECONDS // 3600} hours at most).")
+        if st.button("Delete", key="delete", type="primary"):
+            with user_errors():
+                store.trash(run_id)
+                st.session_state.setdefault(TRASHED_KEY, []).append(run_id)
+                if state.current_run_id() == run_id:
+                    state.set_run(None)
+                state.notice_success(f"Moved run {run_id} to the trash.")
+                st.rerun()
+
+
+def trash(store) -> None:
+    """The runs this session deleted that the trash still holds: restore each, or empty it."""
+    held = [run_id for run_id in st.session_state.get(TRASHED_KEY, []) if store.in_trash(run_id)]
+    st.session_state[TRASHED_KEY] = held
+    if not held:
+        return
+    st.subheader("Trash")
+    for run_id in held:
+        left, right = st.columns([3, 1])
+        left.write(run_id)
+        if right.button("Restore", key=f"restore_{run_id}", icon=":material/restore_from_trash:"):
+            with user_errors():
+                store.restore(run_id)
+                st.session_state[TRASHED_KEY].remove(run_id)
+                state.notice_success(f"Restored run {run_id}.")
+                st.rerun()
+    if st.button("Empty the trash", key="empty_trash", help="Deletes these runs for good."):
+        store.empty_trash(held)
+        st.session_state[TRASHED_KEY] = []
+        state.notice_success(f"Deleted {len(held)} run(s) for good.")
+        st.rerun()
