@@ -105,7 +105,7 @@ def _cmd_datasets(args) -> int:
     from aemodels.datasets import NAMED_DATASETS
 
     for info in NAMED_DATASETS.values():
-        state = "available" if info.available() else "needs download"
+        state = "available" if info.offline else "cached" if info.available() else "needs download"
         print(f"{info.name:<14} {info.images:>7,} images  {state:<15} {info.description}")
     return 0
 

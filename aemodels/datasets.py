@@ -129,10 +129,6 @@ def _load_digits() -> Dataset:
     )
 
 
-def _keras_cache_file(filename: str) -> Path:
-    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / filename
-
-
 def _require_network(name: str) -> None:
     """Fail within seconds, with a message naming the offline dataset, when offline."""
     message = (
@@ -147,21 +143,16 @@ def _require_network(name: str) -> None:
         raise DatasetError(message) from None
 
 
-def _load_keras(name: str, module: str, cache_file: str, classes: tuple[str, ...]) -> Dataset:
-    if not _keras_cache_file(cache_file).exists():
-        _require_network(name)
-    import keras  # noqa: PLC0415 - heavy, needed only here
+def _load_full(name: str, classes: tuple[str, ...]) -> Dataset:
+    """A 70,000-image dataset from the store's download cache, downloading it first if needed."""
+    from aemodels import dataset_cache
 
-    try:
-        (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, module).load_data()
-    except Exception as exc:  # the download itself can fail in many ways
-        raise DatasetError(
-            f"Dataset '{name}' could not be downloaded ({type(exc).__name__}): "
-            f"use '{DEFAULT_DATASET}', which ships with the app."
-        ) from None
-    images = np.concatenate([x_train, x_test])[..., None]
-    labels = np.concatenate([y_train, y_test]).astype(np.int64)
-    return Dataset(name, images, labels, classes, f"{name} (70,000 images, 28×28, downloaded)")
+    if not dataset_cache.is_cached(name):
+        _require_network(name)
+        dataset_cache.download(name)
+    images, labels = dataset_cache.load(name)
+    return Dataset(name, images[..., None], labels, classes,
+                   f"{name} ({len(images):,} images, 28×28, downloaded into the store)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -176,8 +167,9 @@ class NamedDataset:
         """True when loading needs no network (shipped, bundled or already downloaded)."""
         if self.offline:
             return True
-        cache = {"mnist": "mnist.npz", "fashion-mnist": "fashion-mnist"}[self.name]
-        return _keras_cache_file(cache).exists()
+        from aemodels import dataset_cache
+
+        return dataset_cache.is_cached(self.name)
 
 
 NAMED_DATASETS: dict[str, NamedDataset] = {
@@ -187,10 +179,9 @@ NAMED_DATASETS: dict[str, NamedDataset] = {
                      10_000, True, _load_mnist_10k),
         NamedDataset("digits", "scikit-learn's bundled 8×8 digits", 1_797, True, _load_digits),
         NamedDataset("mnist", "full MNIST, 70,000 digits through keras.datasets", 70_000, False,
-                     lambda: _load_keras("mnist", "mnist", "mnist.npz", DIGIT_CLASSES)),
+                     lambda: _load_full("mnist", DIGIT_CLASSES)),
         NamedDataset("fashion-mnist", "Fashion-MNIST, 70,000 clothes through keras.datasets", 70_000,
-                     False, lambda: _load_keras("fashion-mnist", "fashion_mnist",
-                                                "fashion-mnist", FASHION_CLASSES)),
+                     False, lambda: _load_full("fashion-mnist", FASHION_CLASSES)),
     )
 }
 

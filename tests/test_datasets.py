@@ -47,8 +47,7 @@ def test_unknown_name(name):
 
 
 @pytest.mark.parametrize("name", ["mnist", "fashion-mnist"])
-def test_download_dataset_fails_fast_offline(name, tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached copy
+def test_download_dataset_fails_fast_offline(name, home):  # an empty store: no cached copy
     start = time.perf_counter()
     with pytest.raises(DatasetError) as info:
         load_dataset(name)
