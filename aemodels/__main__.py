@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--noise-kind", default="gaussian", help="denoise: gaussian or salt-and-pepper")
     train.add_argument("--noise-max", type=float, default=0.5, help="denoise: largest training noise level")
     train.add_argument("--upscale-factors", default="2,3,4,7", help="superres: comma-separated factors")
+    train.add_argument("--devices", type=int, default=1, metavar="N",
+                       help="train on N devices of this machine (tf.distribute.MirroredStrategy): N GPUs, or N "
+                            "logical CPU devices without GPUs; --batch-size is the global batch")
     train.add_argument("--json", action="store_true")
 
     sweep = commands.add_parser("sweep", help="train an embedding kind at several code sizes, against PCA")
@@ -110,9 +113,9 @@ def _cmd_datasets(args) -> int:
     return 0
 
 
-def _result_json(run_id: str, config: TrainConfig, train_seconds: float, metrics: dict) -> dict:
+def _result_json(run_id: str, config: TrainConfig, train_seconds: float, metrics: dict, replicas: int = 1) -> dict:
     return {"run_id": run_id, "dataset": config.dataset, "model": config.model,
-            "latent_dim": config.to_dict().get("latent_dim"), "epochs": config.epochs,
+            "latent_dim": config.to_dict().get("latent_dim"), "epochs": config.epochs, "replicas": replicas,
             "train_seconds": round(train_seconds, 3), "metrics": metrics}
 
 
@@ -229,13 +232,14 @@ def _cmd_train(args) -> int:
                 f"loss {loss:.4f}  {progress.seconds:5.1f}s")
         print(line, end="\n" if not interactive or (progress.epoch_done and progress.epoch == progress.epochs) else "", file=out, flush=True)
 
-    result = train(config, dataset, progress=show)
+    result = train(config, dataset, progress=show, devices=args.devices)
     assessment = assess(result.bundle, dataset)
     metrics = assessment.metrics
     run_id = RunStore().save(result, metrics, assessment.views)
     verdict = advice(config, metrics, metrics.get("train_images"))
     if args.json:
-        print(json.dumps({**_result_json(run_id, config, result.train_seconds, metrics), "advice": verdict}))
+        print(json.dumps({**_result_json(run_id, config, result.train_seconds, metrics, result.replicas),
+                          "advice": verdict}))
     else:
         print(f"saved run {run_id} ({result.train_seconds:.1f} s of training)")
         _print_metrics(metrics)
@@ -252,7 +256,8 @@ def _cmd_evaluate(args) -> int:
     info = store.get(args.run)
     metrics = evaluate(store.load_bundle(args.run))
     if args.json:
-        print(json.dumps(_result_json(info.run_id, info.config, info.meta.get("train_seconds", 0.0), metrics)))
+        print(json.dumps(_result_json(info.run_id, info.config, info.meta.get("train_seconds", 0.0), metrics,
+                                      int(info.meta.get("replicas", 1)))))
     else:
         _print_metrics(metrics)
     return 0

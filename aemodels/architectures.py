@@ -251,10 +251,13 @@ class VAE(keras.Model):
     def train_step(self, data):
         import tensorflow as tf
 
+        from aemodels.devices import replica_share
+
         images = data[0] if isinstance(data, tuple) else data
         with tf.GradientTape() as tape:
             total, reconstruction, kl = self.losses_of(images, training=True)
-        gradients = tape.gradient(total, self.trainable_weights)
+            share = replica_share(total)  # per-replica means: the replicas' gradients are summed
+        gradients = tape.gradient(share, self.trainable_weights)
         self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
         return self._track(total, reconstruction, kl)
 

@@ -92,6 +92,7 @@ class RunStore:
             "image_shape": list(result.bundle.image_shape),
             "config_id": config.config_id,
             "aemodels_version": __version__,
+            "replicas": int(getattr(result, "replicas", 1)),
         }
         documents = {"config.json": config.to_dict(), "history.json": result.history,
                      "metrics.json": metrics, "meta.json": meta}

@@ -7,6 +7,7 @@ part-way (``should_stop`` returns True, or the process dies) leaves nothing behi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from typing import Callable, Protocol
@@ -61,13 +62,15 @@ class ProgressCallback(Protocol):
 class TrainResult:
     """A finished training: the model, per-epoch ``history`` (loss name → one value per epoch),
     ``train_seconds`` of wall time inside ``fit``, and for the embedding kinds ``forming``, the
-    codes of the first held-out images before training and after every epoch."""
+    codes of the first held-out images before training and after every epoch; ``replicas``, the
+    devices it trained on (``devices.strategy_for``)."""
 
     config: TrainConfig
     bundle: object  # architectures.ModelBundle; typed loosely to keep this import light
     history: dict[str, list[float]]
     train_seconds: float
     forming: Forming | None = None
+    replicas: int = 1
 
 
 def training_split(config: TrainConfig, dataset: Dataset | None = None) -> Split:
@@ -130,6 +133,7 @@ def train(
     dataset: Dataset | None = None,
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    devices: int = 1,
 ) -> TrainResult:
     """Build and train the model ``config`` describes, on its dataset's training split.
 
@@ -139,6 +143,8 @@ def train(
         progress: called after every batch and at the end of every epoch.
         should_stop: polled after every batch; when it returns True training stops and
             ``TrainingStopped`` is raised.
+        devices: replicas of ``tf.distribute.MirroredStrategy`` (GPUs, else logical CPU devices);
+            ``config.batch_size`` is the global batch, split among them.
 
     Raises:
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
@@ -157,33 +163,43 @@ def train(
             f"Neighbour keeping maps the training images with t-SNE, at most {LAYOUT_MAX_IMAGES:,} of them "
             f"(this data has {n_train:,}): set the training images to {LAYOUT_MAX_IMAGES:,} or fewer."
         )
+    if devices > 1 and keeping_neighbours:
+        # Its wrapper model gets no gradients under MirroredStrategy (Keras 3.15): not solved yet.
+        raise ConfigError("Neighbour keeping trains on one device for now: leave out --devices, or set the "
+                          "neighbour weight to 0.")
+    if devices > 1 and config.batch_size % devices:
+        raise ConfigError(f"The batch size ({config.batch_size}) does not split evenly over {devices} devices: "
+                          f"use a multiple of {devices}.")
     import keras  # after the checks: a bad config fails before TensorFlow's 3 s import
 
     from aemodels.architectures import build_model
+    from aemodels.devices import strategy_for
 
+    strategy = strategy_for(devices)  # before anything else runs TensorFlow: logical devices are made now
     keras.utils.set_random_seed(config.seed)
     batches = -(-n_train // config.batch_size)
-    bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
-    arguments = _fit_arguments(config, split)
-    encode = None
-    if bundle.encoder is not None and config.kind.has_embedding:
-        watched = to_float(split.x_test[:FORMING_IMAGES])
-        encode = lambda: np.asarray(bundle.encoder(watched, training=False), np.float32)  # noqa: E731
-    reporter = _Reporter(config.epochs, batches, progress, should_stop, encode)
-    start = time.perf_counter()
-    if keeping_neighbours:
-        history = _fit_keeping_neighbours(config, bundle, split, arguments, reporter, should_stop)
-    else:
-        history = bundle.model.fit(
-            **arguments, epochs=config.epochs, batch_size=config.batch_size,
-            callbacks=[reporter.callback], verbose=0, shuffle=True,
-        )
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
+        arguments = _fit_arguments(config, split)
+        encode = None
+        if bundle.encoder is not None and config.kind.has_embedding:
+            watched = to_float(split.x_test[:FORMING_IMAGES])
+            encode = lambda: np.asarray(bundle.encoder(watched, training=False), np.float32)  # noqa: E731
+        reporter = _Reporter(config.epochs, batches, progress, should_stop, encode)
+        start = time.perf_counter()
+        if keeping_neighbours:
+            history = _fit_keeping_neighbours(config, bundle, split, arguments, reporter, should_stop)
+        else:
+            history = bundle.model.fit(
+                **arguments, epochs=config.epochs, batch_size=config.batch_size,
+                callbacks=[reporter.callback], verbose=0, shuffle=True,
+            )
     seconds = time.perf_counter() - start
     if reporter.stopped:
         raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
     losses = {name: [float(v) for v in values] for name, values in history.history.items()}
     forming = Forming.of(np.stack(reporter.frames), config.seed) if reporter.frames else None
-    return TrainResult(config, bundle, losses, seconds, forming)
+    return TrainResult(config, bundle, losses, seconds, forming, devices)
 
 
 def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, arguments: dict, reporter, should_stop):

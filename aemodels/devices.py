@@ -1,0 +1,55 @@
+"""Training on several devices of one machine: ``tf.distribute.MirroredStrategy``.
+
+Single host only. With GPUs, ``devices`` of them; without, as many *logical* CPU devices carved
+out of the one CPU, so that the same code path runs (and is tested) on a laptop. The batch size
+stays the global batch: Keras splits each batch across the replicas. Keras 3 does not support
+multi-worker training with TensorFlow today, so there is no multi-machine path here.
+"""
+
+from __future__ import annotations
+
+from aemodels.errors import ConfigError
+
+MAX_DEVICES = 16
+
+
+def strategy_for(devices: int):
+    """A ``MirroredStrategy`` over ``devices`` devices, or None for one device.
+
+    Logical CPU devices can only be made before TensorFlow starts running: a process that already
+    ran TensorFlow with fewer devices gets a ``ConfigError`` saying to start afresh.
+    """
+    if not 1 <= devices <= MAX_DEVICES:
+        raise ConfigError(f"--devices {devices} is outside 1 to {MAX_DEVICES}.")
+    if devices == 1:
+        return None
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        if len(gpus) < devices:
+            raise ConfigError(f"--devices {devices}, but this machine has {len(gpus)} GPU(s): ask for at most that.")
+        names = [f"/gpu:{i}" for i in range(devices)]
+    else:
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        try:
+            tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * devices)
+        except RuntimeError:  # TensorFlow is already running: its devices are fixed
+            pass
+        made = len(tf.config.list_logical_devices("CPU"))
+        if made < devices:
+            raise ConfigError(f"--devices {devices}: TensorFlow already runs with {made} CPU device(s) in this "
+                              "process; start a new process to train on more.")
+        names = [f"/cpu:{i}" for i in range(devices)]
+    return tf.distribute.MirroredStrategy(names)
+
+
+def replica_share(value):
+    """A loss ready for the gradient of one replica's batch: divided by the number of replicas,
+    since the replicas' gradients are summed (as Keras does for a compiled loss). Unchanged on one
+    device."""
+    import tensorflow as tf
+    from keras import ops
+
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return value if replicas == 1 else ops.multiply(value, 1.0 / replicas)

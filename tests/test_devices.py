@@ -1,0 +1,51 @@
+"""Training on several devices: 2 logical CPU devices against 1, same seed and global batch, in
+fresh interpreters (logical devices are made before TensorFlow starts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aemodels.runs import RunStore
+from tests.apptest import open_page
+from tests.test_cli import _cli, _last_json
+
+SMALL = ["--dataset", "mnist-10k", "--epochs", "1", "--train-images", "512", "--batch-size", "64", "--json"]
+
+
+def _trained(home, model: str, devices: int) -> dict:
+    result = _cli(home, "train", "--model", model, "--devices", str(devices), *SMALL)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return _last_json(result.stdout)
+
+
+@pytest.mark.parametrize("model, tolerance", [
+    ("conv-ae", 1e-4),  # deterministic: only the order of the sums differs
+    ("vae", 0.02),  # each replica draws its own z: the sampled losses differ a little
+])
+def test_two_devices_train_the_same_model_as_one(home, monkeypatch, model, tolerance):
+    one, two = _trained(home, model, 1), _trained(home, model, 2)
+    assert one["replicas"] == 1 and two["replicas"] == 2
+    store = RunStore(home / "runs")
+    losses = [store.get(result["run_id"]).history for result in (one, two)]
+    for name in ("loss", "val_loss"):
+        a, b = losses[0][name][-1], losses[1][name][-1]
+        assert abs(a - b) <= tolerance * abs(a), (name, a, b)
+    assert store.get(two["run_id"]).meta["replicas"] == 2
+    # The run trained on two devices opens in the dashboard like any other.
+    monkeypatch.setenv("AEMODELS_HOME", str(home))
+    for page in ("pages/embedding.py", "pages/latent.py"):
+        at = open_page(page, two["run_id"])
+        assert not at.exception and not at.error, page
+        assert len(at.get("plotly_chart")) >= 1
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--model", "dense-ae", "--devices", "2", "--batch-size", "63"], "does not split evenly"),
+    (["--model", "dense-ae", "--devices", "2", "--neighbour-weight", "1"], "one device"),
+    (["--model", "dense-ae", "--devices", "0"], "outside 1 to"),
+])
+def test_device_settings_that_cannot_work_are_one_line(home, extra, words):
+    result = _cli(home, "train", "--dataset", "digits", "--epochs", "1", "--train-images", "300", *extra)
+    assert result.returncode == 2, result.stderr[-1500:]
+    last = [line for line in result.stderr.splitlines() if line.strip()][-1]
+    assert words in last, result.stderr[-1500:]
