@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "neighbours", "curve", "baselines", "public", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "neighbours", "curve", "baselines", "public", "streaming", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
 
             log("baselines: denoiser and super-resolution against the strong classical methods")
             rows += baselines.run(seeds, log)
+        if "streaming" in groups:
+            from bench import streaming
+
+            log("streaming: training from uint8 batches against the float arrays")
+            rows += streaming.run(max(2, repeats // 2 + 1), log)
         if "public" in groups:
             from bench import public
 

@@ -19,7 +19,7 @@ def throughput(repeats: int, log) -> list[Row]:
     from aemodels.architectures import build_model
     from aemodels.config import TrainConfig
     from aemodels.datasets import load_dataset
-    from aemodels.training import _fit_arguments, train, training_split
+    from aemodels.training import array_arguments, train, training_split
 
     config = TrainConfig(**THROUGHPUT_CONFIG)
     dataset = load_dataset(config.dataset)
@@ -35,7 +35,7 @@ def throughput(repeats: int, log) -> list[Row]:
     def bare() -> float:
         keras.utils.set_random_seed(config.seed)
         bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
-        arguments = _fit_arguments(config, split)
+        arguments = array_arguments(config, split)
         start = time.perf_counter()
         bundle.model.fit(**arguments, epochs=config.epochs, batch_size=config.batch_size, verbose=0, shuffle=True)
         return time.perf_counter() - start

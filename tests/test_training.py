@@ -180,3 +180,23 @@ def test_neighbour_keeping_keeps_more_neighbours_than_the_plain_model():
     assert keeping["trustworthiness"]["10"] > plain["trustworthiness"]["10"]
     assert keeping["knn_accuracy"] > plain["knn_accuracy"]
     assert keeping["reconstruction_mse"] < 0.07  # the decoder still rebuilds the images
+
+
+def test_streaming_batches_cast_per_batch_and_draw_fresh_noise_each_epoch():
+    from aemodels.batches import TrainingBatches
+    from aemodels.datasets import load_dataset
+
+    images = load_dataset("digits").images[:100]
+    config = TrainConfig(dataset="digits", model="denoise", batch_size=32, epochs=2, noise_max=0.4)
+    batches = TrainingBatches(images, config)
+    assert len(batches) == 4
+    noisy, clean = batches[0]
+    assert noisy.dtype == clean.dtype == np.float32 and clean.shape == (32, 8, 8, 1)
+    assert 0.0 <= noisy.min() and noisy.max() <= 1.0 and not np.array_equal(noisy, clean)
+    seen = np.concatenate([batches[i][1] for i in range(len(batches))])
+    assert len(seen) == 100 and np.allclose(np.sort(seen.reshape(100, -1), axis=0),
+                                            np.sort(images.reshape(100, -1) / 255.0, axis=0))  # every image once
+    again = TrainingBatches(images, config)[0][0]
+    assert np.array_equal(noisy, again)  # the same seed, epoch and index: the same batch
+    batches.on_epoch_end()
+    assert not np.array_equal(batches[0][1], clean)  # a new order in the next epoch
