@@ -157,6 +157,7 @@ def train(
     progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     devices: int = 1,
+    jit: bool = False,
 ) -> TrainResult:
     """Build and train the model ``config`` describes, on its dataset's training split.
 
@@ -168,6 +169,8 @@ def train(
             ``TrainingStopped`` is raised.
         devices: replicas of ``tf.distribute.MirroredStrategy`` (GPUs, else logical CPU devices);
             ``config.batch_size`` is the global batch, split among them.
+        jit: compile the training step with XLA (``model.jit_compile``) even on CPU; otherwise
+            Keras decides ("auto": XLA with a GPU, not on CPU). The same model either way.
 
     Raises:
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
@@ -203,6 +206,8 @@ def train(
     batches = -(-n_train // config.batch_size)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
+        if jit:
+            bundle.model.jit_compile = True
         encode = None
         if bundle.encoder is not None and config.kind.has_embedding:
             watched = to_float(split.x_test[:FORMING_IMAGES])

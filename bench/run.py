@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "neighbours", "curve", "baselines", "public", "streaming", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "neighbours", "curve", "baselines", "public", "streaming", "bigmaps", "jit", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -82,6 +82,16 @@ def main(argv: list[str] | None = None) -> int:
 
             log("baselines: denoiser and super-resolution against the strong classical methods")
             rows += baselines.run(seeds, log)
+        if "jit" in groups:
+            from bench import jit
+
+            log("jit: XLA against the default, per kind")
+            rows += jit.run(max(2, repeats // 2 + 1), log)
+        if "bigmaps" in groups:
+            from bench import bigmaps
+
+            log("bigmaps: the Embedding map drawn in Chromium at 2k, 14k and 70k points")
+            rows += _guarded("big maps", lambda: bigmaps.run(repeats, log))
         if "streaming" in groups:
             from bench import streaming
 

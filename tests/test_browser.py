@@ -462,7 +462,8 @@ def test_two_sessions_each_see_their_own_job(server, page, browser_context):
     and each can stop or cancel only their own."""
     other = browser_context.new_page()  # a tab of its own is a session of its own
     try:
-        _start_training(page, f"{server.url}/train?dataset=digits", "dense-ae", 300)
+        # 500 epochs (about 75 s here): still training when the other's job is cancelled, on a slow CI too.
+        _start_training(page, f"{server.url}/train?dataset=digits", "dense-ae", 500)
         page.get_by_role("button", name="Stop training").wait_for(timeout=TRAIN_TIMEOUT_MS)
         _start_training(other, f"{server.url}/train?dataset=digits", "vae", 5)
         other.get_by_text("Waiting: the server trains one model at a time").first.wait_for(timeout=APP_TIMEOUT_MS)
@@ -581,9 +582,11 @@ def test_ticking_rows_of_the_run_table_compares_those_runs(server, page):
     table = page.locator("[data-testid='stDataFrame']").first
     table.wait_for(timeout=APP_TIMEOUT_MS)
     table.scroll_into_view_if_needed()
-    cells = page.evaluate("() => [...document.querySelector(\"[data-testid='stDataFrame']\")"
-                          ".querySelectorAll(\"[role='gridcell']\")].map(c => c.textContent)")
-    in_order = [cell for cell in cells if RUN_ID.fullmatch(cell.strip())]
+    cells_js = ("() => [...document.querySelector(\"[data-testid='stDataFrame']\")"
+                ".querySelectorAll(\"[role='gridcell']\")].map(c => c.textContent)")
+    page.wait_for_function(f"() => ({cells_js})().filter(t => /^\\d{{8}}-\\d{{6}}-/.test(t.trim())).length >= 3",
+                           timeout=APP_TIMEOUT_MS)  # the grid's accessible cells come after its canvas
+    in_order = [cell for cell in page.evaluate(cells_js) if RUN_ID.fullmatch(cell.strip())]
     assert len(in_order) >= 3, cells[:20]
     box = table.bounding_box()
     row_height = 35  # Streamlit's data grid: a 35 px header, then 35 px rows; the tick box leads each row

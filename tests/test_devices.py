@@ -66,3 +66,13 @@ def test_device_settings_that_cannot_work_are_one_line(home, extra, words):
     assert result.returncode == 2, result.stderr[-1500:]
     last = [line for line in result.stderr.splitlines() if line.strip()][-1]
     assert words in last, result.stderr[-1500:]
+
+
+def test_jit_trains_the_same_kind_of_run(home):
+    result = _cli(home, "train", "--dataset", "digits", "--model", "conv-ae", "--epochs", "1", "--train-images", "300",
+                  "--batch-size", "50", "--jit", "--json")
+    assert result.returncode == 0, result.stderr[-1500:]
+    out = _last_json(result.stdout)
+    assert out["jit"] is True and out["replicas"] == 1
+    history = RunStore(home / "runs").get(out["run_id"]).history
+    assert len(history["loss"]) == 1 and history["loss"][0] > 0
