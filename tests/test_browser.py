@@ -587,7 +587,7 @@ def test_ticking_rows_of_the_run_table_compares_those_runs(server, page):
     page.wait_for_function(f"() => ({cells_js})().filter(t => /^\\d{{8}}-\\d{{6}}-/.test(t.trim())).length >= 3",
                            timeout=APP_TIMEOUT_MS)  # the grid's accessible cells come after its canvas
     in_order = [cell for cell in page.evaluate(cells_js) if RUN_ID.fullmatch(cell.strip())]
-    assert len(in_order) >= 3, cells[:20]
+    assert len(in_order) >= 3, in_order
     box = table.bounding_box()
     row_height = 35  # Streamlit's data grid: a 35 px header, then 35 px rows; the tick box leads each row
     for row in (1, 2):
