@@ -8,7 +8,6 @@ read: on download and again on each load, so a damaged or replaced file is refus
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import hashlib
 from pathlib import Path
 
@@ -86,6 +85,8 @@ def download(name: str) -> None:
 def load(name: str) -> tuple[np.ndarray, np.ndarray]:
     """The cached dataset's images, uint8 (70,000, 28, 28), and labels, int64 (70,000,): the
     training part first, then the test part. Every file's checksum is checked first."""
+    from aemodels.datasets import read_idx
+
     paths = {}
     for source in SOURCES[name]:
         path = folder(name) / source.name
@@ -97,8 +98,10 @@ def load(name: str) -> tuple[np.ndarray, np.ndarray]:
                 images = np.concatenate([arrays["x_train"], arrays["x_test"]])
                 labels = np.concatenate([arrays["y_train"], arrays["y_test"]])
         else:
-            images = np.concatenate([_idx(paths["train-images-idx3-ubyte.gz"]), _idx(paths["t10k-images-idx3-ubyte.gz"])])
-            labels = np.concatenate([_idx(paths["train-labels-idx1-ubyte.gz"]), _idx(paths["t10k-labels-idx1-ubyte.gz"])])
+            images = np.concatenate([read_idx(paths["train-images-idx3-ubyte.gz"]),
+                                     read_idx(paths["t10k-images-idx3-ubyte.gz"])])
+            labels = np.concatenate([read_idx(paths["train-labels-idx1-ubyte.gz"]),
+                                     read_idx(paths["t10k-labels-idx1-ubyte.gz"])])
     except (OSError, ValueError, KeyError, EOFError) as exc:
         raise DatasetError(f"The cached files of '{name}' cannot be read ({type(exc).__name__}): "
                            f"delete {folder(name)} and load it again.") from None
@@ -107,11 +110,3 @@ def load(name: str) -> tuple[np.ndarray, np.ndarray]:
                            f"delete {folder(name)} and load it again.")
     return images.astype(np.uint8), labels.astype(np.int64)
 
-
-def _idx(path: Path) -> np.ndarray:
-    """An IDX file (gzip) as a uint8 array of the shape its header gives."""
-    with gzip.open(path, "rb") as handle:
-        raw = handle.read()
-    dims = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)

@@ -99,7 +99,7 @@ def to_uint8(images: np.ndarray) -> np.ndarray:
 # --- named datasets -------------------------------------------------------------------------
 
 
-def _read_idx(path: Path) -> np.ndarray:
+def read_idx(path: Path) -> np.ndarray:
     """An IDX file (gzip) as a uint8 array of the shape its header gives."""
     with gzip.open(path, "rb") as handle:
         raw = handle.read()
@@ -109,8 +109,8 @@ def _read_idx(path: Path) -> np.ndarray:
 
 
 def _load_mnist_10k() -> Dataset:
-    images = _read_idx(_MNIST_DIR / "t10k-images-idx3-ubyte.gz")[..., None]
-    labels = _read_idx(_MNIST_DIR / "t10k-labels-idx1-ubyte.gz").astype(np.int64)
+    images = read_idx(_MNIST_DIR / "t10k-images-idx3-ubyte.gz")[..., None]
+    labels = read_idx(_MNIST_DIR / "t10k-labels-idx1-ubyte.gz").astype(np.int64)
     return Dataset(
         "mnist-10k", images, labels, DIGIT_CLASSES,
         "MNIST test split shipped with the app (10,000 digits, 28×28, offline)",

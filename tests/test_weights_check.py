@@ -13,19 +13,12 @@ import pytest
 
 from aemodels.errors import RunStoreError
 from aemodels.runs import WEIGHTS_FILE, RunStore
+from tests.test_runs import _zip_of as _zip
 
 
 def _members(store, run_id) -> dict:
     archive = zipfile.ZipFile(io.BytesIO(store.export_zip(run_id)))
     return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _zip(members: dict) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _edited(weights: bytes, tmp_path, edit) -> bytes:
