@@ -50,10 +50,15 @@ def is_public() -> bool:
 
 def limits() -> public.Limits:
     """Public mode's limits: the defaults, each replaceable under ``[aemodels]`` in the secrets."""
-    settings = _settings()
-    defaults = public.Limits()
-    return public.Limits(**{field: type(getattr(defaults, field))(settings.get(field, getattr(defaults, field)))
-                            for field in public.Limits.__dataclass_fields__})
+    settings, defaults = _settings(), public.Limits()
+    chosen = {}
+    for field in public.Limits.__dataclass_fields__:
+        default = getattr(defaults, field)
+        try:
+            chosen[field] = type(default)(settings.get(field, default))
+        except (TypeError, ValueError):  # a limit written as text in the secrets: the default stands
+            chosen[field] = default
+    return public.Limits(**chosen)
 
 
 def owner_password() -> str | None:
