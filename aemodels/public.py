@@ -176,11 +176,15 @@ def private_store(visitor: str, session: str) -> RunStore:
     store = RunStore(folder / "runs")
     marker = folder / SESSION_FILE
     sessions = marker.read_text().split() if marker.exists() else []
-    marker.write_text("\n".join([*(s for s in sessions if s != session), session][-MAX_SESSIONS:]))
+    if session not in sessions:
+        marker.write_text("\n".join([*sessions, session][-MAX_SESSIONS:]))
+    elif time.time() - marker.stat().st_mtime > SEEN_EVERY_SECONDS:
+        marker.touch()  # seen now; not written on every rerun of every fragment
     return store
 
 
 MAX_SESSIONS = 20  # the latest sessions of one visitor that keep its store alive
+SEEN_EVERY_SECONDS = 60  # how often, at most, a store is marked as seen (idle_hours counts from it)
 
 
 def sweep(alive, limits: Limits, now: float | None = None) -> list[str]:

@@ -102,7 +102,8 @@ def admit_upload(size_bytes: int) -> None:
 
 
 def visitor_id() -> str:
-    """This browser session's id (Streamlit's)."""
+    """This browser tab's Streamlit session id: who owns a training job, and which sessions keep
+    a visitor's private store alive."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()

@@ -28,13 +28,6 @@ SIDEBAR_SECONDS = PANEL_SECONDS  # the sidebar and the panel tell the same epoch
 LIVE_MAP_IMAGES = 500  # points of the live map: SVG, cheap to redraw every epoch (plots.WEBGL_FROM_POINTS)
 
 
-def session_id() -> str:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    return context.session_id if context is not None else "no-session"
-
-
 def keep_trainer_ready() -> None:
     """Have a spare training process import TensorFlow ahead of the first click
     (``JobBoard.keep_warm``); called on every run of the app, cheap once it is there."""
@@ -53,7 +46,7 @@ def start(config: TrainConfig) -> TrainingJob | None:
         return None
     if access.limited():
         _check_public_limits(config, store)
-    job = board().start(config, session_id(), store)
+    job = board().start(config, access.visitor_id(), store)
     st.session_state.setdefault(JOBS_KEY, []).append(job.job_id)
     return job
 
