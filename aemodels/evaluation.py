@@ -75,7 +75,21 @@ def embedding_views(bundle, dataset: Dataset | None = None) -> EmbeddingViews:
     split = training_split(config, dataset)
     x_test = to_float(split.x_test)
     pca = _pixel_pca(config, split)
-    return EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), config.seed)
+    views = EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), config.seed)
+    return _with_training(bundle, views, split, pca)
+
+
+def with_training_maps(bundle, views: EmbeddingViews, dataset: Dataset | None = None) -> EmbeddingViews:
+    """``views`` with the training images' maps, for a run saved before they were saved."""
+    config = bundle.config
+    dataset = dataset if dataset is not None else load_dataset(config.dataset)
+    split = training_split(config, dataset)
+    return _with_training(bundle, views, split, _pixel_pca(config, split))
+
+
+def _with_training(bundle, views: EmbeddingViews, split, pca: PCAProjection) -> EmbeddingViews:
+    x_train = to_float(split.x_train)
+    return views.with_training(inference.encode(bundle, x_train), pca.transform(x_train), bundle.config.seed)
 
 
 def _pixel_pca(config, split) -> PCAProjection:
@@ -121,21 +135,22 @@ def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.
 def _evaluate_embedding(bundle, split, labelled: bool) -> tuple[dict, EmbeddingViews]:
     config = bundle.config
     x_test, x_train = to_float(split.x_test), to_float(split.x_train)
-    codes = inference.encode(bundle, x_test)
+    codes, train_codes = inference.encode(bundle, x_test), inference.encode(bundle, x_train)
     model = embedding_scores(x_test, codes, inference.decode(bundle, codes), split.y_test,
-                             inference.encode(bundle, x_train), split.y_train, labelled, config.seed)
+                             train_codes, split.y_train, labelled, config.seed)
     pca = _pixel_pca(config, split)
-    map_codes = pca.transform(x_test)
+    map_codes, train_map_codes = pca.transform(x_test), pca.transform(x_train)
     pca_codes = map_codes[:, :config.latent_dim]
     baseline = embedding_scores(x_test, pca_codes, pca_reconstruction(pca, x_test, config.latent_dim), split.y_test,
-                                pca.transform(x_train)[:, :config.latent_dim], split.y_train, labelled, config.seed)
+                                train_map_codes[:, :config.latent_dim], split.y_train, labelled, config.seed)
     result = {"model": model, "pca": baseline, "test_images": len(x_test)}
     if config.is_variational:
         total, reconstruction, kl = (float(v) for v in bundle.model.losses_of(x_test[:IMAGE_METRIC_LIMIT]))
         result["model"]["negative_elbo"] = total
         result["model"]["reconstruction_nats"] = reconstruction
         result["model"]["kl_nats"] = kl
-    return result, EmbeddingViews.of(codes, map_codes, config.seed)
+    views = EmbeddingViews.of(codes, map_codes, config.seed).with_training(train_codes, train_map_codes, config.seed)
+    return result, views
 
 
 def _no_embedding(mse: float, psnr: float) -> dict:

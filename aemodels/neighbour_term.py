@@ -53,37 +53,9 @@ def term_scale(variational: bool, image_shape: tuple[int, ...]) -> float:
     return TERM_SCALE * (float(np.prod(image_shape)) if variational else 1.0)
 
 
-def layout_batches(images: np.ndarray, layout: np.ndarray, batch_size: int, seed: int):
-    """A ``keras.utils.PyDataset`` of ``((images, layout targets), images)`` batches, shuffled
-    every epoch and shifted by up to ``SHIFT_PIXELS``, both drawn with ``seed``."""
-    import keras
-
-    class LayoutBatches(keras.utils.PyDataset):
-        def __init__(self):
-            super().__init__()
-            self.rng = np.random.default_rng(seed)
-            self.order = self.rng.permutation(len(images))
-
-        def __len__(self) -> int:
-            return -(-len(images) // batch_size)
-
-        def __getitem__(self, index: int):
-            rows = self.order[index * batch_size:(index + 1) * batch_size]
-            batch = images[rows]
-            dy, dx = self.rng.integers(-SHIFT_PIXELS, SHIFT_PIXELS + 1, 2)
-            if dy or dx:
-                batch = np.roll(batch, (int(dy), int(dx)), axis=(1, 2))
-            return (batch, layout[rows]), batch
-
-        def on_epoch_end(self) -> None:
-            self.order = self.rng.permutation(len(images))
-
-    return LayoutBatches()
-
-
 def layout_keeping(bundle, weight: float):
     """A Keras model that trains ``bundle``'s own layers on its loss plus ``weight`` × the
-    layout term; ``fit`` it on ``layout_batches``, with held-out ``(images,)`` or
+    layout term; ``fit`` it on ``batches.LayoutBatches``, with held-out ``(images,)`` or
     ``(images, images)`` as validation data (scored on the model's own loss, there being no
     layout for them). Its history keeps ``loss`` as the model's own loss (comparable with a plain
     run's) and adds ``neighbour_loss``: the mean squared distance, in layout units, between the
@@ -105,7 +77,10 @@ def layout_keeping(bundle, weight: float):
         def metrics(self):
             return list(self.trackers.values())
 
-        def call(self, images, training=False):
+        def call(self, inputs, training=False):
+            """The model's output for images (N, H, W, C), or for the ``(images, targets)`` that
+            ``fit`` feeds (Keras builds a distributed model by calling it on a training batch)."""
+            images = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
             return self.base(images, training=training)
 
         def own_loss(self, images, training, codes=None):
@@ -124,13 +99,16 @@ def layout_keeping(bundle, weight: float):
         def train_step(self, data):
             import tensorflow as tf
 
+            from aemodels.devices import replica_share
+
             (images, targets), _ = data
             with tf.GradientTape() as tape:
                 codes = self.encoder(images, training=True)  # z_mean for a VAE
                 losses = self.own_loss(images, True, codes)
                 neighbour = ops.mean(ops.sum(ops.square(codes - targets), axis=1))
                 total = losses["loss"] + scale * neighbour
-            gradients = tape.gradient(total, self.trainable_weights)
+                share = replica_share(total)  # per-replica means: the replicas' gradients are summed
+            gradients = tape.gradient(share, self.trainable_weights)
             self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
             # "loss" stays the model's own loss, comparable with the held-out one and a plain run's
             return self._track({**losses, "neighbour_loss": neighbour})

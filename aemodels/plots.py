@@ -28,7 +28,8 @@ def marker_style(n_points: int) -> tuple[float, float]:
 def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...], title: str,
                       highlight: np.ndarray | None = None, axis_titles: tuple[str, str] = ("", ""),
                       hidden_classes: tuple[int, ...] = (), contours: bool = False,
-                      marked: int | None = None) -> go.Figure:
+                      marked: int | None = None,
+                      background: tuple[np.ndarray, np.ndarray] | None = None) -> go.Figure:
     """A 2-D scatter of ``points`` (N, 2) coloured by ``labels`` (N,) of ``class_names``.
 
     One trace per class, in class order, with the class's fixed colour, also for classes in
@@ -36,9 +37,13 @@ def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple
     figure, so a selection made on it survives a rerun. Every point's ``customdata`` is its row
     index in ``points``. ``highlight`` (row indices) are drawn again as black rings, ``marked``
     (one row index) as a large black cross; ``contours`` adds a density contour per class.
+    ``background``: other points (M, 2) with their labels (M,), the training images, drawn
+    beneath in paler markers without ``customdata`` (a selection ignores them), in their class's
+    legend group.
     """
-    scatter = go.Scattergl if len(points) >= WEBGL_FROM_POINTS else go.Scatter
-    size, opacity = marker_style(len(points))
+    shown = len(points) + (len(background[0]) if background is not None else 0)
+    scatter = go.Scattergl if shown >= WEBGL_FROM_POINTS else go.Scatter
+    size, opacity = marker_style(shown)
     labelled = len(class_names) >= 2  # unlabelled data has one class, named "unlabelled"
     figure = go.Figure()
     index = np.arange(len(points))
@@ -48,6 +53,13 @@ def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple
             continue
         colour = PALETTE[k % len(PALETTE)]
         visible = "legendonly" if k in hidden_classes else True
+        if background is not None and (behind := background[1] == k).any():
+            figure.add_trace(scatter(
+                x=background[0][behind, 0], y=background[0][behind, 1], mode="markers", name=f"{name} (training)",
+                legendgroup=name, showlegend=False, visible=visible,
+                marker=dict(size=size, color=colour, opacity=opacity * 0.45),
+                hovertemplate=(f"class {name}<br>" if labelled else "") + "a training image<extra></extra>",
+            ))
         figure.add_trace(scatter(
             x=points[picked, 0], y=points[picked, 1], mode="markers", name=name, legendgroup=name,
             customdata=index[picked], marker=dict(size=size, color=colour, opacity=opacity), visible=visible,

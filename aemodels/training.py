@@ -122,22 +122,19 @@ def validation_data(config: TrainConfig, split: Split) -> tuple:
     return x_test, x_test
 
 
-def _feed(config: TrainConfig, split: Split, strategy) -> dict:
-    """What ``fit`` trains on: streamed uint8 batches on one device. Under a ``MirroredStrategy``
-    the float arrays, which Keras splits batch by batch among the replicas: fed the same
-    ``PyDataset``, 2 devices' losses differed from 1 device's by 0.6 % (cause not found), against
-    1e-7 with the arrays."""
-    if strategy is None:
-        from aemodels.batches import TrainingBatches
+def streamed_arguments(config: TrainConfig, split: Split, workers: int = 1) -> dict:
+    """``model.fit`` arguments that stream the uint8 training split (``batches.TrainingBatches``,
+    ``workers`` threads building batches ahead), with the held-out ``validation_data``. The same
+    on one device and under a ``MirroredStrategy``, which splits each batch among the replicas."""
+    from aemodels.batches import FIT_OPTIONS, TrainingBatches
 
-        return {"x": TrainingBatches(split.x_train, config), "validation_data": validation_data(config, split)}
-    return {**array_arguments(config, split), "batch_size": config.batch_size, "shuffle": True}
+    return {"x": TrainingBatches(split.x_train, config, workers), "validation_data": validation_data(config, split),
+            **FIT_OPTIONS}
 
 
 def array_arguments(config: TrainConfig, split: Split) -> dict:
     """``model.fit`` arguments with the whole training split as float arrays, corrupted once:
-    how training fed Keras before ``batches.TrainingBatches``, still used on several devices, and
-    the benchmarks' baseline."""
+    how training fed Keras before ``batches.TrainingBatches``, kept as the benchmarks' baseline."""
     x_train = to_float(split.x_train)
     task = config.kind.task
     if config.is_variational:
@@ -189,10 +186,6 @@ def train(
             f"Neighbour keeping maps the training images with t-SNE, at most {LAYOUT_MAX_IMAGES:,} of them "
             f"(this data has {n_train:,}): set the training images to {LAYOUT_MAX_IMAGES:,} or fewer."
         )
-    if devices > 1 and keeping_neighbours:
-        # Its wrapper model gets no gradients under MirroredStrategy (Keras 3.15): not solved yet.
-        raise ConfigError("Neighbour keeping trains on one device for now: leave out --devices, or set the "
-                          "neighbour weight to 0.")
     if devices > 1 and config.batch_size % devices:
         raise ConfigError(f"The batch size ({config.batch_size}) does not split evenly over {devices} devices: "
                           f"use a multiple of {devices}.")
@@ -217,7 +210,7 @@ def train(
         if keeping_neighbours:
             history = _fit_keeping_neighbours(config, bundle, split, reporter, should_stop)
         else:
-            history = bundle.model.fit(**_feed(config, split, strategy), epochs=config.epochs,
+            history = bundle.model.fit(**streamed_arguments(config, split), epochs=config.epochs,
                                        callbacks=[reporter.callback], verbose=0)
     seconds = time.perf_counter() - start
     if reporter.stopped:
@@ -233,16 +226,16 @@ def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, reporter,
     ends), then the model's layers trained on their loss plus the term, with the optimizer
     ``build_model`` chose."""
     from aemodels import neighbour_term
+    from aemodels.batches import FIT_OPTIONS, LayoutBatches
 
-    images = to_float(split.x_train)  # the layout batches shift whole float images
     layout = neighbour_term.target_layout(split.x_train, config.seed)
     if should_stop is not None and should_stop():
         raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
     keeping = neighbour_term.layout_keeping(bundle, config.neighbour_weight)
     keeping.compile(optimizer=bundle.model.optimizer)
-    return keeping.fit(neighbour_term.layout_batches(images, layout, config.batch_size, config.seed),
-                       validation_data=validation_data(config, split), epochs=config.epochs,
-                       callbacks=[reporter.callback], verbose=0)
+    batches = LayoutBatches(split.x_train, layout, config, neighbour_term.SHIFT_PIXELS)
+    return keeping.fit(batches, validation_data=validation_data(config, split), epochs=config.epochs,
+                       callbacks=[reporter.callback], verbose=0, **FIT_OPTIONS)
 
 
 class _Reporter:

@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "neighbours", "curve", "baselines", "public", "streaming", "bigmaps", "jit", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "neighbours", "curve", "baselines", "public", "streaming", "bigmaps", "bigpages", "jit", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
 
             log("bigmaps: the Embedding map drawn in Chromium at 2k, 14k and 70k points")
             rows += _guarded("big maps", lambda: bigmaps.run(repeats, log))
+        if "bigpages" in groups:
+            from bench import bigpages
+
+            log("bigpages: the Embedding and Latent pages of real runs at 2k, 14k and 70k points")
+            rows += _guarded("big pages", lambda: bigpages.run(repeats, log))
         if "streaming" in groups:
             from bench import streaming
 

@@ -72,6 +72,37 @@ def test_the_maps_stay_the_same_across_reruns_and_follow_the_class_filter(home_w
         assert hidden == ["3"], key
 
 
+def _drawn(figure, training: bool) -> int:
+    return sum(len(_array(t.x)) for t in figure.data
+               if t.type in ("scatter", "scattergl") and t.name.endswith("(training)") == training
+               and t.name not in ("selected",) and not t.name.startswith("image "))
+
+
+@pytest.mark.parametrize("saved", [True, False])
+def test_the_training_images_can_be_drawn_beneath(home_with_runs, saved):
+    from aemodels.runs import RunStore
+    from aemodels.views import VIEWS_FILE, EmbeddingViews
+
+    home, runs = home_with_runs
+    info = RunStore().get(runs["dense-ae"])
+    held_out, trained_on = info.metrics["test_images"], info.metrics["train_images"]
+    views = EmbeddingViews.load(home / "runs" / info.run_id, held_out)
+    assert views.has_training and views.train_model_2d.shape == views.train_pca_2d.shape == (trained_on, 2)
+    if not saved:  # a run saved before the training maps were: they are computed the same way
+        EmbeddingViews(views.codes, views.model_2d, views.pca_2d).save(home / "runs" / info.run_id)
+        assert not EmbeddingViews.load(home / "runs" / info.run_id, held_out).has_training
+    at = open_page(PAGE, info.run_id)
+    assert _drawn(_charts(at)["emb_model_chart"], training=True) == 0
+    at.toggle(key="training_points").set_value(True).run()
+    assert not at.exception and not at.error
+    for key, saved_points in (("emb_model_chart", views.train_model_2d), ("emb_pca_chart", views.train_pca_2d)):
+        figure = _charts(at)[key]
+        assert _drawn(figure, training=False) == held_out and _drawn(figure, training=True) == trained_on, key
+        drawn = np.concatenate([_array(t.x) for t in figure.data if t.name.endswith("(training)")])
+        assert np.allclose(np.sort(drawn), np.sort(saved_points[:, 0]), atol=1e-5), key
+        assert all(t.customdata is None for t in figure.data if t.name.endswith("(training)"))  # not selectable
+
+
 def test_a_selection_shows_its_classes_and_both_reconstructions(home_with_runs):
     _, runs = home_with_runs
     at = open_page(PAGE, runs["dense-ae"])

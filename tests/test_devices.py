@@ -1,5 +1,5 @@
 """Training on several devices: 2 logical CPU devices (a fresh interpreter: logical devices are
-made before TensorFlow starts) against 1, same seed, data feed and global batch."""
+made before TensorFlow starts) against 1, same seed, streamed batches and global batch."""
 
 from __future__ import annotations
 
@@ -12,42 +12,28 @@ from tests.test_cli import _cli, _last_json
 SMALL = ["--dataset", "mnist-10k", "--epochs", "1", "--train-images", "512", "--batch-size", "64", "--json"]
 
 
-def _trained(home, model: str, devices: int) -> dict:
-    result = _cli(home, "train", "--model", model, "--devices", str(devices), *SMALL)
+def _trained(home, model: str, devices: int, *extra: str) -> dict:
+    result = _cli(home, "train", "--model", model, "--devices", str(devices), *SMALL, *extra)
     assert result.returncode == 0, result.stderr[-2000:]
     return _last_json(result.stdout)
 
 
-def _on_one_device(config) -> dict:
-    """The same training on this process's one device, fed as the strategy path feeds it (the
-    float arrays; one device otherwise streams batches, in another order)."""
-    import keras
-
-    from aemodels.architectures import build_model
-    from aemodels.training import array_arguments, training_split
-
-    split = training_split(config)
-    keras.utils.set_random_seed(config.seed)
-    bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=-(-len(split.x_train) // config.batch_size))
-    history = bundle.model.fit(**array_arguments(config, split), batch_size=config.batch_size, shuffle=True,
-                               epochs=config.epochs, verbose=0)
-    return history.history
-
-
-@pytest.mark.parametrize("model, tolerance", [
-    ("conv-ae", 1e-4),  # deterministic: only the order of the sums differs
-    ("vae", 0.02),  # each replica draws its own z: the sampled losses differ a little
+@pytest.mark.parametrize("model, extra, tolerance", [
+    ("conv-ae", (), 1e-4),  # deterministic: only the order of the sums differs
+    ("vae", (), 0.01),  # each replica draws its own z: the sampled losses differ a little
+    # The term's own train_step: without its replica share the loss differed by 1 %, val_loss by 4 %.
+    ("dense-ae", ("--latent-dim", "2", "--neighbour-weight", "1"), 1e-4),
 ])
-def test_two_devices_train_the_same_model_as_one(home, monkeypatch, model, tolerance):
-    one, two = _trained(home, model, 1), _trained(home, model, 2)
+def test_two_devices_train_the_same_model_as_one(home, monkeypatch, model, extra, tolerance):
+    one, two = _trained(home, model, 1, *extra), _trained(home, model, 2, *extra)
     assert one["replicas"] == 1 and two["replicas"] == 2
     store = RunStore(home / "runs")
-    distributed = store.get(two["run_id"])
-    single = _on_one_device(distributed.config)
+    single, distributed = store.get(one["run_id"]), store.get(two["run_id"])
+    assert set(single.history) == set(distributed.history)
     for name in ("loss", "val_loss"):
-        a, b = single[name][-1], distributed.history[name][-1]
+        a, b = single.history[name][-1], distributed.history[name][-1]
         assert abs(a - b) <= tolerance * abs(a), (name, a, b)
-    assert store.get(two["run_id"]).meta["replicas"] == 2
+    assert distributed.meta["replicas"] == 2
     # The run trained on two devices opens in the dashboard like any other.
     monkeypatch.setenv("AEMODELS_HOME", str(home))
     for page in ("pages/embedding.py", "pages/latent.py"):
@@ -58,7 +44,6 @@ def test_two_devices_train_the_same_model_as_one(home, monkeypatch, model, toler
 
 @pytest.mark.parametrize("extra, words", [
     (["--model", "dense-ae", "--devices", "2", "--batch-size", "63"], "does not split evenly"),
-    (["--model", "dense-ae", "--devices", "2", "--neighbour-weight", "1"], "one device"),
     (["--model", "dense-ae", "--devices", "0"], "outside 1 to"),
 ])
 def test_device_settings_that_cannot_work_are_one_line(home, extra, words):

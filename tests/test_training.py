@@ -200,3 +200,44 @@ def test_streaming_batches_cast_per_batch_and_draw_fresh_noise_each_epoch():
     assert np.array_equal(noisy, again)  # the same seed, epoch and index: the same batch
     batches.on_epoch_end()
     assert not np.array_equal(batches[0][1], clean)  # a new order in the next epoch
+
+
+def test_a_batch_depends_on_seed_epoch_and_index_only():
+    """Keras asks for batches more than once and in its own threads: the same (seed, epoch, index)
+    must give the same batch whatever was asked before, for the corrupted kinds and the layout."""
+    from aemodels.batches import LayoutBatches, TrainingBatches
+    from aemodels.datasets import load_dataset
+
+    images = load_dataset("digits").images[:96]
+    layout = np.random.default_rng(0).normal(size=(96, 2)).astype(np.float32)
+    superres = TrainConfig(dataset="digits", model="superres", batch_size=32, epochs=2)
+    embedding = TrainConfig(dataset="digits", model="dense-ae", latent_dim=2, batch_size=32, epochs=2)
+    for make in (lambda: TrainingBatches(images, superres), lambda: LayoutBatches(images, layout, embedding, 1)):
+        forwards, backwards = make(), make()
+        ahead = [forwards[i] for i in range(3)]
+        backwards[1]  # asked twice, as Keras does for the first batches' shapes
+        behind = {i: backwards[i] for i in (2, 1, 0)}
+        flat = lambda batch: np.concatenate([np.ravel(part) for part in _leaves(batch)])  # noqa: E731
+        assert all(np.array_equal(flat(ahead[i]), flat(behind[i])) for i in range(3))
+        forwards.on_epoch_end()
+        assert not np.array_equal(flat(forwards[0]), flat(ahead[0]))  # the next epoch draws anew
+
+
+def test_layout_batches_pair_each_image_with_its_own_target():
+    from aemodels.batches import LayoutBatches
+    from aemodels.datasets import load_dataset
+
+    images = load_dataset("digits").images[:64]
+    layout = np.arange(128, dtype=np.float32).reshape(64, 2)  # row i's target is (2i, 2i + 1)
+    config = TrainConfig(dataset="digits", model="dense-ae", latent_dim=2, batch_size=16, epochs=1)
+    (shifted, targets), rebuilt = LayoutBatches(images, layout, config, shift=0)[1]
+    rows = (targets[:, 0] // 2).astype(int)
+    assert np.array_equal(shifted, rebuilt) and np.allclose(shifted, images[rows] / 255.0)
+
+
+def _leaves(batch):
+    if isinstance(batch, (tuple, list)):
+        for part in batch:
+            yield from _leaves(part)
+    else:
+        yield batch

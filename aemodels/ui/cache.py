@@ -67,6 +67,21 @@ def embedding_views(run_id: str, home: str):
     return saved if saved is not None else evaluation.embedding_views(bundle(run_id, home), dataset(config.dataset, home))
 
 
+@st.cache_data(max_entries=2, show_spinner="Encoding the training images…")
+def training_maps(run_id: str, home: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The training images' points on the model's map and PCA's, (M, 2) each, and their int
+    labels (M,): saved with the run, or computed for a run saved without them."""
+    from aemodels import evaluation
+    from aemodels.training import training_split
+
+    config = state.store().get(run_id).config
+    data = dataset(config.dataset, home)
+    views = embedding_views(run_id, home)
+    if not views.has_training:
+        views = evaluation.with_training_maps(bundle(run_id, home), views, data)
+    return views.train_model_2d, views.train_pca_2d, training_split(config, data).y_train
+
+
 @st.cache_data(max_entries=64, show_spinner="Scoring the model and the filters…")
 def denoising_scores(run_id: str, home: str, kind: str, level: float, images: int = 200) -> dict:
     """``evaluation.denoising_scores`` on the first ``images`` held-out images, the filters' settings

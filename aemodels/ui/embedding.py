@@ -30,6 +30,7 @@ SELECTION_KEY = "embedding_selection"
 POINT_PARAM = state.POINT_PARAM  # the URL keeps one chosen image: ?point=123
 CLASSES_KEY = "classes"
 CONTOURS_KEY = "contours"
+TRAINING_KEY = "training_points"
 MAP_KEYS = {"model": "emb_model_chart", "pca": "emb_pca_chart"}
 MAX_SHOWN = 10
 KEPT_BY = {(True, True): "kept by both", (True, False): "kept by code", (False, True): "kept by PCA",
@@ -98,6 +99,13 @@ def class_filter(class_names: tuple[str, ...], labelled: bool) -> tuple[int, ...
     return tuple(k for k, name in enumerate(class_names) if name not in shown)
 
 
+def training_toggle(train_images: int) -> bool:
+    """Whether to draw the training images beneath the held-out ones (a toggle kept in the URL)."""
+    return st.toggle(f"Training images too ({train_images:,} more points, paler)", key=TRAINING_KEY,
+                     bind="query-params", help="The model learnt from these: a map that keeps its held-out images where "
+                     "its training images of the same class lie has generalised. Only held-out images can be chosen.")
+
+
 def code_word(config) -> str:
     """What the map shows of an image: a VAE's ``z_mean``, another model's code."""
     return "z_mean" if config.is_variational else "code"
@@ -114,20 +122,26 @@ def model_axes(config) -> tuple[str, str]:
 
 
 def maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_names: tuple[str, ...],
-         hidden: tuple[int, ...]) -> None:
-    """The model's map beside PCA's, the chosen images ringed on both, one chosen image crossed."""
+         hidden: tuple[int, ...], training: bool = False) -> None:
+    """The model's map beside PCA's, the chosen images ringed on both, one chosen image crossed;
+    with ``training``, the training images beneath."""
     config = info.config
     chosen = np.array(selection(info.run_id), dtype=int)
     one = int(chosen[0]) if len(chosen) == 1 else None
     code_name = code_word(config)
     contours = bool(st.session_state.get(CONTOURS_KEY))
     ringed = chosen if one is None else None
+    behind = {"model": None, "pca": None}
+    if training:
+        model_points, pca_points, train_labels = cache.training_maps(info.run_id, state.home_key())
+        behind = {"model": (model_points, train_labels), "pca": (pca_points, train_labels)}
     left, right = st.columns(2)
     for column, side, points, title, axes in (
         (left, "model", views.model_2d, f"{config.model}: {code_name} of each image", model_axes(config)),
         (right, "pca", views.pca_2d, "PCA: first two components of the pixels", ("PC 1", "PC 2")),
     ):
-        figure = plots.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one)
+        figure = plots.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one,
+                                         behind[side])
         column.plotly_chart(figure, key=MAP_KEYS[side], on_select=lambda key=MAP_KEYS[side]: _on_select(key, info.run_id),
                             selection_mode=("points", "box", "lasso"))
 
