@@ -249,6 +249,11 @@ def upload_title(name: str) -> str:
     return f"{safe_label(file_name) if file_name else upload_id[:8] + '…'} (upload)"
 
 
+def dataset_title(name: str) -> str:
+    """How people see a dataset's name: ``upload_title`` for an upload, the name otherwise."""
+    return upload_title(name) if name.startswith(UPLOAD_PREFIX) else name
+
+
 def unavailable_reason(name: str) -> str | None:
     """None when ``name`` can be loaded now; else one line saying why not."""
     if isinstance(name, str) and name.startswith(UPLOAD_PREFIX):

@@ -9,7 +9,8 @@ downloaded here: the shipped 10,000 images and 6 copies shifted by one pixel (up
 Each figure is Chromium's time from asking for the page to both maps' points on screen and the
 app idle (the Latent page: its latent map and decoded image), on ``streamlit run``. The first
 opening of each run (dataset, model and views loaded into the caches) is reported apart from the
-median of the openings after it.
+median of the openings after it. On the open Embedding page, "Density contours" is then switched
+on and off: the rerun a person feels when changing a setting of the maps.
 """
 
 from __future__ import annotations
@@ -77,6 +78,28 @@ def _open(tab, url: str, drawn_js: str, points: int) -> float:
     return time.perf_counter() - started
 
 
+CONTOURS_SHOWN = """(wanted) => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(p => p._fullData).slice(0, 2);
+  return plots.length === 2 && plots.every(p => p._fullData.some(t => t.type === 'histogram2dcontour') === wanted);
+}"""
+
+
+def _flip_contours(tab, repeats: int) -> list[float]:
+    """Seconds from a click on "Density contours" to both maps redrawn with (or without) them and
+    the app idle: a rerun of the open page, as a person changing a setting feels it."""
+    from bench.dashboard import _wait_for_app
+
+    seconds, shown = [], False
+    for _ in range(2 * repeats):
+        started = time.perf_counter()
+        tab.get_by_text("Density contours").first.click()
+        shown = not shown
+        tab.wait_for_function(CONTOURS_SHOWN, arg=shown, timeout=TIMEOUT_MS)
+        _wait_for_app(tab, TIMEOUT_MS)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
 def run(repeats: int, log) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
@@ -115,6 +138,12 @@ def run(repeats: int, log) -> list[Row]:
                                     f"{median(again):.2f} s (max {max(again):.2f})", "report", None,
                                     f"first opening {first:.2f} s; Chromium, {repeats} openings after it; "
                                     f"dense-ae, 2-D code, 2 epochs"))
+                    if not latent:
+                        flips = _flip_contours(tab, repeats)
+                        log(f"    density contours on/off: {', '.join(f'{s:.2f}' for s in flips)} s")
+                        rows.append(Row("bigpages", f"{what}: density contours switched on or off → both maps "
+                                        "redrawn, app idle", f"{median(flips):.2f} s (max {max(flips):.2f})",
+                                        "report", None, f"{len(flips)} clicks on the open page (a rerun)"))
                 browser.close()
         finally:
             server.stop()

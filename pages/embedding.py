@@ -28,7 +28,7 @@ if info is not None:
         views = cache.embedding_views(info.run_id, home)
         st.write(INTRO + (LABELLED if data.is_labelled else " This data has no labels, so the dots have one colour."))
         warn_if_beaten(info)
-        st.caption(f"Run: {run_label(info)} · {len(x_test)} held-out images.")
+        st.caption(f"Run: {run_label(info)} · {len(x_test):,} held-out images.")
         if config.latent_dim > 2:
             st.info(f"The code has {config.latent_dim} numbers: the left map is PCA of the codes to 2-D; "
                     "the neighbours and scores below use the full code.")

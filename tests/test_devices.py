@@ -34,12 +34,16 @@ def test_two_devices_train_the_same_model_as_one(home, monkeypatch, model, extra
         a, b = single.history[name][-1], distributed.history[name][-1]
         assert abs(a - b) <= tolerance * abs(a), (name, a, b)
     assert distributed.meta["replicas"] == 2
-    # The run trained on two devices opens in the dashboard like any other.
+    # The run trained on two devices opens in the dashboard like any other: on the screens of its
+    # kind, and in the Runs table.
     monkeypatch.setenv("AEMODELS_HOME", str(home))
     for page in ("pages/embedding.py", "pages/latent.py"):
         at = open_page(page, two["run_id"])
         assert not at.exception and not at.error, page
         assert len(at.get("plotly_chart")) >= 1
+    at = open_page("pages/runs.py", two["run_id"])
+    assert not at.exception and not at.error
+    assert two["run_id"] in at.dataframe[0].value["run"].tolist()
 
 
 @pytest.mark.parametrize("extra, words", [

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from aemodels import plots
+from aemodels.datasets import dataset_title
 from aemodels.runs import RunInfo
 from aemodels.ui import cache, state
 from aemodels.ui.run_table import SCORE_COLUMNS
@@ -45,7 +46,7 @@ def side_by_side(infos: list[RunInfo]) -> None:
                             key=f"compare_map_{info.run_id}")
     pca = cache.embedding_views(group[0].run_id, home).pca_2d
     columns[-1].plotly_chart(plots.embedding_scatter(pca, labels, names, "PCA of the pixels"), key="compare_map_pca")
-    st.caption(f"{len(labels):,} held-out images of {config.dataset} (seed {config.seed}), the same in every map, "
+    st.caption(f"{len(labels):,} held-out images of {dataset_title(config.dataset)} (seed {config.seed}), the same in every map, "
                "coloured by class. Runs with other data or splits are left out.")
 
 

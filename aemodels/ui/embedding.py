@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from aemodels import inference, plots
-from aemodels.datasets import to_float
+from aemodels.datasets import dataset_title, to_float
 from aemodels.evaluation import pca_reconstruction
 from aemodels.neighbours import neighbourhood
 from aemodels.runs import RunInfo
@@ -259,7 +259,7 @@ def reference_section(info: RunInfo, labelled: bool) -> None:
         train_images = info.metrics.get("train_images")
         ours = f"{train_images:,}" if isinstance(train_images, int) else "fewer"
         st.caption(f"Source: {REFERENCE_SOURCE}. Protocol: {REFERENCE_PROTOCOL} This run was fitted on {ours} "
-                   f"training images of {info.config.dataset} and scored on its own held-out split, so the "
+                   f"training images of {dataset_title(info.config.dataset)} and scored on its own held-out split, so the "
                    "figures are the same measures, not the same experiment.")
 
 

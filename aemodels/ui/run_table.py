@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from aemodels import scoresheet
+from aemodels.datasets import dataset_title
 from aemodels.runs import RunInfo
 
 
@@ -18,7 +19,7 @@ def _row(info: RunInfo) -> dict:
     config, model, pca = info.config, info.metrics.get("model", {}), info.metrics.get("pca", {})
     applies = config.to_dict()  # only the settings of this kind: the others stay blank
     row = {"run": info.run_id, "name": info.name, "status": "ok", "created": created, "model": config.model,
-           "dataset": config.dataset, "latent": applies.get("latent_dim"),
+           "dataset": dataset_title(config.dataset), "latent": applies.get("latent_dim"),
            "neighbour W": applies.get("neighbour_weight", 0.0 if config.has_embedding else None),
            "epochs": config.epochs, "batch": config.batch_size, "lr": config.learning_rate,
            "seed": config.seed, "noise": _noise(applies), "factors": _factors(applies),
@@ -77,7 +78,7 @@ def filter_runs(infos: list[RunInfo]) -> list[RunInfo]:
         return infos
     left, right = st.columns(2)
     shown_kinds = _filter(left, "Kinds", kinds, "runs_kinds")
-    shown_datasets = _filter(right, "Datasets", datasets, "runs_datasets")
+    shown_datasets = _filter(right, "Datasets", datasets, "runs_datasets", dataset_title)
     kept = [info for info in infos if info.config is None
             or (info.config.model in shown_kinds and info.config.dataset in shown_datasets)]
     if len(kept) < len(infos):
@@ -85,14 +86,15 @@ def filter_runs(infos: list[RunInfo]) -> list[RunInfo]:
     return kept
 
 
-def _filter(column, label: str, options: list[str], key: str) -> list[str]:
-    """A multiselect of ``options`` that remembers what the person took *out*: a kind that
-    leaves the store (its last run deleted) and comes back (restored) is shown again."""
+def _filter(column, label: str, options: list[str], key: str, title=str) -> list[str]:
+    """A multiselect of ``options`` (shown as ``title(option)``) that remembers what the person
+    took *out*: a kind that leaves the store (its last run deleted) and comes back (restored) is
+    shown again."""
     hidden = st.session_state.setdefault(f"{key}_hidden", set())
     if st.session_state.get(f"{key}_options") != options:
         st.session_state[key] = [option for option in options if option not in hidden]
         st.session_state[f"{key}_options"] = options
-    shown = column.multiselect(label, options, key=key, placeholder=f"Choose {label.lower()}")
+    shown = column.multiselect(label, options, key=key, format_func=title, placeholder=f"Choose {label.lower()}")
     hidden.difference_update(options)
     hidden.update(option for option in options if option not in shown)
     return shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from aemodels.datasets import dataset_title
 from aemodels.kinds import Screen, kinds_for
 from aemodels.runs import RunInfo
 from aemodels.ui import state
@@ -19,7 +20,7 @@ def run_label(info: RunInfo) -> str:
     if config.has_embedding and config.neighbour_weight:
         latent += f", neighbours {config.neighbour_weight:g}"
     name = f"{info.name}: " if info.name else ""
-    return f"{name}{config.model} on {config.dataset}{latent} · {info.run_id}"
+    return f"{name}{config.model} on {dataset_title(config.dataset)}{latent} · {info.run_id}"
 
 
 def sound_runs() -> list[RunInfo]:

@@ -18,6 +18,7 @@ import streamlit as st
 from aemodels import plots
 from aemodels.background import JobState, TrainingJob, board
 from aemodels.config import TrainConfig
+from aemodels.datasets import dataset_title
 from aemodels.ui import access, cache, state
 from aemodels.ui.screens import TRAIN_PAGE, results_page
 
@@ -134,7 +135,7 @@ def _draw_running(job: TrainingJob) -> None:
             return
         progress = job.progress
         if progress is None:
-            st.progress(0.0, text=f"Training a {config.model} on {config.dataset}: building the model…")
+            st.progress(0.0, text=f"Training a {config.model} on {dataset_title(config.dataset)}: building the model…")
         elif job.state is JobState.SCORING:
             st.progress(1.0, text=f"Trained; scoring the {config.model} against its baseline…")
         else:
@@ -142,7 +143,7 @@ def _draw_running(job: TrainingJob) -> None:
             # The first epoch's pace includes building the model: no estimate before it ends.
             eta_text = f", about {eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
             st.progress(min(progress.fraction, 1.0),
-                        text=f"Training a {config.model} on {config.dataset}: epoch {progress.epoch}/{progress.epochs} · "
+                        text=f"Training a {config.model} on {dataset_title(config.dataset)}: epoch {progress.epoch}/{progress.epochs} · "
                              f"batch {progress.batch}/{progress.batches} · loss "
                              f"{progress.losses.get('loss', float('nan')):.4f}{eta_text}")
         if job.latest_codes is not None or job.history:
