@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="train on N devices of this machine (tf.distribute.MirroredStrategy): N GPUs, or N "
                             "logical CPU devices without GPUs; --batch-size is the global batch")
     train.add_argument("--jit", action="store_true", help="compile the training step with XLA")
+    train.add_argument("--mixed-precision", action="store_true",
+                       help="compute in float16 with float32 weights (GPU only)")
     train.add_argument("--json", action="store_true")
 
     sweep = commands.add_parser("sweep", help="train an embedding kind at several code sizes, against PCA")
@@ -233,14 +235,15 @@ def _cmd_train(args) -> int:
                 f"loss {loss:.4f}  {progress.seconds:5.1f}s")
         print(line, end="\n" if not interactive or (progress.epoch_done and progress.epoch == progress.epochs) else "", file=out, flush=True)
 
-    result = train(config, dataset, progress=show, devices=args.devices, jit=args.jit)
+    result = train(config, dataset, progress=show, devices=args.devices, jit=args.jit,
+                   mixed_precision=args.mixed_precision)
     assessment = assess(result.bundle, dataset)
     metrics = assessment.metrics
     run_id = RunStore().save(result, metrics, assessment.views)
     verdict = advice(config, metrics, metrics.get("train_images"))
     if args.json:
         print(json.dumps({**_result_json(run_id, config, result.train_seconds, metrics, result.replicas),
-                          "jit": bool(args.jit), "advice": verdict}))
+                          "jit": bool(args.jit), "mixed_precision": result.mixed_precision, "advice": verdict}))
     else:
         print(f"saved run {run_id} ({result.train_seconds:.1f} s of training)")
         _print_metrics(metrics)

@@ -25,6 +25,10 @@ LR_FLOOR = 0.05  # the cosine schedule ends at this share of the initial learnin
 # only slows them (the dashboard's 5-epoch quick model fell below PCA's kNN with the decay).
 SCHEDULE_MIN_EPOCHS = 10
 CODE_HIDDEN = 128  # conv models: dense layer between the conv features and the code, and after it
+# Codes, images out and the layers after them compute in float32 even under mixed precision
+# (``devices.precision``), so that sigmoids, losses and codes keep full precision; under the
+# default float32 policy this changes nothing, saved weights included.
+EXACT = "float32"
 
 
 @dataclasses.dataclass(eq=False)
@@ -118,7 +122,7 @@ def _crop_to(x, image_shape):
     h, w, _ = image_shape
     ph, pw = _padded(h) - h, _padded(w) - w
     if ph or pw:
-        x = layers.Cropping2D(((0, ph), (0, pw)))(x)
+        x = layers.Cropping2D(((0, ph), (0, pw)), dtype=EXACT)(x)
     return x
 
 
@@ -137,8 +141,8 @@ def _dense_decoder(latent_dim: int, image_shape, name: str = "decoder") -> keras
     x = codes
     for units in reversed(DENSE_UNITS):
         x = layers.Dense(units, activation="relu")(x)
-    x = layers.Dense(math.prod(image_shape), activation="sigmoid")(x)
-    return keras.Model(codes, layers.Reshape(image_shape)(x), name=name)
+    x = layers.Dense(math.prod(image_shape), activation="sigmoid", dtype=EXACT)(x)
+    return keras.Model(codes, layers.Reshape(image_shape, dtype=EXACT)(x), name=name)
 
 
 def _conv_encoder_body(inputs, image_shape):
@@ -159,13 +163,13 @@ def _conv_decoder(latent_dim: int, image_shape, name: str = "decoder") -> keras.
     x = layers.Reshape(small)(x)
     for filters in reversed(CONV_FILTERS):
         x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(x)
-    x = layers.Conv2D(c, 3, padding="same", activation="sigmoid")(x)
+    x = layers.Conv2D(c, 3, padding="same", activation="sigmoid", dtype=EXACT)(x)
     return keras.Model(codes, _crop_to(x, image_shape), name=name)
 
 
 def _autoencoder(config, image_shape, body, decoder) -> ModelBundle:
     inputs = keras.Input(image_shape, name="image")
-    code = layers.Dense(config.latent_dim, name="code")(body(inputs))
+    code = layers.Dense(config.latent_dim, name="code", dtype=EXACT)(body(inputs))
     encoder = keras.Model(inputs, code, name="encoder")
     model = keras.Model(inputs, decoder(encoder(inputs)), name=config.model)
     return ModelBundle(config, model, encoder, decoder, image_shape)
@@ -211,7 +215,7 @@ class VAE(keras.Model):
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
-        self.sampling = Sampling(seed=seed)
+        self.sampling = Sampling(seed=seed, dtype=EXACT)
         self.total_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_tracker = keras.metrics.Mean(name="kl_loss")
@@ -257,7 +261,8 @@ class VAE(keras.Model):
         with tf.GradientTape() as tape:
             total, reconstruction, kl = self.losses_of(images, training=True)
             share = replica_share(total)  # per-replica means: the replicas' gradients are summed
-        gradients = tape.gradient(share, self.trainable_weights)
+            scaled = self.optimizer.scale_loss(share)  # mixed precision's loss scale; else unchanged
+        gradients = tape.gradient(scaled, self.trainable_weights)
         self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
         return self._track(total, reconstruction, kl)
 
@@ -283,8 +288,8 @@ class VAE(keras.Model):
 def _variational(config, image_shape, body, decoder) -> ModelBundle:
     inputs = keras.Input(image_shape, name="image")
     features = body(inputs)
-    z_mean = layers.Dense(config.latent_dim, name="z_mean")(features)
-    z_log_var = layers.Dense(config.latent_dim, name="z_log_var")(features)
+    z_mean = layers.Dense(config.latent_dim, name="z_mean", dtype=EXACT)(features)
+    z_log_var = layers.Dense(config.latent_dim, name="z_log_var", dtype=EXACT)(features)
     full_encoder = keras.Model(inputs, [z_mean, z_log_var], name="encoder")
     vae = VAE(full_encoder, decoder, seed=config.seed, name=config.model)
     vae(ops.zeros((1, *image_shape)))  # build, so weights can be saved and loaded
@@ -318,10 +323,11 @@ def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
     up = layers.Conv2D(16, 3, padding="same", activation="relu")(layers.Add()([up, full]))
     channels = image_shape[-1]
     if residual:
-        correction = layers.Conv2D(channels, 3, padding="same")(up)
-        outputs = layers.Add()([_crop_to(correction, image_shape), inputs])
+        correction = layers.Conv2D(channels, 3, padding="same", dtype=EXACT)(up)
+        outputs = layers.Add(dtype=EXACT)([_crop_to(correction, image_shape), inputs])
     else:
-        outputs = _crop_to(layers.Conv2D(channels, 3, padding="same", activation="sigmoid")(up), image_shape)
+        outputs = _crop_to(layers.Conv2D(channels, 3, padding="same", activation="sigmoid", dtype=EXACT)(up),
+                           image_shape)
     return keras.Model(inputs, outputs, name=name)
 
 

@@ -1,16 +1,54 @@
-"""Training on several devices of one machine: ``tf.distribute.MirroredStrategy``.
+"""The hardware a training runs on: several devices of one machine, and mixed precision.
 
-Single host only. With GPUs, ``devices`` of them; without, as many *logical* CPU devices carved
-out of the one CPU, so that the same code path runs (and is tested) on a laptop. The batch size
-stays the global batch: Keras splits each batch across the replicas. Keras 3 does not support
-multi-worker training with TensorFlow today, so there is no multi-machine path here.
+Several devices: ``tf.distribute.MirroredStrategy``, single host only. With GPUs, ``devices`` of
+them; without, as many *logical* CPU devices carved out of the one CPU, so that the same code path
+runs (and is tested) on a laptop. The batch size stays the global batch: Keras splits each batch
+across the replicas. Keras 3 does not support multi-worker training with TensorFlow today, so
+there is no multi-machine path here.
+
+Mixed precision (``precision``): float16 compute with float32 weights, offered only where a GPU
+is present, the hardware it pays on.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 from aemodels.errors import ConfigError
 
 MAX_DEVICES = 16
+
+
+def gpu_count() -> int:
+    """How many GPUs TensorFlow sees on this machine."""
+    import tensorflow as tf
+
+    return len(tf.config.list_physical_devices("GPU"))
+
+
+def check_mixed_precision() -> None:
+    """Raise ``ConfigError`` unless this machine has a GPU for mixed precision."""
+    if gpu_count() == 0:
+        raise ConfigError("--mixed-precision needs a GPU, and TensorFlow sees none on this machine: "
+                          "leave it out (training stays float32).")
+
+
+@contextlib.contextmanager
+def precision(mixed: bool):
+    """Within: models built compute in float16 with float32 weights (Keras's ``mixed_float16``
+    policy; ``compile`` wraps their optimizer in a ``LossScaleOptimizer``), when ``mixed``. The
+    process's policy before is restored after, so later models (inference) are float32."""
+    if not mixed:
+        yield
+        return
+    import keras
+
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(before)
 
 
 def strategy_for(devices: int):

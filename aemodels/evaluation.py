@@ -69,14 +69,14 @@ def assess(bundle, dataset: Dataset | None = None) -> Assessment:
 
 
 def embedding_views(bundle, dataset: Dataset | None = None) -> EmbeddingViews:
-    """The 2-D views ``assess`` saves with a run, for a run saved without them."""
+    """The held-out images' 2-D views ``assess`` saves with a run, for a run saved without them
+    (the training images' maps: ``with_training_maps``, when asked for)."""
     config = bundle.config
     dataset = dataset if dataset is not None else load_dataset(config.dataset)
     split = training_split(config, dataset)
     x_test = to_float(split.x_test)
     pca = _pixel_pca(config, split)
-    views = EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), config.seed)
-    return _with_training(bundle, views, split, pca)
+    return EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), config.seed)
 
 
 def with_training_maps(bundle, views: EmbeddingViews, dataset: Dataset | None = None) -> EmbeddingViews:
@@ -84,12 +84,9 @@ def with_training_maps(bundle, views: EmbeddingViews, dataset: Dataset | None = 
     config = bundle.config
     dataset = dataset if dataset is not None else load_dataset(config.dataset)
     split = training_split(config, dataset)
-    return _with_training(bundle, views, split, _pixel_pca(config, split))
-
-
-def _with_training(bundle, views: EmbeddingViews, split, pca: PCAProjection) -> EmbeddingViews:
     x_train = to_float(split.x_train)
-    return views.with_training(inference.encode(bundle, x_train), pca.transform(x_train), bundle.config.seed)
+    pca = _pixel_pca(config, split)
+    return views.with_training(inference.encode(bundle, x_train), pca.transform(x_train), config.seed)
 
 
 def _pixel_pca(config, split) -> PCAProjection:

@@ -108,7 +108,8 @@ def layout_keeping(bundle, weight: float):
                 neighbour = ops.mean(ops.sum(ops.square(codes - targets), axis=1))
                 total = losses["loss"] + scale * neighbour
                 share = replica_share(total)  # per-replica means: the replicas' gradients are summed
-            gradients = tape.gradient(share, self.trainable_weights)
+                scaled = self.optimizer.scale_loss(share)  # mixed precision's loss scale; else unchanged
+            gradients = tape.gradient(scaled, self.trainable_weights)
             self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
             # "loss" stays the model's own loss, comparable with the held-out one and a plain run's
             return self._track({**losses, "neighbour_loss": neighbour})

@@ -47,19 +47,21 @@ def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple
     labelled = len(class_names) >= 2  # unlabelled data has one class, named "unlabelled"
     figure = go.Figure()
     index = np.arange(len(points))
+    for k, name in enumerate(class_names if background is not None else ()):  # first: drawn beneath all
+        behind = background[1] == k
+        if behind.any():
+            figure.add_trace(scatter(
+                x=background[0][behind, 0], y=background[0][behind, 1], mode="markers", name=f"{name} (training)",
+                legendgroup=name, showlegend=False, visible="legendonly" if k in hidden_classes else True,
+                marker=dict(size=size, color=PALETTE[k % len(PALETTE)], opacity=opacity * 0.45),
+                hovertemplate=(f"class {name}<br>" if labelled else "") + "a training image<extra></extra>",
+            ))
     for k, name in enumerate(class_names):
         picked = labels == k
         if not picked.any():
             continue
         colour = PALETTE[k % len(PALETTE)]
         visible = "legendonly" if k in hidden_classes else True
-        if background is not None and (behind := background[1] == k).any():
-            figure.add_trace(scatter(
-                x=background[0][behind, 0], y=background[0][behind, 1], mode="markers", name=f"{name} (training)",
-                legendgroup=name, showlegend=False, visible=visible,
-                marker=dict(size=size, color=colour, opacity=opacity * 0.45),
-                hovertemplate=(f"class {name}<br>" if labelled else "") + "a training image<extra></extra>",
-            ))
         figure.add_trace(scatter(
             x=points[picked, 0], y=points[picked, 1], mode="markers", name=name, legendgroup=name,
             customdata=index[picked], marker=dict(size=size, color=colour, opacity=opacity), visible=visible,

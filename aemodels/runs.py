@@ -93,6 +93,7 @@ class RunStore:
             "config_id": config.config_id,
             "aemodels_version": __version__,
             "replicas": int(getattr(result, "replicas", 1)),
+            "mixed_precision": bool(getattr(result, "mixed_precision", False)),
         }
         documents = {"config.json": config.to_dict(), "history.json": result.history,
                      "metrics.json": metrics, "meta.json": meta}

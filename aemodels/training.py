@@ -63,7 +63,8 @@ class TrainResult:
     """A finished training: the model, per-epoch ``history`` (loss name → one value per epoch),
     ``train_seconds`` of wall time inside ``fit``, and for the embedding kinds ``forming``, the
     codes of the first held-out images before training and after every epoch; ``replicas``, the
-    devices it trained on (``devices.strategy_for``)."""
+    devices it trained on (``devices.strategy_for``); ``mixed_precision``, whether it trained in
+    float16 (``bundle`` is then a float32 copy, the model the run store rebuilds)."""
 
     config: TrainConfig
     bundle: object  # architectures.ModelBundle; typed loosely to keep this import light
@@ -71,6 +72,7 @@ class TrainResult:
     train_seconds: float
     forming: Forming | None = None
     replicas: int = 1
+    mixed_precision: bool = False
 
 
 def training_split(config: TrainConfig, dataset: Dataset | None = None) -> Split:
@@ -123,9 +125,12 @@ def validation_data(config: TrainConfig, split: Split) -> tuple:
 
 
 def streamed_arguments(config: TrainConfig, split: Split, workers: int = 1) -> dict:
-    """``model.fit`` arguments that stream the uint8 training split (``batches.TrainingBatches``,
-    ``workers`` threads building batches ahead), with the held-out ``validation_data``. The same
-    on one device and under a ``MirroredStrategy``, which splits each batch among the replicas."""
+    """``model.fit`` arguments that stream the uint8 training split (``batches.TrainingBatches``),
+    with the held-out ``validation_data``. The same on one device and under a ``MirroredStrategy``,
+    which splits each batch among the replicas. ``workers`` > 1 (threads building batches ahead)
+    only on one device: under a strategy Keras draws batches before the epoch starts, and its
+    enqueuer keeps the ones not taken for the next run (``OrderedEnqueuer.stop``), which would
+    start an epoch with the last one's batches."""
     from aemodels.batches import FIT_OPTIONS, TrainingBatches
 
     return {"x": TrainingBatches(split.x_train, config, workers), "validation_data": validation_data(config, split),
@@ -155,6 +160,7 @@ def train(
     should_stop: Callable[[], bool] | None = None,
     devices: int = 1,
     jit: bool = False,
+    mixed_precision: bool = False,
 ) -> TrainResult:
     """Build and train the model ``config`` describes, on its dataset's training split.
 
@@ -168,6 +174,8 @@ def train(
             ``config.batch_size`` is the global batch, split among them.
         jit: compile the training step with XLA (``model.jit_compile``) even on CPU; otherwise
             Keras decides ("auto": XLA with a GPU, not on CPU). The same model either way.
+        mixed_precision: train in float16 with float32 weights (``devices.precision``); needs a
+            GPU (``devices.check_mixed_precision``).
 
     Raises:
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
@@ -192,12 +200,14 @@ def train(
     import keras  # after the checks: a bad config fails before TensorFlow's 3 s import
 
     from aemodels.architectures import build_model
-    from aemodels.devices import strategy_for
+    from aemodels.devices import check_mixed_precision, precision, strategy_for
 
     strategy = strategy_for(devices)  # before anything else runs TensorFlow: logical devices are made now
+    if mixed_precision:
+        check_mixed_precision()
     keras.utils.set_random_seed(config.seed)
     batches = -(-n_train // config.batch_size)
-    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+    with precision(mixed_precision), strategy.scope() if strategy is not None else contextlib.nullcontext():
         bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
         if jit:
             bundle.model.jit_compile = True
@@ -217,7 +227,10 @@ def train(
         raise TrainingStopped("Training was stopped before it finished; nothing was saved.")
     losses = {name: [float(v) for v in values] for name, values in history.history.items()}
     forming = Forming.of(np.stack(reporter.frames), config.seed) if reporter.frames else None
-    return TrainResult(config, bundle, losses, seconds, forming, devices)
+    if mixed_precision:  # scored as the dashboard will see it: float32 compute, the same weights
+        trained, bundle = bundle, build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
+        bundle.model.set_weights(trained.model.get_weights())
+    return TrainResult(config, bundle, losses, seconds, forming, devices, mixed_precision)
 
 
 def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, reporter, should_stop):

@@ -3,13 +3,18 @@ made before TensorFlow starts) against 1, same seed, streamed batches and global
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from aemodels.runs import RunStore
 from tests.apptest import open_page
 from tests.test_cli import _cli, _last_json
 
-SMALL = ["--dataset", "mnist-10k", "--epochs", "1", "--train-images", "512", "--batch-size", "64", "--json"]
+SMALL = ["--dataset", "mnist-10k", "--epochs", "2", "--train-images", "512", "--batch-size", "64", "--json"]
 
 
 def _trained(home, model: str, devices: int, *extra: str) -> dict:
@@ -49,6 +54,7 @@ def test_two_devices_train_the_same_model_as_one(home, monkeypatch, model, extra
 @pytest.mark.parametrize("extra, words", [
     (["--model", "dense-ae", "--devices", "2", "--batch-size", "63"], "does not split evenly"),
     (["--model", "dense-ae", "--devices", "0"], "outside 1 to"),
+    (["--model", "dense-ae", "--mixed-precision"], "needs a GPU"),  # this machine has none
 ])
 def test_device_settings_that_cannot_work_are_one_line(home, extra, words):
     result = _cli(home, "train", "--dataset", "digits", "--epochs", "1", "--train-images", "300", *extra)
@@ -65,3 +71,70 @@ def test_jit_trains_the_same_kind_of_run(home):
     assert out["jit"] is True and out["replicas"] == 1
     history = RunStore(home / "runs").get(out["run_id"]).history
     assert len(history["loss"]) == 1 and history["loss"][0] > 0
+
+
+# The mixed-precision path on this CPU: the GPU check alone is bypassed (float16 runs on CPU too,
+# slowly), everything else is what a GPU machine runs.
+MIXED = """
+import json
+import numpy as np
+import keras
+import aemodels.architectures
+import aemodels.devices
+from aemodels.config import TrainConfig
+from aemodels.training import train
+
+from keras.src.optimizers.loss_scale_optimizer import LossScaleOptimizer
+
+aemodels.devices.gpu_count = lambda: 1
+built = []  # every bundle train builds: the one it trains, then (mixed) its float32 copy
+build = aemodels.architectures.build_model
+aemodels.architectures.build_model = lambda *a, **k: built.append(build(*a, **k)) or built[-1]
+scaled = []  # losses the training steps scaled (counted when traced)
+scale_loss = LossScaleOptimizer.scale_loss
+LossScaleOptimizer.scale_loss = lambda self, loss: scaled.append(1) or scale_loss(self, loss)
+
+def dtype(x):
+    return keras.backend.standardize_dtype(x.dtype)
+
+out = {}
+x = np.zeros((2, 28, 28, 1), np.float32)
+for model, weight in (("dense-ae", 0.0), ("vae", 0.0), ("dense-ae", 1.0)):
+    # 64 steps: the loss scale starts at 2**15 and halves on each overflow, skipping that step
+    # (7 of the VAE's first steps: its loss is a sum over pixels); 16 steps were too few to compare.
+    config = TrainConfig(dataset="mnist-10k", model=model, latent_dim=2, epochs=2, train_images=2048, batch_size=64,
+                         neighbour_weight=weight)
+    built.clear(), scaled.clear()
+    mixed = train(config, mixed_precision=True)
+    trained, copy = built
+    exact = train(config)
+    out[f"{model} {weight}"] = {
+        "losses": [mixed.history["loss"][-1], exact.history["loss"][-1]],
+        "flag": mixed.mixed_precision, "saved_is_copy": mixed.bundle is copy,
+        "trained": {"optimizer": type(trained.model.optimizer).__name__, "output": dtype(trained.model(x)),
+                    "losses_scaled": len(scaled), "final_scale": float(trained.model.optimizer.dynamic_scale),
+                    "code": dtype(trained.encoder(x)),
+                    "policies": sorted({layer.dtype_policy.name for layer in trained.decoder.layers})},
+        "copy": {"output": dtype(copy.model(x)), "policies": sorted({layer.dtype_policy.name for layer in copy.decoder.layers})},
+    }
+out["policy_after"] = keras.config.dtype_policy().name
+print(json.dumps(out))
+"""
+
+
+def test_mixed_precision_trains_in_float16_and_saves_a_float32_model():
+    env = {**os.environ, "AEMODELS_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    done = subprocess.run([sys.executable, "-c", MIXED], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out.pop("policy_after") == "float32"  # the process's policy is restored after training
+    for name, run in out.items():
+        mixed, exact = run["losses"]
+        assert run["flag"] is True and abs(mixed - exact) <= 0.05 * abs(exact), (name, mixed, exact)
+        trained, copy = run["trained"], run["copy"]
+        # trained: float16 compute inside, loss scaling, and float32 codes and images out
+        assert trained["optimizer"] == "LossScaleOptimizer" and trained["losses_scaled"] >= 1, name
+        assert "mixed_float16" in trained["policies"] and trained["output"] == trained["code"] == "float32", name
+        # saved and scored: a float32 model with the trained weights
+        assert run["saved_is_copy"] and copy["output"] == "float32" and copy["policies"] == ["float32"], name
+    assert out["vae 0.0"]["trained"]["final_scale"] < 2**15  # its scaled loss overflowed float16: the scale fell

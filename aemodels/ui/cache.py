@@ -56,8 +56,9 @@ def bundle(run_id: str, home: str):
 
 @st.cache_data(max_entries=4, show_spinner="Encoding the held-out images…")
 def embedding_views(run_id: str, home: str):
-    """The run's ``views.EmbeddingViews`` of its held-out images: read from the run, or computed
-    the same way for a run saved without them."""
+    """The run's ``views.EmbeddingViews``: read from the run, or its held-out images' views
+    computed the same way for a run saved without them (``training_maps`` adds the training
+    images' when asked)."""
     from aemodels import evaluation
 
     store = state.store()
@@ -76,10 +77,11 @@ def training_maps(run_id: str, home: str) -> tuple[np.ndarray, np.ndarray, np.nd
 
     config = state.store().get(run_id).config
     data = dataset(config.dataset, home)
+    labels = training_split(config, data).y_train
     views = embedding_views(run_id, home)
-    if not views.has_training:
+    if len(views.train_model_2d) != len(labels):  # none saved, or not this run's (a damaged file)
         views = evaluation.with_training_maps(bundle(run_id, home), views, data)
-    return views.train_model_2d, views.train_pca_2d, training_split(config, data).y_train
+    return views.train_model_2d, views.train_pca_2d, labels
 
 
 @st.cache_data(max_entries=64, show_spinner="Scoring the model and the filters…")
