@@ -70,3 +70,20 @@ def test_image_scores_say_where_they_were_measured(home_with_runs):
     assert table.loc[run_ids["denoise"], "scored at"] == "gaussian noise σ = 0.3"
     assert table.loc[run_ids["superres"], "scored at"] == "×4 (gain: mean over ×2–×7)"
     assert table.loc[run_ids["vae"], "scored at"] == "clean held-out images"
+
+
+def test_the_devices_and_precision_a_run_trained_on_are_columns(home_with_runs):
+    """Training time is only comparable on the same hardware: the table says what each run had."""
+    import json
+
+    from aemodels.runs import RunStore
+
+    home, runs = home_with_runs
+    meta_file = home / "runs" / runs["vae"] / "meta.json"
+    meta = json.loads(meta_file.read_text())
+    meta_file.write_text(json.dumps({**meta, "replicas": 2, "mixed_precision": True}))
+    table = runs_table(RunStore(home / "runs").list()).set_index("run")
+    assert table.loc[runs["vae"], "devices"] == 2 and table.loc[runs["vae"], "precision"] == "mixed float16"
+    assert table.loc[runs["dense-ae"], "devices"] == 1 and table.loc[runs["dense-ae"], "precision"] == "float32"
+    compared = comparison_table(table.reset_index(), [runs["vae"], runs["dense-ae"]])
+    assert {"devices", "precision"} <= set(compared.index)  # they differ, so the comparison shows them

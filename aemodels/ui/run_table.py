@@ -24,6 +24,8 @@ def _row(info: RunInfo) -> dict:
            "epochs": config.epochs, "batch": config.batch_size, "lr": config.learning_rate,
            "seed": config.seed, "noise": _noise(applies), "factors": _factors(applies),
            "train s": round(float(info.meta.get("train_seconds", 0.0)), 1),
+           "devices": int(info.meta.get("replicas", 1)),
+           "precision": "mixed float16" if info.meta.get("mixed_precision") else "float32",
            KNN_COLUMN: model.get("knn_accuracy"), "PCA " + KNN_COLUMN: pca.get("knn_accuracy"),
            TRUST_COLUMN: scoresheet.at_k(model.get("trustworthiness")), "MSE": model.get("reconstruction_mse"),
            "PSNR dB": model.get("psnr"), "PCA PSNR dB": pca.get("psnr"), "scored at": _conditions(info.metrics)}
