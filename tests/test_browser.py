@@ -101,10 +101,12 @@ def _is_outside_noise(text: str) -> bool:
 
 
 def wait_for_app(tab) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script and no element is left stale (drawn
+    faded by a run still under way: a second slider step queued behind the first)."""
     tab.wait_for_selector("[data-testid='stApp']", timeout=APP_TIMEOUT_MS)
     tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=APP_TIMEOUT_MS
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=APP_TIMEOUT_MS
     )
 
 
