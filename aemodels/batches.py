@@ -34,7 +34,8 @@ class TrainingBatches(keras.utils.PyDataset):
     """Batches of ``config.batch_size`` of uint8 ``images`` (N, H, W, C) for ``config``'s kind:
     ``(x,)`` for a VAE, ``(x, x)`` for the other embedding kinds, ``(corrupted x, x)`` for the
     image-to-image kinds; x float32 in [0, 1]. ``workers`` > 1 builds batches in that many
-    threads ahead of training (Keras's ``OrderedEnqueuer``, stopped before ``on_epoch_end``)."""
+    threads ahead of training (Keras's ``OrderedEnqueuer``, stopped before ``on_epoch_end``), on
+    one device only (``training.streamed_arguments`` says why)."""
 
     def __init__(self, images: np.ndarray, config: TrainConfig, workers: int = 1):
         super().__init__(workers=workers, use_multiprocessing=False)

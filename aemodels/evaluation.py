@@ -14,7 +14,7 @@ import numpy as np
 
 from aemodels import classical, inference, metrics
 from aemodels.corruption import add_noise
-from aemodels.datasets import Dataset, load_dataset, to_float
+from aemodels.datasets import Dataset, Split, load_dataset, to_float
 from aemodels.kinds import Task
 from aemodels.projections import PCAProjection
 from aemodels.scoresheet import SCORES_VERSION
@@ -71,22 +71,23 @@ def assess(bundle, dataset: Dataset | None = None) -> Assessment:
 def embedding_views(bundle, dataset: Dataset | None = None) -> EmbeddingViews:
     """The held-out images' 2-D views ``assess`` saves with a run, for a run saved without them
     (the training images' maps: ``with_training_maps``, when asked for)."""
-    config = bundle.config
-    dataset = dataset if dataset is not None else load_dataset(config.dataset)
-    split = training_split(config, dataset)
+    split, pca = _split_and_pca(bundle, dataset)
     x_test = to_float(split.x_test)
-    pca = _pixel_pca(config, split)
-    return EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), config.seed)
+    return EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), bundle.config.seed)
 
 
 def with_training_maps(bundle, views: EmbeddingViews, dataset: Dataset | None = None) -> EmbeddingViews:
     """``views`` with the training images' maps, for a run saved before they were saved."""
-    config = bundle.config
-    dataset = dataset if dataset is not None else load_dataset(config.dataset)
-    split = training_split(config, dataset)
+    split, pca = _split_and_pca(bundle, dataset)
     x_train = to_float(split.x_train)
-    pca = _pixel_pca(config, split)
-    return views.with_training(inference.encode(bundle, x_train), pca.transform(x_train), config.seed)
+    return views.with_training(inference.encode(bundle, x_train), pca.transform(x_train), bundle.config.seed)
+
+
+def _split_and_pca(bundle, dataset: Dataset | None) -> tuple[Split, PCAProjection]:
+    """The bundle's split of its dataset (loaded when not given) and the pixel PCA behind its maps."""
+    config = bundle.config
+    split = training_split(config, dataset if dataset is not None else load_dataset(config.dataset))
+    return split, _pixel_pca(config, split)
 
 
 def _pixel_pca(config, split) -> PCAProjection:
