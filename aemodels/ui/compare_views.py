@@ -1,5 +1,5 @@
-"""Two more ways to compare the runs chosen on the Runs screen: their 2-D maps side by side,
-and one setting against one score."""
+"""The comparison on the Runs screen: the runs chosen, their settings and scores side by side,
+their loss curves, their 2-D maps side by side, and one setting against one score."""
 
 from __future__ import annotations
 
@@ -10,10 +10,39 @@ from aemodels import plots
 from aemodels.datasets import dataset_title
 from aemodels.runs import RunInfo
 from aemodels.ui import cache, state
-from aemodels.ui.run_table import SCORE_COLUMNS
+from aemodels.ui.errors import user_errors
+from aemodels.ui.run_table import SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
 
 MAX_MAPS = 3  # runs' maps in one row, beside PCA's
 SETTING_COLUMNS = ("latent", "neighbour W", "epochs", "batch", "lr", "seed", "train s")
+
+
+def comparison(table: pd.DataFrame, infos: list[RunInfo], sound: list[str]) -> None:
+    """A picker of runs to compare (the ``sound`` run ids of ``infos``; at first the current run
+    and the newest other of its kind and dataset), then everything that compares them."""
+    if "compare" in st.session_state:  # runs the filter hides leave the comparison
+        st.session_state["compare"] = [run_id for run_id in st.session_state["compare"] if run_id in sound]
+    default = None if "compare" in st.session_state else default_comparison(infos, state.current_run_id())
+    compared = st.multiselect("Compare runs", sound, default=default,
+                              key="compare", help="At first the current run and the newest other run of its kind "
+                                                  "and dataset.")
+    if not compared:
+        return
+    chosen = [info for info in infos if info.run_id in compared]
+    st.dataframe(comparison_table(table, compared), key="compare_table", placeholder="",
+                 column_config={"_index": st.column_config.Column(width="medium")})  # whole row names
+    same = {name: value for name, value in shared_settings(table, compared).items() if value}
+    if len(compared) > 1:
+        st.caption("★ marks the best value of each score. "
+                   + ("Same in all: " + ", ".join(f"{name} {value}" for name, value in same.items()) + "."
+                      if same else "No setting is shared by all of them."))
+    log_y = st.checkbox("Log scale", key="compare_log")
+    st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen},
+                                         {i.run_id: i.config.kind.loss_words for i in chosen}, log_y),
+                    key="compare_chart")
+    with user_errors():
+        side_by_side(chosen)
+    parameter_against_score(table, compared)
 
 
 def same_images(infos: list[RunInfo]) -> list[RunInfo]:

@@ -1,15 +1,63 @@
-"""What a person does to one run on the Runs screen: name it, write a note, delete it to the
-trash and restore it."""
+"""What a person does to one run on the Runs screen: make it current, download it, name it,
+write a note, delete it to the trash and restore it; and upload a run."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from aemodels.runs import MAX_NAME, MAX_NOTE, TRASH_SECONDS, RunInfo
-from aemodels.ui import state
+from aemodels.ui import access, state
 from aemodels.ui.errors import user_errors
+from aemodels.ui.runs import run_label
 
 TRASHED_KEY = "trashed_runs"  # run ids this session moved to the trash, oldest first
+
+
+def one_run(store, infos: list[RunInfo]) -> None:
+    """A picker of one of ``infos`` (at first the current run) and what can be done to it."""
+    st.subheader("One run")
+    ids = [info.run_id for info in infos]
+    current = state.current_run_id()
+    if st.session_state.get("one_run_follows") != current or st.session_state.get("one_run") not in ids:
+        st.session_state["one_run"] = current if current in ids else ids[0]  # start at the current run
+        st.session_state["one_run_follows"] = current
+    run_id = st.selectbox("Run", ids, format_func={info.run_id: run_label(info) for info in infos}.get,
+                          key="one_run")
+    one = next(info for info in infos if info.run_id == run_id)
+    left, middle, right = st.columns(3)
+    if one.broken is None:
+        if run_id == current:
+            left.caption("This is the current run.")
+        elif left.button("Make it the current run", key="make_current"):
+            state.set_run(run_id)
+            st.rerun()
+        # The button names its run (its key too, so a click on a button still drawn for the
+        # previous choice gets that run, under that run's name).
+        with user_errors():
+            middle.download_button(f"Download {run_id} (.zip)", store.export_zip(run_id), f"{run_id}.zip",
+                                   "application/zip", key=f"export_{run_id}")
+    else:
+        left.warning(f"Broken: {one.broken}")
+    delete(store, run_id, right)
+    words(store, one)
+
+
+def upload(store, known: set[str]) -> None:
+    """A run .zip to import; it becomes the current run (``known``: the run ids already listed)."""
+    st.subheader("Upload a run")
+    uploaded = st.file_uploader("A run .zip exported from this app", type=["zip"], key="import")
+    if uploaded is None or st.session_state.get("imported_name") == uploaded.file_id:
+        return
+    with user_errors():
+        access.admit_upload(uploaded.size)
+        new_id = store.import_zip(uploaded.getvalue(), uploaded.name)
+        st.session_state["imported_name"] = uploaded.file_id
+        state.set_run(new_id)
+        if new_id in known:
+            state.notice_success(f"{uploaded.name} is run {new_id}, already in the store; it is now the current run.")
+        else:
+            state.notice_success(f"Imported {uploaded.name} as run {new_id}; it is now the current run.")
+        st.rerun()
 
 
 def words(store, info: RunInfo) -> None:

@@ -102,6 +102,21 @@ def _filter(column, label: str, options: list[str], key: str, title=str) -> list
     return shown
 
 
+def show(infos: list[RunInfo]) -> pd.DataFrame:
+    """The runs table with ticking rows (they become the comparison) and its CSV download; returns
+    the table. The run id stays in view while the wide table scrolls; a setting a kind does not
+    have is blank."""
+    table = runs_table(infos)
+    sound = [info.run_id for info in infos if info.broken is None]
+    st.dataframe(table, hide_index=True, key="runs_table", placeholder="",
+                 column_config={"run": st.column_config.TextColumn("run", pinned=True)},
+                 on_select=lambda rows=list(table["run"]): compare_selected_rows(rows, sound),
+                 selection_mode="multi-row")
+    st.caption("Tick rows to compare those runs, or pick them below.")
+    st.download_button("Download the table (CSV)", table.to_csv(index=False), "runs.csv", "text/csv", key="csv")
+    return table
+
+
 def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
     """All runs, newest first; broken runs keep their id and reason. Scores to 3 significant digits."""
     table = pd.DataFrame([_row(info) for info in infos])
