@@ -156,12 +156,14 @@ def _no_embedding(mse: float, psnr: float) -> dict:
             "silhouette": None, "reconstruction_mse": mse, "psnr": psnr}
 
 
-def denoising_scores(bundle, clean: np.ndarray, validation: np.ndarray, kind: str, level: float, seed: int = 0,
-                     pca: PCAProjection | None = None) -> dict:
+def denoising_scores(bundle, clean: np.ndarray, validation: np.ndarray | None, kind: str, level: float,
+                     seed: int = 0, pca: PCAProjection | None = None,
+                     chosen: dict[str, classical.Filter] | None = None) -> dict:
     """PSNR (dB) and SSIM of the model, of every classical family and of the noisy input, at one level.
 
     ``clean`` are the float32 images scored (N, H, W, C); ``validation`` clean training-split images
-    on which each family's setting is chosen (``classical.choose``). Returns ``level``,
+    on which each family's setting is chosen (``classical.choose``), unless ``chosen`` gives the
+    choice already made on them (family → filter). Returns ``level``,
     ``noisy_psnr``, ``model_psnr``, ``model_ssim``, ``filters`` (family → ``setting``, ``psnr``,
     ``ssim``) and ``filter``, ``filter_psnr``, ``filter_ssim`` of the best family here (the
     baseline's best case: the family is picked on these images), plus ``pca_psnr`` given ``pca``.
@@ -169,9 +171,11 @@ def denoising_scores(bundle, clean: np.ndarray, validation: np.ndarray, kind: st
     noisy = add_noise(clean, kind, level, seed)
     denoised = inference.reconstruct(bundle, noisy)
     filters = {}
-    for family, chosen in classical.choose(validation, kind, level, seed).items():
-        filtered = chosen.apply(noisy, level)
-        filters[family] = {"setting": chosen.setting, "psnr": float(metrics.psnr(clean, filtered).mean()),
+    if chosen is None:
+        chosen = classical.choose(validation, kind, level, seed)
+    for family, candidate in chosen.items():
+        filtered = candidate.apply(noisy, level)
+        filters[family] = {"setting": candidate.setting, "psnr": float(metrics.psnr(clean, filtered).mean()),
                            "ssim": float(metrics.ssim(clean, filtered).mean())}
     best = max(filters, key=lambda family: filters[family]["psnr"])
     scores = {

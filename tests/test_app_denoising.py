@@ -36,3 +36,31 @@ def test_levels_beyond_training_are_flagged(home_with_runs):
     at.slider(key="noise_level").set_value(0.9).run()
     assert not at.exception
     assert any("trained on noise levels up to 0.5" in w.value for w in at.warning)
+
+
+def test_the_page_takes_the_filter_settings_the_run_was_scored_with(home_with_runs):
+    """At a level of the run's curve the settings come from the run (no new choice, the same
+    result); at another level they are chosen again on the same training images."""
+    from aemodels.datasets import load_dataset, to_float
+    from aemodels.runs import RunStore
+    from aemodels.training import training_split
+    from aemodels.ui.cache import saved_filter_choice
+
+    _, runs = home_with_runs
+    info = RunStore().get(runs["denoise"])
+    curve = info.metrics["denoising"]["curve"]
+    at_03 = next(point for point in curve if abs(point["level"] - 0.3) < 1e-9)
+    saved = saved_filter_choice(info.metrics, "gaussian", 0.3)
+    assert saved == {family: f"{family} {at_03['filters'][family]['setting']}" for family in classical.FAMILIES}
+    assert saved_filter_choice(info.metrics, "gaussian", 0.35) is None
+    assert saved_filter_choice(info.metrics, "salt-and-pepper", 0.3) is None
+
+    validation = to_float(training_split(info.config, load_dataset("mnist-10k")).x_train[-classical.VALIDATION_IMAGES:])
+    at = open_page(PAGE, runs["denoise"])
+    for level in (0.3, 0.35):  # the saved choice, then a new one: both what classical.choose picks
+        at.slider(key="noise_level").set_value(level).run()
+        assert not at.exception and not at.error
+        table = at.dataframe[0].value.set_index("denoiser")
+        chosen = classical.choose(validation, "gaussian", level, info.config.seed)
+        for family in classical.FAMILIES:
+            assert table.loc[family, "setting"] == chosen[family].setting, (level, family)

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from aemodels import datasets
+from aemodels.classical import FAMILIES as FILTER_FAMILIES
 from aemodels.datasets import Dataset
 from aemodels.ui import state
 
@@ -90,13 +91,44 @@ def denoising_scores(run_id: str, home: str, kind: str, level: float, images: in
     chosen on the last training images (as when the run was scored)."""
     from aemodels import classical, evaluation
     from aemodels.datasets import to_float
+
+    info = state.store().get(run_id)
+    config = info.config
+    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
+    names = saved_filter_choice(info.metrics, kind, level) or filter_choice(
+        config, config.dataset, config.seed, config.test_fraction, config.train_images, kind, level, home)
+    chosen = {family: classical.by_name(name) for family, name in names.items()}
+    return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), None, kind, level,
+                                       config.seed, chosen=chosen)
+
+
+def saved_filter_choice(metrics: dict, kind: str, level: float) -> dict[str, str] | None:
+    """Family → filter name chosen when the run was scored, at ``level`` of ``kind`` noise (the same
+    validation images and seed ``filter_choice`` uses); None where the run's curve has no such
+    level, or predates the four families."""
+    denoising = metrics.get("denoising") or {}
+    if denoising.get("kind") != kind:
+        return None
+    for point in denoising.get("curve") or []:
+        filters = point.get("filters") or {}
+        if abs(float(point.get("level", -1)) - level) < 1e-9 and set(filters) == set(FILTER_FAMILIES):
+            return {family: f"{family} {filters[family]['setting']}" for family in FILTER_FAMILIES}
+    return None
+
+
+@st.cache_data(max_entries=256, show_spinner="Choosing the classical filters' settings…")
+def filter_choice(_config, name: str, seed: int, test_fraction: float, train_images: int | None, kind: str,
+                  level: float, home: str) -> dict[str, str]:
+    """Family → the name of its best filter at ``level`` of ``kind`` noise, chosen on the last
+    training images of the split of ``_config`` (a ``TrainConfig``; the cache key is its split:
+    dataset ``name``, ``seed``, ``test_fraction``, ``train_images``). Shared by every run and visitor
+    on that split: it costs 0.6–1 s (non-local means and total variation at every setting)."""
+    from aemodels import classical
+    from aemodels.datasets import to_float
     from aemodels.training import training_split
 
-    config = state.store().get(run_id).config
-    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
-    validation = training_split(config, dataset(config.dataset, home)).x_train[-classical.VALIDATION_IMAGES:]
-    return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), to_float(validation),
-                                       kind, level, config.seed)
+    validation = training_split(_config, dataset(name, home)).x_train[-classical.VALIDATION_IMAGES:]
+    return {family: chosen.name for family, chosen in classical.choose(to_float(validation), kind, level, seed).items()}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
