@@ -37,7 +37,12 @@ class Filter:
 
     @property
     def name(self) -> str:
-        return f"{self.family} {self.setting}"
+        return filter_name(self.family, self.setting)
+
+
+def filter_name(family: str, setting: str) -> str:
+    """What ``by_name`` takes: "median 3×3" for family "median" at setting "3×3"."""
+    return f"{family} {setting}"
 
 
 def gaussian(images: np.ndarray, sigma: float) -> np.ndarray:

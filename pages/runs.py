@@ -24,7 +24,7 @@ else:
         st.info("No run of the chosen kinds and datasets: choose more above.")
     else:
         table = run_table.show(shown)
-        compare_views.comparison(table, shown, [info.run_id for info in shown if info.broken is None])
+        compare_views.comparison(table, shown)
         run_actions.one_run(store, shown)
 
 run_actions.trash(store)

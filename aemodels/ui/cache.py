@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from aemodels import datasets
-from aemodels.classical import FAMILIES as FILTER_FAMILIES
+from aemodels.classical import FAMILIES as FILTER_FAMILIES, filter_name
 from aemodels.datasets import Dataset
 from aemodels.ui import state
 
@@ -112,7 +112,7 @@ def saved_filter_choice(metrics: dict, kind: str, level: float) -> dict[str, str
     for point in denoising.get("curve") or []:
         filters = point.get("filters") or {}
         if abs(float(point.get("level", -1)) - level) < 1e-9 and set(filters) == set(FILTER_FAMILIES):
-            return {family: f"{family} {filters[family]['setting']}" for family in FILTER_FAMILIES}
+            return {family: filter_name(family, filters[family]["setting"]) for family in FILTER_FAMILIES}
     return None
 
 

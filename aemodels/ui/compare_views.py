@@ -17,9 +17,10 @@ MAX_MAPS = 3  # runs' maps in one row, beside PCA's
 SETTING_COLUMNS = ("latent", "neighbour W", "epochs", "batch", "lr", "seed", "train s")
 
 
-def comparison(table: pd.DataFrame, infos: list[RunInfo], sound: list[str]) -> None:
-    """A picker of runs to compare (the ``sound`` run ids of ``infos``; at first the current run
-    and the newest other of its kind and dataset), then everything that compares them."""
+def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
+    """A picker of runs to compare (the sound ones of ``infos``; at first the current run and the
+    newest other of its kind and dataset), then everything that compares them."""
+    sound = [info.run_id for info in infos if info.broken is None]
     if "compare" in st.session_state:  # runs the filter hides leave the comparison
         st.session_state["compare"] = [run_id for run_id in st.session_state["compare"] if run_id in sound]
     default = None if "compare" in st.session_state else default_comparison(infos, state.current_run_id())
