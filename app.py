@@ -27,6 +27,7 @@ shown = sidebar.draw(sidebar_slot)
 state.show_notices()
 job_status = st.sidebar.container()  # filled after the page, so a job it just started shows
 with st.sidebar:
+    access.remember_visitor()  # this browser's token: its training jobs survive reloads and show in its other tabs
     sidebar.public_mode_panel()
 with inside_app():
     page.run()

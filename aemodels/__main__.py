@@ -7,16 +7,14 @@ printed one JSON object.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import logging
 import os
 import sys
 import time
-from typing import Iterator
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from aemodels import native_log  # noqa: E402
 from aemodels.config import TrainConfig  # noqa: E402
 from aemodels.kinds import KINDS  # noqa: E402
 from aemodels.errors import AemodelsError  # noqa: E402
@@ -366,9 +364,7 @@ COMMANDS = {"datasets": _cmd_datasets, "train": _cmd_train, "sweep": _cmd_sweep,
 
 
 def main(argv: list[str] | None = None) -> int:
-    # TensorFlow's Python logger warns that predict functions were "retraced" when one process
-    # scores several models (a sweep, a train then evaluate): a note for its developers, not ours.
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    native_log.quiet_python_loggers()
     try:
         args = _parser().parse_args(argv)
         return COMMANDS[args.command](args)
@@ -380,47 +376,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-NATIVE_LOG_VARIABLE = "AEMODELS_NATIVE_LOG"
-
-
-@contextlib.contextmanager
-def native_output_silenced() -> Iterator[None]:
-    """Keep what C++ libraries write to file descriptor 2 off the terminal.
-
-    TensorFlow's absl and oneDNN start-up lines ("All log messages before absl::InitializeLog()
-    ...", "oneDNN custom operations are on") are written by C++ straight to descriptor 2, and
-    ``TF_CPP_MIN_LOG_LEVEL`` does not silence them in TensorFlow 2.21. Descriptor 2 goes to
-    ``os.devnull`` (or to the file ``AEMODELS_NATIVE_LOG`` names; ``stderr`` leaves it alone), while
-    Python's ``sys.stderr`` is re-pointed at the real terminal, so the command's own messages,
-    warnings and any traceback of a bug still reach the user.
-    """
-    target = os.environ.get(NATIVE_LOG_VARIABLE) or os.devnull
-    if target == "stderr":
-        yield
-        return
-    sys.stderr.flush()
-    terminal = os.dup(2)
-    python_stderr = sys.stderr
-    with open(target, "ab") as sink:
-        os.dup2(sink.fileno(), 2)
-        sys.stderr = open(os.dup(terminal), "w", buffering=1, encoding=python_stderr.encoding,
-                          errors="backslashreplace")
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            sys.stderr.close()
-            sys.stderr = python_stderr
-            os.dup2(terminal, 2)
-            os.close(terminal)
-
-
 if __name__ == "__main__":
     try:
-        with native_output_silenced():
+        with native_log.silenced():
             code = main()
     except OSError as exc:  # only opening the file AEMODELS_NATIVE_LOG names can fail here
-        print(f"error: {NATIVE_LOG_VARIABLE} names a file that cannot be written ({exc.strerror}): "
+        print(f"error: {native_log.NATIVE_LOG_VARIABLE} names a file that cannot be written ({exc.strerror}): "
               "give a writable path, or 'stderr'", file=sys.stderr)
         code = EXIT_BAD_INPUT
     sys.exit(code)

@@ -46,6 +46,8 @@ class TrainingJob:
         config: what it trains.
         state: where it is; ``place`` is its place in line while ``WAITING`` (1 = next).
         progress: the latest ``training.TrainProgress`` (None before the first batch).
+        phase: what it does before its first batch, in words ("building the model", the t-SNE
+            layout of neighbour keeping), or None.
         history: loss name → one value per finished epoch, as Keras names them.
         latest_codes: (epoch, codes (N, latent_dim)) of the first ``forming.FORMING_IMAGES``
             held-out images after the latest epoch (epoch 0: before training), or None: the
@@ -53,6 +55,8 @@ class TrainingJob:
         run_id: the saved run, once ``DONE``.
         message: one line for people once it has finished (what was saved, where it stopped, why
             it failed).
+        store_root: the store its run goes to (two jobs of one config and store are one training).
+        ended: when it finished (``time.time()``), or None.
     """
 
     job_id: str
@@ -61,10 +65,13 @@ class TrainingJob:
     state: JobState = JobState.WAITING
     place: int | None = None
     progress: object | None = None
+    phase: str | None = None
     history: dict = dataclasses.field(default_factory=dict)
     latest_codes: tuple | None = None
     run_id: str | None = None
     message: str | None = None
+    store_root: str = ""
+    ended: float | None = None
     started: float = dataclasses.field(default_factory=time.time)
     _stop: threading.Event = dataclasses.field(default_factory=threading.Event, repr=False)
 
@@ -125,13 +132,20 @@ class JobBoard:
     def start(self, config: TrainConfig, owner: str, store) -> TrainingJob:
         """Queue ``config`` for training; a thread follows it while a ``Trainer`` process trains
         it (loading the dataset by name). ``store`` (a ``runs.RunStore``) keeps the run."""
-        job = TrainingJob(secrets.token_hex(6), owner, config)
+        job = TrainingJob(secrets.token_hex(6), owner, config, store_root=str(store.root))
         with self._lock:
             self._jobs[job.job_id] = job
         thread = threading.Thread(target=self._run, args=(job, store), daemon=True,
                                   name=f"training-{job.job_id}")
         thread.start()
         return job
+
+    def twin(self, config: TrainConfig, store_root) -> TrainingJob | None:
+        """The unfinished job training exactly ``config`` into the store at ``store_root``, if any:
+        queuing it again would train the same run twice."""
+        with self._lock:
+            return next((job for job in self._jobs.values() if not job.finished and job.config == config
+                         and job.store_root == str(store_root)), None)
 
     def of(self, owner: str) -> list[TrainingJob]:
         """``owner``'s jobs, oldest first."""
@@ -177,6 +191,7 @@ class JobBoard:
             self.keep_warm(finishing=job)
         except OSError:  # no spare (say, no process could be started): the next job starts one
             log.exception("could not start a spare trainer")
+        job.ended = time.time()
         job.state = outcome
 
 
@@ -238,6 +253,8 @@ class Trainer:
                 kind, payload = self.connection.recv()
                 if kind == "progress":
                     job._on_progress(payload)
+                elif kind == "phase":
+                    job.phase = payload
                 elif kind == "scoring":
                     job.state = JobState.SCORING
                 elif kind == "saved":

@@ -151,7 +151,11 @@ LOSS_WORDS = {  # Keras history names → words, and the panel each belongs to
     "val_reconstruction_loss": ("held-out", "reconstruction"),
     "kl_loss": ("training", "kl"),
     "val_kl_loss": ("held-out", "kl"),
+    "neighbour_loss": ("neighbour-keeping term (training)", "loss"),
+    "val_neighbour_loss": ("neighbour-keeping term (held-out)", "loss"),
 }
+LOSS_COLOURS = {"training": PALETTE[0], "held-out": PALETTE[1], "neighbour-keeping term (training)": PALETTE[2],
+                "neighbour-keeping term (held-out)": PALETTE[4]}
 PANEL_TITLES = {
     "loss": "Loss (lower is better)",
     "reconstruction": "Reconstruction error, nats per image",
@@ -175,18 +179,23 @@ def loss_chart(history: dict[str, list[float]], title: str = "Loss per epoch") -
     from plotly.subplots import make_subplots
 
     panels = ["reconstruction", "kl"] if "kl_loss" in history else ["loss"]
-    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=[PANEL_TITLES[p] for p in panels])
+    # Two panels side by side leave each about half the width: their titles go on two lines.
+    titles = [PANEL_TITLES[p].replace(", ", ",<br>") if len(panels) > 1 else PANEL_TITLES[p] for p in panels]
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=titles, horizontal_spacing=0.12)
+    others = iter(PALETTE[5:])
     for name, values in history.items():
-        who, panel = LOSS_WORDS.get(name, (name, "loss"))
+        who, panel = LOSS_WORDS.get(name, (name.removesuffix("_loss").replace("_", " "), "loss"))
         if not values or panel not in panels:
             continue
         column = panels.index(panel) + 1
+        colour = LOSS_COLOURS.get(who) or next(others, PALETTE[-1])
         figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers",
                                     name=who, legendgroup=who, showlegend=column == 1,
-                                    line=dict(color=PALETTE[0] if who == "training" else PALETTE[1])),
+                                    line=dict(color=colour, dash="dot" if "term" in who else None)),
                          row=1, col=column)
+    figure.update_annotations(font_size=13)
     figure.update_xaxes(**_epoch_axis(max((len(v) for v in history.values()), default=1)))
-    figure.update_layout(title=title, margin=dict(FIGURE_MARGIN, t=70), height=340)
+    figure.update_layout(title=title, margin=dict(FIGURE_MARGIN, t=90 if len(panels) > 1 else 70), height=360)
     return figure
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
-from aemodels.runs import RunInfo, RunStore
+from aemodels.runs import RUN_ID_PATTERN, RunInfo, RunStore
 
 PUBLIC_ENV = "AEMODELS_PUBLIC"
 VISITORS_FOLDER = "visitors"
@@ -143,6 +143,14 @@ class VisitorStore:
 
     def in_trash(self, run_id: str) -> bool:
         return self.private.in_trash(run_id) or (self.owner and self.shared.in_trash(run_id))
+
+    def held_by_another_visitor(self, run_id: str) -> bool:
+        """Whether ``run_id`` is a run in some other visitor's private store (so a link to it
+        shows nothing here because it is private, not because it was deleted)."""
+        if not isinstance(run_id, str) or not RUN_ID_PATTERN.match(run_id):
+            return False
+        return any((folder / "runs" / run_id).is_dir() for folder in visitors_root().glob("*")
+                   if FOLDER_NAME.match(folder.name) and (folder / "runs").resolve() != self.private.root.resolve())
 
     def import_zip(self, data: bytes, filename: str = "run.zip") -> str:
         if not self.owner:

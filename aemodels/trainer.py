@@ -5,6 +5,7 @@ It imports TensorFlow, Keras and the training code first (about 3 s), then waits
 ends. Messages to the parent are ``(kind, payload)`` tuples:
 
 - ``("progress", TrainProgress)``: at most every ``PROGRESS_SECONDS`` and after every epoch;
+- ``("phase", str)``: what it does before its first batch, in words;
 - ``("scoring", None)``: trained, now scoring;
 - ``("saved", (run_id, train_seconds))``: the run is in the store;
 - ``("refused", AemodelsError)``: stopped, or a config or data problem, in words for people;
@@ -84,7 +85,7 @@ def _run(config, store_root: str, connection) -> None:
             send("progress", update)
 
     try:
-        result = train(config, progress=progress, should_stop=should_stop)
+        result = train(config, progress=progress, should_stop=should_stop, phase=lambda words: send("phase", words))
         send("scoring", None)
         assessment = assess(result.bundle)
         run_id = RunStore(store_root).save(result, assessment.metrics, assessment.views)
@@ -97,4 +98,9 @@ def _run(config, store_root: str, connection) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from aemodels import native_log
+
+    native_log.quiet_python_loggers()
+    with native_log.silenced(strict=False):  # TensorFlow's start-up lines stay out of the server's log
+        code = main(sys.argv[1:])
+    sys.exit(code)

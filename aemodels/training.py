@@ -161,6 +161,7 @@ def train(
     devices: int = 1,
     jit: bool = False,
     mixed_precision: bool = False,
+    phase: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Build and train the model ``config`` describes, on its dataset's training split.
 
@@ -176,6 +177,8 @@ def train(
             Keras decides ("auto": XLA with a GPU, not on CPU). The same model either way.
         mixed_precision: train in float16 with float32 weights (``devices.precision``); needs a
             GPU (``devices.check_mixed_precision``).
+        phase: told, in words, what the training does before its first batch (building the
+            model, neighbour keeping's t-SNE layout), for people waiting on it.
 
     Raises:
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
@@ -197,6 +200,8 @@ def train(
     if devices > 1 and config.batch_size % devices:
         raise ConfigError(f"The batch size ({config.batch_size}) does not split evenly over {devices} devices: "
                           f"use a multiple of {devices}.")
+    tell = phase or (lambda words: None)
+    tell("building the model")
     import keras  # after the checks: a bad config fails before TensorFlow's 3 s import
 
     from aemodels.architectures import build_model
@@ -218,6 +223,8 @@ def train(
         reporter = _Reporter(config.epochs, batches, progress, should_stop, encode)
         start = time.perf_counter()
         if keeping_neighbours:
+            tell(f"mapping the {n_train:,} training images with t-SNE, the layout neighbour keeping pulls the "
+                 f"codes towards (about {max(5, round(20 * n_train / 8000))} s on 2 cores)")
             history = _fit_keeping_neighbours(config, bundle, split, reporter, should_stop)
         else:
             history = bundle.model.fit(**streamed_arguments(config, split), epochs=config.epochs,

@@ -8,7 +8,7 @@ from aemodels.kinds import Screen
 from aemodels.corruption import add_noise
 from aemodels.datasets import to_float
 from aemodels.ui import cache, state
-from aemodels.ui.errors import user_errors
+from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
 from aemodels.ui.verdict import warn_if_beaten
@@ -39,7 +39,7 @@ def filter_table(scores: dict) -> None:
                    "images with their own noise at this level; the scores are on the held-out images above.")
 
 
-@st.fragment
+@run_fragment
 def noise_view(run_id: str) -> None:
     """Slider + radio, the image rows and the scores at that level; reruns alone."""
     info = state.store().get(run_id)
@@ -81,5 +81,4 @@ def noise_view(run_id: str) -> None:
 if info is not None:
     st.caption(f"Run: {run_label(info)}")
     warn_if_beaten(info)
-    with user_errors():
-        noise_view(info.run_id)
+    noise_view(info.run_id)

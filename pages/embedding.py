@@ -5,7 +5,7 @@ import streamlit as st
 from aemodels.kinds import Screen
 from aemodels.ui import cache, embedding, state
 from aemodels.ui.entry import require_app
-from aemodels.ui.errors import user_errors
+from aemodels.ui.guard import run_guard
 from aemodels.ui.runs import require_run, run_label
 from aemodels.ui.tables import model_vs_pca
 from aemodels.ui.verdict import warn_if_beaten
@@ -21,7 +21,7 @@ LABELLED = (" Colours are the true classes, which the model never saw: a good em
 
 info = require_run(Screen.EMBEDDING)
 if info is not None:
-    with user_errors():
+    with run_guard(info.run_id):
         config, home = info.config, state.home_key()
         data = cache.dataset(config.dataset, home)
         x_test, y_test = cache.test_split(config.dataset, config.seed, config.test_fraction, home)

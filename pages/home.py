@@ -25,8 +25,8 @@ QUICK_JOB = "quick_model_job"  # the quick model's job id, while Home waits to o
 waiting_for = board().get(st.session_state.get(QUICK_JOB, ""))
 if waiting_for is not None and waiting_for.finished and waiting_for.job_id in training.seen_jobs():
     del st.session_state[QUICK_JOB]
-    if waiting_for.state is JobState.DONE:  # the person is still on Home, waiting: open the map
-        st.switch_page(results_page(QUICK_CONFIG.kind), query_params=state.view_params())
+    if waiting_for.state is JobState.DONE:  # the person is still on Home, waiting: open the map they asked for
+        st.switch_page(results_page(QUICK_CONFIG.kind), query_params=training.run_params(waiting_for))
 
 st.title("Autoencoder Lab")
 st.markdown(

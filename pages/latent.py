@@ -5,7 +5,7 @@ import streamlit as st
 from aemodels.kinds import Screen
 from aemodels.ui import cache, latent, state
 from aemodels.ui.entry import require_app
-from aemodels.ui.errors import user_errors
+from aemodels.ui.guard import run_guard
 from aemodels.ui.runs import require_run, run_label
 from aemodels.ui.verdict import warn_if_beaten
 
@@ -25,7 +25,7 @@ if info is not None:
     st.write(VARIATIONAL if info.config.is_variational else PLAIN)
     st.caption(f"Run: {run_label(info)}")
     warn_if_beaten(info)
-    with user_errors():
+    with run_guard(info.run_id):
         data = cache.dataset(info.config.dataset, state.home_key())
         codes = cache.embedding_views(info.run_id, state.home_key()).codes
         latent.start_run(info, latent.slider_scales(codes, info.config.is_variational))

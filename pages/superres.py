@@ -6,7 +6,7 @@ from aemodels import inference, metrics, plots
 from aemodels.datasets import to_float
 from aemodels.kinds import Screen
 from aemodels.ui import cache, state
-from aemodels.ui.errors import user_errors
+from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
 from aemodels.ui.verdict import warn_if_beaten
@@ -37,7 +37,7 @@ def gain_sentence(summary: dict, images, run_id: str) -> str:
             f"classical interpolation (bicubic or Lanczos) by {abs(gain):.2f} dB** of PSNR ({images} held-out images).")
 
 
-@st.fragment
+@run_fragment
 def factor_view(run_id: str) -> None:
     """The factor slider and the rows of views with their PSNR; reruns alone."""
     info = state.store().get(run_id)
@@ -67,5 +67,4 @@ def factor_view(run_id: str) -> None:
 if info is not None:
     st.caption(f"Run: {run_label(info)}")
     warn_if_beaten(info)
-    with user_errors():
-        factor_view(info.run_id)
+    factor_view(info.run_id)

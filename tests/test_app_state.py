@@ -29,21 +29,48 @@ def sidebar_dataset(at) -> str:
     return next(m.value for m in at.sidebar.markdown if m.value.startswith("**Dataset:**"))
 
 
-def test_a_finished_training_is_named_in_the_sidebar_and_its_stop_button_is_gone(home_with_runs):
+def offered_runs(at) -> dict[str, str]:
+    """The sidebar's links to runs that finished lately: label → run id."""
+    return {link.proto.label: link.proto.query_string for link in at.sidebar.get("page_link")
+            if link.proto.label.startswith("Open the new ")}
+
+
+def test_a_finished_training_is_offered_and_its_stop_button_is_gone(home_with_runs):
     _, runs = home_with_runs
     at = app("pages/train.py", run=runs["vae"])
     assert sidebar_run(at) == runs["vae"]
     at.selectbox(key="dataset_choice").set_value("digits").run()
+    before = at.query_params.get("run")
     at.selectbox(key="kind").set_value("dense-ae").run()
     at.number_input(key="epochs").set_value(1).run()
     at.button(key="train").click().run()
     finish_training(at)
     assert not at.exception and not at.error
-    new = at.query_params["run"]
-    assert new != runs["vae"]
-    assert sidebar_run(at) == new
-    assert "digits" in sidebar_dataset(at)
+    assert at.query_params.get("run") == before  # not made current by itself
+    offered = offered_runs(at)
+    assert list(offered) == ["Open the new dense-ae, code 2 on digits run"], offered
+    new = offered["Open the new dense-ae, code 2 on digits run"]
+    assert "dense-ae" in new and "dataset=digits" in new
+    assert any(m.value.startswith("Saved as run") for m in at.success)
     assert not [b for b in at.button if b.key and b.key.startswith("stop_")]
+
+
+def test_a_finished_job_leaves_the_train_form_on_the_data_the_person_chose(home_with_runs):
+    """A job on one dataset finishing while the form shows another: the form stays where it is
+    (it used to jump to the job's dataset, and the next click trained on it)."""
+    at = app("pages/train.py", dataset="digits")
+    at.selectbox(key="kind").set_value("dense-ae").run()
+    at.number_input(key="epochs").set_value(2).run()
+    at.button(key="train").click().run()
+    at.selectbox(key="dataset_choice").set_value("mnist-10k").run()
+    at.selectbox(key="kind").set_value("vae").run()
+    finish_training(at)
+    at.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="dataset_choice").value == "mnist-10k"
+    assert at.selectbox(key="kind").value == "vae"
+    assert "mnist-10k" in sidebar_dataset(at)
+    assert offered_runs(at)  # the run is offered, not opened
 
 
 def test_a_training_goes_on_while_the_person_opens_other_screens(home):
@@ -57,8 +84,8 @@ def test_a_training_goes_on_while_the_person_opens_other_screens(home):
     assert any(link.proto.label == "Follow the training" for link in at.sidebar.get("page_link"))
     finish_training(at)
     assert not at.exception
-    run_id = at.query_params["run"]
-    assert "dense-ae" in run_id and sidebar_run(at) == run_id
+    assert "run" not in at.query_params  # nothing the person chose changed
+    assert [label for label in offered_runs(at)] == ["Open the new dense-ae, code 2 on digits run"]
     assert at.title[0].value == "Runs"  # it did not take the person anywhere
 
 
@@ -68,7 +95,11 @@ def test_an_unknown_run_and_an_offline_dataset_in_the_link_are_explained(home_wi
     assert not at.exception
     texts = [w.value for w in at.warning]
     assert any("'mnist'" in t and "offline" in t and "showing mnist-10k instead" in t for t in texts), texts
-    assert any(UNKNOWN_RUN in t and "showing the newest" in t for t in texts), texts
+    assert any(UNKNOWN_RUN in t and "is not in the store" in t for t in texts), texts
+    # not silently replaced: the person is offered the newest fitting run
+    assert at.query_params["run"] == UNKNOWN_RUN
+    assert any(b.key == "open_fitting" for b in at.button)
+    at.button(key="open_fitting").click().run()
     shown = at.query_params["run"]
     assert shown != UNKNOWN_RUN and sidebar_run(at) == shown
     assert "mnist-10k" in sidebar_dataset(at)

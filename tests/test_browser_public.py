@@ -127,7 +127,7 @@ def test_two_visitors_keep_their_work_apart_and_cannot_delete_shared_runs(public
     b.get_by_text("A shared run of this public app: read-only.").wait_for(timeout=APP_TIMEOUT_MS)
     assert b.get_by_text("Delete this run").count() == 0
     open_page(b, f"{server.url}/embedding?run={a_run}", "Embedding vs PCA")
-    b.get_by_text("is not in the store").first.wait_for(timeout=APP_TIMEOUT_MS)
+    b.get_by_text(f"Run {a_run} belongs to another visitor of this public app").first.wait_for(timeout=APP_TIMEOUT_MS)
     assert "hostile.zip" not in b.inner_text("[data-testid='stSidebar']")
     open_page(a, f"{server.url}/runs?run={server.shared_run}", "Runs")
     a.get_by_text("A shared run of this public app: read-only.").wait_for(timeout=APP_TIMEOUT_MS)

@@ -41,3 +41,19 @@ def test_compared_losses_of_other_units_get_panels_of_their_own():
     assert plots.compare_losses(histories, units, log_y=True).layout.yaxis.type == "log"
     same = plots.compare_losses({"a": histories["ae"], "b": histories["ae"]}, {"a": units["ae"], "b": units["ae"]})
     assert len(same.layout.annotations) == 1 and {t.xaxis for t in same.data} == {"x"}
+
+
+def test_the_neighbour_term_has_words_and_a_colour_of_its_own():
+    figure = plots.loss_chart({"loss": [0.3, 0.2], "val_loss": [0.31, 0.22], "neighbour_loss": [0.9, 0.5]})
+    lines = {t.name: t.line.color for t in figure.data}
+    assert set(lines) == {"training", "held-out", "neighbour-keeping term (training)"}
+    assert len(set(lines.values())) == 3  # it used to share the held-out line's colour, under a raw name
+
+
+def test_a_vae_chart_panel_titles_fit_their_half_of_the_width():
+    """Each title of the two side-by-side panels is broken into lines no wider than its panel
+    (at 13 px, about 7 px a character, over half of a 600 px chart)."""
+    figure = plots.loss_chart(VAE_HISTORY)
+    for annotation in figure.layout.annotations:
+        longest = max(len(line) for line in annotation.text.split("<br>"))
+        assert longest * 7 < 300 * 0.88, annotation.text

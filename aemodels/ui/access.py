@@ -102,8 +102,8 @@ def admit_upload(size_bytes: int) -> None:
 
 
 def visitor_id() -> str:
-    """This browser tab's Streamlit session id: who owns a training job, and which sessions keep
-    a visitor's private store alive."""
+    """This browser tab's Streamlit session id: which sessions keep a visitor's private store
+    alive."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()
@@ -126,6 +126,12 @@ def visitor_token() -> str:
     return token
 
 
+def browser_id() -> str:
+    """Who owns a training job: this browser (the token its cookie keeps, ``remember_visitor``),
+    in local and public mode alike, so a reload or a second tab of it sees the same jobs."""
+    return visitor_token()
+
+
 def _cookie() -> str | None:
     try:
         cookie = st.context.cookies.get(VISITOR_COOKIE)
@@ -136,7 +142,8 @@ def _cookie() -> str | None:
 
 def remember_visitor() -> None:
     """Have the browser keep the visitor's token (a first-party cookie for this app's pages,
-    for ``idle_hours``), when it does not hold it yet."""
+    for ``idle_hours``), when it does not hold it yet; in local mode too, where it keeps a
+    browser's training jobs across reloads and tabs."""
     token = visitor_token()
     if _cookie() != token:  # the token is URL-safe base64: nothing in it can leave the string
         seconds = int(limits().idle_hours * 3600)

@@ -46,9 +46,10 @@ def pca_map(config, images: int, home: str) -> tuple[np.ndarray, np.ndarray]:
 def bundle(run_id: str, home: str):
     """The run's ``ModelBundle`` for inference only (never trained further), traced, with the
     process's long-lived objects frozen afterwards (``gc_tax``)."""
-    from aemodels import inference
+    from aemodels import inference, native_log
     from aemodels.ui import gc_tax
 
+    native_log.import_tensorflow()
     loaded = state.store().load_bundle(run_id)
     inference.warm_up(loaded)
     gc_tax.settle()

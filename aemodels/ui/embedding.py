@@ -281,11 +281,16 @@ def code_size_section(info: RunInfo) -> None:
     st.caption((sentence + " " if sentence else "") + f"Points of this {config.model}: its runs with these settings "
                f"at other code sizes (plain, same data, seed and training). From the command line: "
                f"`python -m aemodels sweep --model {config.model} --dataset {config.dataset} --latent-dims {sizes}`.")
+    queued = [size for size in missing if training.queued(curve.sweep_config(base, size)) is not None]
+    missing = [size for size in missing if size not in queued]
+    if queued:
+        st.caption(f"Already queued or training: code {'sizes' if len(queued) > 1 else 'size'} "
+                   f"{', '.join(map(str, queued))}. Their points appear when they are saved.")
     if missing and access.limited():
         st.caption("In this public app a visitor trains one model at a time: train the missing sizes one by one "
                    "on **Train**.")
     elif missing and st.button(f"Train the missing sizes ({', '.join(map(str, missing))})", key="emb_sweep",
-                             icon=":material/play_arrow:"):
+                               icon=":material/play_arrow:"):
         for size in missing:
             training.start(curve.sweep_config(base, size))
         st.rerun()

@@ -16,6 +16,7 @@ from aemodels import inference, plots
 from aemodels.datasets import to_float
 from aemodels.runs import RunInfo
 from aemodels.ui import cache, state
+from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_grid, image_row
 from aemodels.ui.timing import timed
 
@@ -33,27 +34,41 @@ MAP_KEY = "latent_map"
 MAP_POINTS = 300  # held-out codes on the map: it is redrawn on every slider move
 
 
+def grid_axes(codes: np.ndarray, side: int, dims: tuple[int, int], spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """The decoded grid's tile centres along ``dims`` (two arrays of ``side`` values, code units):
+    ±``spread`` standard deviations of ``codes`` (N, D) around their mean."""
+    mean, std = codes.mean(axis=0), codes.std(axis=0) + 1e-6
+    a, b = dims
+    return (np.linspace(mean[a] - spread * std[a], mean[a] + spread * std[a], side),
+            np.linspace(mean[b] - spread * std[b], mean[b] + spread * std[b], side))
+
+
+def grid_extent(codes: np.ndarray, side: int | None = None, dims: tuple[int, int] = (0, 1),
+                spread: float | None = None) -> tuple[float, float, float, float]:
+    """(x_min, x_max, y_min, y_max) of the decoded-grid map in code units: the outer edges of its
+    tiles, each tile centred on the code it shows. A click anywhere in it is a code the sliders reach."""
+    xs, ys = grid_axes(codes, side or GRID_SIDE, dims, GRID_SPREAD if spread is None else spread)
+    half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
+    return float(xs[0] - half_x), float(xs[-1] + half_x), float(ys[0] - half_y), float(ys[-1] + half_y)
+
+
 @st.cache_data(max_entries=4, show_spinner="Decoding the grid…")
 def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: float) -> tuple[str, tuple]:
     """``side``×``side`` decoded images over two latent coordinates, the others at their mean.
 
     Returns (the grid as one picture, ``plots.grid_picture``, highest value of ``dims[1]`` on top;
-    extent (x_min, x_max, y_min, y_max) in latent units: the outer edges of the tiles, each tile
-    centred on the code it shows). The tile centres span ±``spread`` standard deviations of the
-    held-out codes around their mean, decoded in one batched call.
+    extent ``grid_extent`` in latent units). The tile centres span ±``spread`` standard deviations
+    of the held-out codes around their mean, decoded in one batched call.
     """
     codes = cache.embedding_views(run_id, home).codes
-    mean, std = codes.mean(axis=0), codes.std(axis=0) + 1e-6
+    xs, ys = grid_axes(codes, side, dims, spread)
     a, b = dims
-    xs = np.linspace(mean[a] - spread * std[a], mean[a] + spread * std[a], side)
-    ys = np.linspace(mean[b] - spread * std[b], mean[b] + spread * std[b], side)
-    grid_codes = np.tile(mean, (side * side, 1)).astype(np.float32)
+    grid_codes = np.tile(codes.mean(axis=0), (side * side, 1)).astype(np.float32)
     yy, xx = np.meshgrid(ys, xs, indexing="ij")
     grid_codes[:, a], grid_codes[:, b] = xx.ravel(), yy.ravel()
     images = inference.decode(cache.bundle(run_id, home), grid_codes)
-    half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
     return (plots.grid_picture(images.reshape(side, side, *images.shape[1:])),
-            (xs[0] - half_x, xs[-1] + half_x, ys[0] - half_y, ys[-1] + half_y))
+            grid_extent(codes, side, dims, spread))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,14 +89,27 @@ class SliderScale:
 def slider_scales(codes: np.ndarray, variational: bool) -> list[SliderScale]:
     """A slider per coordinate of ``codes`` (N, D). A VAE's are in its prior's units, -3 to 3
     from 0; a plain autoencoder has no prior, so its sliders span its held-out codes, from their
-    mean."""
+    mean. Either way the first two also reach every point of the decoded-grid map
+    (``grid_extent``), so a click anywhere on it decodes where it landed."""
+    reach = {}
+    if codes.shape[0] > 1 and codes.shape[1] >= 2:
+        x0, x1, y0, y1 = grid_extent(codes)
+        reach = {0: (x0, x1), 1: (y0, y1)}
     if variational:
-        return [SliderScale(-3.0, 3.0, 0.1, 0.0) for _ in range(codes.shape[1])]
+        scales = []
+        for i in range(codes.shape[1]):
+            low, high = reach.get(i, (-3.0, 3.0))
+            scales.append(SliderScale(min(-3.0, float(np.floor(low * 10) / 10)),
+                                      max(3.0, float(np.ceil(high * 10) / 10)), 0.1, 0.0))
+        return scales
     scales = []
-    for low, high, mean in zip(codes.min(axis=0), codes.max(axis=0), codes.mean(axis=0)):
+    for i, (low, high, mean) in enumerate(zip(codes.min(axis=0), codes.max(axis=0), codes.mean(axis=0))):
         pad = 0.05 * (high - low) + 1e-3
-        step = float(f"{(high - low + 2 * pad) / SLIDER_STEPS:.1g}")
-        low, high = np.floor((low - pad) / step) * step, np.ceil((high + pad) / step) * step
+        low, high = low - pad, high + pad
+        if i in reach:
+            low, high = min(low, reach[i][0]), max(high, reach[i][1])
+        step = float(f"{(high - low) / SLIDER_STEPS:.1g}")
+        low, high = np.floor(low / step) * step, np.ceil(high / step) * step
         scale = SliderScale(float(round(low, 6)), float(round(high, 6)), step, 0.0)
         scales.append(dataclasses.replace(scale, start=scale.snap(float(mean))))
     return scales
@@ -119,7 +147,7 @@ def _on_map_click(scales: list[SliderScale], dims: tuple[int, int]) -> None:
     st.session_state[ENDS_CHANGED_KEY] = True
 
 
-@st.fragment
+@run_fragment
 @timed("latent_sliders")
 def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) -> None:
     """Sliders, the decoded image and the clickable map, redrawn together on every move.
@@ -220,7 +248,7 @@ def typical_example(codes: np.ndarray, labels: np.ndarray, label: int) -> int:
     return int(rows[np.argmin(((codes[rows] - centre) ** 2).sum(axis=1))])
 
 
-@st.fragment
+@run_fragment
 def samples(info: RunInfo) -> None:
     """Decode random codes: from a VAE's prior N(0, I), or from a Gaussian fitted to a plain
     autoencoder's held-out codes (it has no prior)."""

@@ -8,9 +8,11 @@ import streamlit as st
 from aemodels.runs import MAX_NAME, MAX_NOTE, TRASH_SECONDS, RunInfo
 from aemodels.ui import access, state
 from aemodels.ui.errors import user_errors
+from aemodels.ui.guard import run_guard
 from aemodels.ui.runs import run_label
 
 TRASHED_KEY = "trashed_runs"  # run ids this session moved to the trash, oldest first
+TRASHED_LABELS_KEY = "trashed_run_labels"  # run id → its picker label when it was deleted
 
 
 def one_run(store, infos: list[RunInfo]) -> None:
@@ -33,12 +35,12 @@ def one_run(store, infos: list[RunInfo]) -> None:
             st.rerun()
         # The button names its run (its key too, so a click on a button still drawn for the
         # previous choice gets that run, under that run's name).
-        with user_errors():
+        with run_guard(run_id):
             middle.download_button(f"Download {run_id} (.zip)", store.export_zip(run_id), f"{run_id}.zip",
                                    "application/zip", key=f"export_{run_id}")
     else:
         left.warning(f"Broken: {one.broken}")
-    delete(store, run_id, right)
+    delete(store, one, right)
     words(store, one)
 
 
@@ -79,18 +81,20 @@ def words(store, info: RunInfo) -> None:
                 st.rerun()
 
 
-def delete(store, run_id: str, slot) -> None:
+def delete(store, info: RunInfo, slot) -> None:
     """A popover in ``slot`` that asks, then moves the run to the trash (or says it is read-only)."""
+    run_id = info.run_id
     if not store.can_change(run_id):
         slot.caption("A shared run of this public app: read-only.")
         return
     with slot.popover("Delete this run", icon=":material/delete:"):
-        st.write(f"Move **{run_id}** to the trash? You can restore it below while this tab is open "
+        st.write(f"Move **{run_label(info)}** to the trash? You can restore it below while this tab is open "
                  f"(and for {TRASH_SECONDS // 3600} hours at most).")
         if st.button("Delete", key="delete", type="primary"):
             with user_errors():
                 store.trash(run_id)
                 st.session_state.setdefault(TRASHED_KEY, []).append(run_id)
+                st.session_state.setdefault(TRASHED_LABELS_KEY, {})[run_id] = run_label(info)
                 if state.current_run_id() == run_id:
                     state.set_run(None)
                 state.notice_success(f"Moved run {run_id} to the trash.")
@@ -106,12 +110,12 @@ def trash(store) -> None:
     st.subheader("Trash")
     for run_id in held:
         left, right = st.columns([3, 1])
-        left.write(run_id)
+        left.text(st.session_state.get(TRASHED_LABELS_KEY, {}).get(run_id, run_id))
         if right.button("Restore", key=f"restore_{run_id}", icon=":material/restore_from_trash:"):
             with user_errors():
                 store.restore(run_id)
                 st.session_state[TRASHED_KEY].remove(run_id)
-                state.notice_success(f"Restored run {run_id}.")
+                state.notice_success(f"Restored run {st.session_state.get(TRASHED_LABELS_KEY, {}).get(run_id, run_id)}.")
                 st.rerun()
     if st.button("Empty the trash", key="empty_trash", help="Deletes these runs for good."):
         store.empty_trash(held)

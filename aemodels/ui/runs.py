@@ -8,6 +8,7 @@ from aemodels.datasets import dataset_title
 from aemodels.kinds import Screen, kinds_for
 from aemodels.runs import RunInfo
 from aemodels.ui import state
+from aemodels.ui.guard import show_vanished
 from aemodels.ui.screens import TRAIN_PAGE
 
 
@@ -48,9 +49,10 @@ def sidebar_run_picker() -> None:
 def require_run(screen: Screen) -> RunInfo | None:
     """The current run if ``screen`` shows its kind; else explain and offer what fits.
 
-    Falls back to the newest sound run of a fitting kind when none is chosen, and says so when
-    the chosen one is gone. Returns None (after drawing the explanation) when the screen cannot
-    be shown.
+    With no run chosen, the newest sound run of a fitting kind becomes current (the page says so
+    and the sidebar follows). A chosen run that is gone (deleted, trashed, another visitor's) is
+    said in one line (``guard.show_vanished``) and is not replaced: the person picks the way on.
+    Returns None (after drawing the explanation) when the screen cannot be shown.
     """
     names = [kind.name for kind in kinds_for(screen)]
     runs = sound_runs()
@@ -59,29 +61,25 @@ def require_run(screen: Screen) -> RunInfo | None:
     fitting = sorted((r for r in runs if screen in r.config.kind.screens), key=lambda r: r.config.dataset != dataset)
     current = state.current_run_id()
     info = next((r for r in runs if r.run_id == current), None)
-    if info is None:
-        if fitting:
-            if current:
-                st.warning(f"Run '{current}' is not in the store (deleted, or from another machine): "
-                           f"showing the newest {fitting[0].config.model} run instead, {fitting[0].run_id}.")
-            state.set_run(fitting[0].run_id)
-            return fitting[0]
-        if current:
-            st.warning(f"Run '{current}' is not in the store (deleted, or from another machine).")
-            state.set_run(None)
+    if info is None and not current and fitting:
+        state.set_run(fitting[0].run_id)
+        st.caption(f"No run was chosen: showing the newest {fitting[0].config.model} run. Pick another in the sidebar.")
+        return fitting[0]
     if info is not None and screen in info.config.kind.screens:
         return info
     wanted = " / ".join(names)
-    if info is None:
+    if current and info is None:
+        show_vanished(current)
+    elif info is None:
         st.info(f"{screen.value} needs a trained **{wanted}** run, and there is none yet.")
     else:
         st.info(f"{screen.value} needs a **{wanted}** run, but the current run is a "
                 f"**{info.config.model}** ({info.config.kind.title}).")
-        if fitting:
-            if st.button(f"Open the newest {fitting[0].config.model} run", key="open_fitting"):
-                state.set_run(fitting[0].run_id)
-                st.rerun()
-    if st.button(f"Train a {names[0]} model", type="primary", key="train_fitting"):
+    if fitting:
+        if st.button(f"Open the newest {fitting[0].config.model} run ({run_label(fitting[0])})", key="open_fitting"):
+            state.set_run(fitting[0].run_id)
+            st.rerun()
+    if st.button(f"Train a {names[0]} model", type="primary" if not fitting else "secondary", key="train_fitting"):
         st.session_state["train_kind"] = names[0]
         st.switch_page(TRAIN_PAGE, query_params=state.view_params())
     return None

@@ -42,7 +42,6 @@ def public_mode_panel() -> None:
     widgets have keys), below the part ``draw`` may redraw."""
     if not access.is_public():
         return
-    access.remember_visitor()
     st.caption("Public app: the shared runs are read-only. What you train or upload is yours alone, "
                "and is removed when you close the app (download runs on **Runs** to keep them).")
     access.owner_panel()

@@ -1,17 +1,21 @@
 """Training from the dashboard: a button starts a background job; panels follow it.
 
 ``start`` puts a config on the process-wide ``background.board()`` (or reuses the run already
-trained with it). The job runs in its own thread, so clicks, page changes and reruns do not touch
-it; only its Stop button (or the server stopping) ends it. A closed browser tab leaves it running:
-its run is saved in the store like any other, though it becomes nobody's current run.
+trained with it, or the same training already queued). The job runs in its own thread, so clicks,
+page changes and reruns do not touch it; only its Stop button (or the server stopping) ends it.
+Jobs belong to the browser (``access.browser_id``), not the tab: a reload or a second tab of the
+same browser shows their progress, Stop and Cancel too.
 
 ``job_panel`` (Train and Home: progress, live loss chart, Stop) and ``sidebar_status`` (every
 screen: one line per job) poll the board with ``st.fragment(run_every=...)`` while a job of this
-session is unfinished, rerunning only themselves. When a job finishes, the next poll makes its run
-the session's current run once and reruns the app, so the sidebar and the page show it.
+browser is unfinished, rerunning only themselves. A finished job offers its run (a link); it never
+changes the current run, the dataset or a form by itself: the next poll reruns the app once, so
+the run pickers list the new run.
 """
 
 from __future__ import annotations
+
+import time
 
 import streamlit as st
 
@@ -21,11 +25,12 @@ from aemodels.config import TrainConfig
 from aemodels.datasets import dataset_title
 from aemodels.ui import access, cache, state
 from aemodels.ui.screens import TRAIN_PAGE, results_page
+from aemodels.words import count
 
-JOBS_KEY = "training_jobs"  # job ids this session started, oldest first
-SEEN_KEY = "training_jobs_seen"  # finished jobs already made current
+SEEN_KEY = "training_jobs_seen"  # finished jobs this session has taken in (its pickers list their runs)
 PANEL_SECONDS = 0.5
 SIDEBAR_SECONDS = PANEL_SECONDS  # the sidebar and the panel tell the same epoch
+OFFERED_SECONDS = 15 * 60  # how long the sidebar offers a finished job's run
 LIVE_MAP_IMAGES = 500  # points of the live map: SVG, cheap to redraw every epoch (plots.WEBGL_FROM_POINTS)
 
 
@@ -37,7 +42,8 @@ def keep_trainer_ready() -> None:
 
 def start(config: TrainConfig) -> TrainingJob | None:
     """Start training ``config`` in the background; None (and the run made current) when the
-    exact config was trained before. In public mode a visitor past a limit gets
+    exact config was trained before. The same training already queued or running is not queued
+    again: that job is returned and the person told. In public mode a visitor past a limit gets
     ``public.LimitReached`` (one line, for ``user_errors``)."""
     store = state.store()
     reused = store.find(config)
@@ -45,11 +51,28 @@ def start(config: TrainConfig) -> TrainingJob | None:
         state.set_run(reused.run_id)
         state.notice_success(f"This exact config was trained before: showing run {reused.run_id}.")
         return None
+    twin = queued(config)
+    if twin is not None:
+        whose = "yours" if twin.owner == access.browser_id() else "started by someone else using this app"
+        state.notice_success(f"The same training ({job_title(config)}) is already {twin.state.value}, {whose}: "
+                             "it was not queued again.")
+        return twin
     if access.limited():
         _check_public_limits(config, store)
-    job = board().start(config, access.visitor_id(), store)
-    st.session_state.setdefault(JOBS_KEY, []).append(job.job_id)
-    return job
+    return board().start(config, access.browser_id(), store)
+
+
+def queued(config: TrainConfig) -> TrainingJob | None:
+    """The unfinished job, anyone's, that trains exactly ``config`` into this session's store."""
+    return board().twin(config, state.store().root)
+
+
+def job_title(config: TrainConfig) -> str:
+    """What tells one job from another: kind, code size (and neighbour keeping), dataset."""
+    code = f", code {config.latent_dim}" if config.has_embedding else ""
+    if config.has_embedding and config.neighbour_weight:
+        code += f", neighbours {config.neighbour_weight:g}"
+    return f"{config.model}{code} on {dataset_title(config.dataset)}"
 
 
 def _check_public_limits(config: TrainConfig, store) -> None:
@@ -68,9 +91,8 @@ def _check_public_limits(config: TrainConfig, store) -> None:
 
 
 def my_jobs() -> list[TrainingJob]:
-    """This session's jobs still on the board, oldest first."""
-    jobs = [board().get(job_id) for job_id in st.session_state.get(JOBS_KEY, [])]
-    return [job for job in jobs if job is not None]
+    """This browser's jobs on the board (any of its tabs, before or after a reload), oldest first."""
+    return board().of(access.browser_id())
 
 
 def active() -> bool:
@@ -78,26 +100,37 @@ def active() -> bool:
 
 
 def seen_jobs() -> set[str]:
-    """Ids of this session's finished jobs whose outcome has been taken in (run made current)."""
+    """Ids of this browser's finished jobs this session has taken in (its pickers list their runs)."""
     return st.session_state.setdefault(SEEN_KEY, set())
 
 
 def newly_finished() -> list[TrainingJob]:
-    """Finished jobs of this session not yet acknowledged (made current)."""
+    """Finished jobs of this browser this session has not taken in yet."""
     seen = seen_jobs()
     return [job for job in my_jobs() if job.finished and job.job_id not in seen]
 
 
 def acknowledge_finished() -> TrainingJob | None:
-    """Make the newest newly finished job's run current (once); returns that job, if any."""
+    """Take in the newly finished jobs (once per session); returns the newest, if any. Nothing
+    the person chose changes: the finished run is offered, not made current."""
     fresh = newly_finished()
     if not fresh:
         return None
-    st.session_state[SEEN_KEY].update(job.job_id for job in fresh)
-    done = [job for job in fresh if job.state is JobState.DONE]
-    if done:
-        state.set_run(done[-1].run_id)
+    seen_jobs().update(job.job_id for job in fresh)
     return fresh[-1]
+
+
+def offered_runs() -> list[TrainingJob]:
+    """This browser's jobs that saved a run in the last ``OFFERED_SECONDS``, which is not the
+    current run: the sidebar offers each."""
+    now, current = time.time(), state.current_run_id()
+    return [job for job in my_jobs() if job.state is JobState.DONE and job.run_id != current
+            and job.ended is not None and now - job.ended < OFFERED_SECONDS]
+
+
+def run_params(job: TrainingJob) -> dict[str, str]:
+    """The query parameters that open ``job``'s run (its dataset comes with it)."""
+    return {"dataset": job.config.dataset, "run": job.run_id}
 
 
 def job_panel() -> None:
@@ -127,15 +160,15 @@ def _draw_running(job: TrainingJob) -> None:
     config = job.config
     with st.container(border=True):
         if job.state is JobState.WAITING:
-            ahead = "is next" if job.place in (None, 1) else f"has {job.place - 1} trainings ahead of it"
-            st.info(f"Waiting: the server trains one model at a time, and this {config.model} {ahead}. "
+            ahead = "is next" if job.place in (None, 1) else f"has {count(job.place - 1, 'training')} ahead of it"
+            st.info(f"Waiting: the server trains one model at a time, and this {job_title(config)} {ahead}. "
                     "It starts by itself.")
             if st.button("Cancel", key=f"stop_{job.job_id}"):
                 job.stop()
             return
         progress = job.progress
         if progress is None:
-            st.progress(0.0, text=f"Training a {config.model} on {dataset_title(config.dataset)}: building the model…")
+            st.progress(0.0, text=f"Training a {job_title(config)}: {job.phase or 'starting'}…")
         elif job.state is JobState.SCORING:
             st.progress(1.0, text=f"Trained; scoring the {config.model} against its baseline…")
         else:
@@ -143,7 +176,7 @@ def _draw_running(job: TrainingJob) -> None:
             # The first epoch's pace includes building the model: no estimate before it ends.
             eta_text = f", about {eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
             st.progress(min(progress.fraction, 1.0),
-                        text=f"Training a {config.model} on {dataset_title(config.dataset)}: epoch {progress.epoch}/{progress.epochs} · "
+                        text=f"Training a {job_title(config)}: epoch {progress.epoch}/{progress.epochs} · "
                              f"batch {progress.batch}/{progress.batches} · loss "
                              f"{progress.losses.get('loss', float('nan')):.4f}{eta_text}")
         if job.latest_codes is not None or job.history:
@@ -183,8 +216,8 @@ def _draw_outcome(job: TrainingJob) -> None:
         if job.history:
             st.plotly_chart(plots.loss_chart(info.history), key=f"final_loss_{job.job_id}")
         warn_if_beaten(info)
-        st.page_link(results_page(job.config.kind), label="See the results", icon=":material/arrow_forward:",
-                     query_params=state.view_params())
+        st.page_link(results_page(job.config.kind), label=f"See the results of run {job.run_id}",
+                     icon=":material/arrow_forward:", query_params=run_params(job))
     elif job.state is JobState.STOPPED:
         st.warning(job.message)
     else:
@@ -192,7 +225,8 @@ def _draw_outcome(job: TrainingJob) -> None:
 
 
 def sidebar_status() -> None:
-    """One line per unfinished job of this session, on every screen, with a link to Train."""
+    """One line per unfinished job of this browser, on every screen, with a link to Train; a link
+    to each run its jobs saved lately that is not the current run."""
     if not my_jobs():
         return
     _sidebar_fragment(run_every=SIDEBAR_SECONDS if active() else None)()
@@ -205,17 +239,22 @@ def _sidebar_fragment(run_every):
         for job in running:
             progress = job.progress
             if job.state is JobState.WAITING:
-                st.caption(f":material/hourglass_empty: {job.config.model}: waiting for its turn")
-            elif progress is None or job.state is JobState.SCORING:
-                st.caption(f":material/model_training: {job.config.model}: {job.state.value}…")
+                st.caption(f":material/hourglass_empty: {job_title(job.config)}: waiting for its turn")
+            elif progress is None:
+                st.caption(f":material/model_training: {job_title(job.config)}: {job.phase or 'starting'}…")
+            elif job.state is JobState.SCORING:
+                st.caption(f":material/model_training: {job_title(job.config)}: {job.state.value}…")
             else:
                 eta = progress.eta_seconds
                 eta_text = f", ~{eta:.0f} s left" if eta == eta and progress.epoch > 1 else ""
-                st.caption(f":material/model_training: {job.config.model}: epoch {progress.epoch}/{progress.epochs}, "
+                st.caption(f":material/model_training: {job_title(job.config)}: epoch {progress.epoch}/{progress.epochs}, "
                            f"loss {progress.losses.get('loss', float('nan')):.3f}{eta_text}")
         if running:
             st.page_link(TRAIN_PAGE, label="Follow the training", icon=":material/monitoring:", query_params=state.view_params())
+        for job in offered_runs():
+            st.page_link(results_page(job.config.kind), label=f"Open the new {job_title(job.config)} run",
+                         icon=":material/check_circle:", query_params=run_params(job))
         if newly_finished() and acknowledge_finished() is not None:
-            st.rerun(scope="app")
+            st.rerun(scope="app")  # the run pickers list the new run
 
     return status
