@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser import CHROMIUM_ARGS, StreamlitServer, chromium_path
 from tests.test_browser import (APP_TIMEOUT_MS, SMALL_TRAINING, TRAIN_TIMEOUT_MS, TRAINING, _start_training,
-                                assert_no_traceback, move_slider, open_page, screenshot, wait_for_app)
+                                assert_no_traceback, open_page, screenshot, wait_for_app)
 
 pytestmark = pytest.mark.browser
 
@@ -77,10 +77,16 @@ def test_a_run_deleted_by_another_person_is_said_at_the_next_move(server, browse
     a, b = (context.new_page() for context in browsers)
     try:
         open_page(a, f"{server.url}/{path}?run={run_id}", title)
+        shown = (a.locator("[data-testid='stSlider']").filter(has_text=control) if control is not None
+                 else a.get_by_text("Training images too"))
+        shown.first.wait_for(timeout=APP_TIMEOUT_MS)  # the screen drawn in full (the first load loads the model)
+        wait_for_app(a)
         _delete_for_good(b, server.url, run_id)
         assert not (Path(server.store_root) / run_id).exists()
-        if control is not None:
-            move_slider(a, control)  # a fragment rerun
+        if control is not None:  # a fragment rerun, which replaces the slider with the message
+            thumb = a.locator("[data-testid='stSlider']").filter(has_text=control).first.locator("input[type='range']")
+            thumb.focus()
+            a.keyboard.press("ArrowRight")
         else:
             a.get_by_text("Training images too").first.click()  # a toggle: the whole page reruns
         wait_for_app(a)
