@@ -5,7 +5,7 @@ Run with ``streamlit run app.py``. The current dataset and run live in the URL (
 
 import streamlit as st
 
-from aemodels.ui import access, gc_tax, sidebar, state, training
+from aemodels.ui import access, gc_tax, runs, sidebar, state, training
 from aemodels.ui.entry import inside_app
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
@@ -22,6 +22,7 @@ PAGES = [
 
 page = st.navigation(PAGES)
 state.sync()
+runs.settle_fallback(f"pages/{page.url_path}.py")  # before the sidebar: it names the run the page will show
 sidebar_slot = st.sidebar.empty()
 shown = sidebar.draw(sidebar_slot)
 state.show_notices()

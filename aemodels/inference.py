@@ -8,6 +8,7 @@ about 10 ms on 2 cores. Large batches go through ``predict`` in batches. Images 
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 
@@ -23,6 +24,10 @@ _traced: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _traced_lock = threading.Lock()
 
 
+def _call(model_ref, x):
+    return model_ref()(x, training=False)
+
+
 def _forward(model, item_shape: tuple[int, ...]):
     """The model's inference-mode forward pass as a ``tf.function`` over any batch of items of
     ``item_shape``, made once per model. It holds the model weakly, so a model dropped from every
@@ -34,7 +39,9 @@ def _forward(model, item_shape: tuple[int, ...]):
 
             weak_model = weakref.ref(model)
             signature = [tf.TensorSpec((None, *item_shape), tf.float32)]
-            forward = tf.function(lambda x: weak_model()(x, training=False), input_signature=signature)
+            # A partial, not a lambda: TensorFlow counts retracing per Python function, and one
+            # lambda shared by every model made each new model's first trace look like a retrace.
+            forward = tf.function(functools.partial(_call, weak_model), input_signature=signature)
             _traced[model] = forward
     return forward
 

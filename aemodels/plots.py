@@ -11,6 +11,14 @@ import plotly.graph_objects as go
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 FIGURE_MARGIN = dict(l=10, r=10, t=40, b=10)
+# A map's title sits just above its plot area, below the strip where Streamlit shows Plotly's
+# toolbar on hover (about 30 px high, up to 270 px wide at the top right), which hid the titles.
+MAP_MARGIN = dict(FIGURE_MARGIN, t=64)
+
+
+def map_title(text: str) -> dict:
+    """A title anchored to the top of the plot area, clear of the toolbar strip above it."""
+    return dict(text=text, yref="paper", y=1, yanchor="bottom", pad=dict(b=8), x=0, xanchor="left", xref="paper")
 # Up to this many points a scatter is SVG; above it WebGL. WebGL draws thousands of points
 # faster, but each redraw sets up a GL context: where the browser has no GPU (headless Chromium
 # here), that cost about 0.2 s of CPU per redraw of the live map, taken from the training.
@@ -79,15 +87,15 @@ def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple
             customdata=highlight, hoverinfo="skip",
             marker=dict(size=max(size + 5, 9), color="rgba(0,0,0,0)", line=dict(color="black", width=1.5)),
         ))
-    if marked is not None:
-        figure.add_trace(go.Scatter(
+    if marked is not None:  # the dots' own trace type: WebGL dots are drawn above every SVG trace
+        figure.add_trace(scatter(
             x=points[[marked], 0], y=points[[marked], 1], mode="markers", name=f"image {marked}",
             customdata=[marked], hoverinfo="skip",
-            marker=dict(size=16, symbol="x-thin", color="black", line=dict(color="black", width=3)),
+            marker=dict(size=18, symbol="x", color="black", line=dict(color="white", width=1.5)),
         ))
     # No dragmode: Streamlit then starts the map in pan mode, where a click selects one point
     # (with box or lasso dragging, its frontend turns click selection off).
-    figure.update_layout(title=title, margin=FIGURE_MARGIN, height=430, uirevision=title,
+    figure.update_layout(title=map_title(title), margin=MAP_MARGIN, height=450, uirevision=title,
                          legend=dict(itemsizing="constant"),
                          xaxis=dict(title=axis_titles[0]), yaxis=dict(title=axis_titles[1]))
     return figure
@@ -322,14 +330,14 @@ def latent_map(picture: str, extent: tuple[float, float, float, float], points: 
                                     marker=dict(size=14, color="rgba(0,0,0,0)", line=dict(color="white", width=2.5))))
     if current is not None:
         figure.add_trace(go.Scatter(x=[current[0]], y=[current[1]], mode="markers", name="the sliders' point",
-                                    hoverinfo="skip", marker=dict(size=18, symbol="x-thin",
-                                                                  line=dict(color="#e4002b", width=4))))
-    figure.update_layout(title=f"Decoded grid over ({axis_titles[0]}, {axis_titles[1]}), codes as dots",
+                                    hoverinfo="skip", marker=dict(size=18, symbol="x", color="#e4002b",
+                                                                  line=dict(color="white", width=1.5))))
+    figure.update_layout(title=map_title(f"Decoded grid over ({axis_titles[0]}, {axis_titles[1]}), codes as dots"),
                          xaxis=dict(title=axis_titles[0], range=[x0, x1], showgrid=False, zeroline=False,
                                     constrain="domain"),
                          yaxis=dict(title=axis_titles[1], range=[y0, y1], autorange=False, showgrid=False,
                                     zeroline=False, scaleanchor="x", constrain="domain"),
-                         margin=FIGURE_MARGIN, height=600,
+                         margin=MAP_MARGIN, height=620,
                          legend=dict(itemsizing="constant", orientation="h", y=-0.12))
     return figure
 

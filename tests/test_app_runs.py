@@ -130,3 +130,18 @@ def test_compared_embeddings_side_by_side_and_a_setting_against_a_score(home_wit
     spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
     assert spec["layout"]["xaxis"]["title"]["text"] == "epochs" and spec["layout"]["yaxis"]["title"]["text"] == "MSE"
     assert sum(len(trace["customdata"]) for trace in spec["data"]) == 3  # one point per compared run
+
+
+def test_every_compared_embedding_gets_its_map_and_the_caption_names_what_is_left_out(home_with_runs):
+    """Four embedding runs of one split and a denoiser: four maps and PCA's, three to a row; the
+    caption names the denoiser as having no map (it used to show three maps and blame the data)."""
+    _, runs = home_with_runs
+    embeddings = [runs[kind] for kind in ("dense-ae", "conv-ae", "vae", "dense-vae")]
+    at = open_page()
+    at.multiselect(key="compare").set_value(embeddings + [runs["denoise"]]).run()
+    assert not at.exception and not at.error
+    maps = [chart for chart in at.get("plotly_chart") if chart.proto.id and "compare_map_" in chart.proto.id]
+    assert len(maps) == len(embeddings) + 1, [c.proto.id for c in at.get("plotly_chart")]
+    caption = next(c.value for c in at.caption if "the same in every map" in c.value)
+    assert f"their kind makes no 2-D map: {runs['denoise']}" in caption
+    assert "other data or another split" not in caption

@@ -140,3 +140,51 @@ def test_every_point_of_the_latent_map_is_within_the_sliders_reach():
         assert scales[0].low <= x0 and scales[0].high >= x1, (scales[0], (x0, x1))
         assert scales[1].low <= y0 and scales[1].high >= y1, (scales[1], (y0, y1))
         assert scales[0].snap(x0 + 1e-3) == pytest.approx(x0, abs=scales[0].step)
+
+
+def test_the_sidebar_names_the_run_a_screen_falls_back_to_from_its_first_draw(home_with_runs, monkeypatch):
+    """With no run chosen, Denoising shows the newest denoiser: the sidebar is drawn naming it at
+    once (it used to say "Pick a run" until the page, models and all, had finished)."""
+    from aemodels.ui import sidebar
+
+    drawn: list[tuple] = []
+    draw = sidebar.draw
+
+    def recording(slot):
+        drawn.append(sidebar.shown_state())
+        return draw(slot)
+
+    monkeypatch.setattr(sidebar, "draw", recording)
+    _, runs = home_with_runs
+    at = app("pages/denoising.py")
+    assert not at.exception
+    assert at.query_params["run"] == runs["denoise"]
+    assert drawn and all(run == runs["denoise"] for _, run in drawn), drawn
+    assert any("No run was chosen: showing the newest denoise run" in c.value for c in at.caption)
+
+
+def test_the_latent_sliders_take_their_start_through_the_session_state(home_with_runs, monkeypatch):
+    """A click on the map sets z1 and z2 through the session state; a slider also given a default
+    value makes Streamlit log "created with a default value but also had its value set via the
+    Session State API", with a stack, in the server log. So the sliders get no default value."""
+    from streamlit.elements.lib import policies
+
+    from aemodels.ui.latent import ENDS_KEY
+
+    defaults: dict[str, object] = {}
+    check = policies.check_session_state_rules
+
+    def recording(default_value, key, writes_allowed=True):
+        if key in ("z1", "z2"):
+            defaults[key] = default_value
+        return check(default_value=default_value, key=key, writes_allowed=writes_allowed)
+
+    monkeypatch.setattr(policies, "check_session_state_rules", recording)
+    _, runs = home_with_runs
+    at = app("pages/latent.py", run=runs["vae"])
+    at.session_state["z1"] = 0.5  # what the map's click callback does
+    at.session_state[ENDS_KEY] = [(0.5, 0.0)]
+    at.run()
+    assert not at.exception
+    assert at.slider(key="z1").value == 0.5
+    assert defaults == {"z1": None, "z2": None}, defaults

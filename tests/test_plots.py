@@ -57,3 +57,17 @@ def test_a_vae_chart_panel_titles_fit_their_half_of_the_width():
     for annotation in figure.layout.annotations:
         longest = max(len(line) for line in annotation.text.split("<br>"))
         assert longest * 7 < 300 * 0.88, annotation.text
+
+
+def test_a_marked_point_is_drawn_above_webgl_dots_and_titles_clear_the_toolbar():
+    """With WebGL dots (many points) the chosen point's cross is WebGL too: an SVG trace lies
+    under every WebGL one. The title sits on the plot area, below the toolbar's strip."""
+    import numpy as np
+
+    points = np.random.default_rng(0).normal(size=(plots.WEBGL_FROM_POINTS + 10, 2))
+    labels = np.arange(len(points)) % 3
+    figure = plots.embedding_scatter(points, labels, ("a", "b", "c"), "a long title " * 4, marked=5)
+    cross = next(trace for trace in figure.data if trace.name == "image 5")
+    assert cross.type == "scattergl" and {t.type for t in figure.data} == {"scattergl"}
+    assert figure.layout.title.yref == "paper" and figure.layout.title.yanchor == "bottom"
+    assert figure.layout.margin.t >= 60

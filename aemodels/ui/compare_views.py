@@ -13,7 +13,7 @@ from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.run_table import SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
 
-MAX_MAPS = 3  # runs' maps in one row, beside PCA's
+MAPS_PER_ROW = 3  # a map is about 300 px wide in the main column at 1400 px: readable
 SETTING_COLUMNS = ("latent", "neighbour W", "epochs", "batch", "lr", "seed", "train s")
 
 
@@ -30,8 +30,8 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
     if not compared:
         return
     chosen = [info for info in infos if info.run_id in compared]
-    st.dataframe(comparison_table(table, compared), key="compare_table", placeholder="",
-                 column_config={"_index": st.column_config.Column(width="medium")})  # whole row names
+    st.dataframe(comparison_table(table, compared), key="compare_table", placeholder="", height="content",
+                 column_config={"_index": st.column_config.Column(width="medium")})  # every row, whole names
     same = {name: value for name, value in shared_settings(table, compared).items() if value}
     if len(compared) > 1:
         st.caption("★ marks the best value of each score. "
@@ -48,19 +48,18 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
 
 def same_images(infos: list[RunInfo]) -> list[RunInfo]:
     """The largest group of embedding runs among ``infos`` that map the same held-out images (same
-    dataset, seed and test fraction), newest first, at most ``MAX_MAPS``."""
+    dataset, seed and test fraction), newest first."""
     groups: dict[tuple, list[RunInfo]] = {}
     for info in infos:
         if info.broken is None and info.config.has_embedding:
             config = info.config
             groups.setdefault((config.dataset, config.seed, config.test_fraction), []).append(info)
-    best = max(groups.values(), key=len, default=[])
-    return best[:MAX_MAPS]
+    return max(groups.values(), key=len, default=[])
 
 
 def side_by_side(infos: list[RunInfo]) -> None:
     """The maps of the chosen runs that share their held-out images, with PCA's, in the classes'
-    colours; says why when there are none."""
+    colours, ``MAPS_PER_ROW`` to a row; names the runs left out and why."""
     group = same_images(infos)
     if not group:
         return
@@ -68,16 +67,23 @@ def side_by_side(infos: list[RunInfo]) -> None:
     config, home = group[0].config, state.home_key()
     _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
     names = cache.dataset(config.dataset, home).class_names
-    columns = st.columns(len(group) + 1)
-    for column, info in zip(columns, group):
-        views = cache.embedding_views(info.run_id, home)
-        title = f"{info.name or info.config.model} · {info.run_id[-6:]}"
-        column.plotly_chart(plots.embedding_scatter(views.model_2d, labels, names, title),
-                            key=f"compare_map_{info.run_id}")
-    pca = cache.embedding_views(group[0].run_id, home).pca_2d
-    columns[-1].plotly_chart(plots.embedding_scatter(pca, labels, names, "PCA of the pixels"), key="compare_map_pca")
-    st.caption(f"{len(labels):,} held-out images of {dataset_title(config.dataset)} (seed {config.seed}), the same in every map, "
-               "coloured by class. Runs with other data or splits are left out.")
+    maps = [(f"{info.name or info.config.model} · {info.run_id[-6:]}", info.run_id, "model_2d") for info in group]
+    maps.append(("PCA of the pixels", group[0].run_id, "pca_2d"))
+    for start in range(0, len(maps), MAPS_PER_ROW):
+        for column, (title, run_id, which) in zip(st.columns(MAPS_PER_ROW), maps[start:start + MAPS_PER_ROW]):
+            figure = plots.embedding_scatter(getattr(cache.embedding_views(run_id, home), which), labels, names, title)
+            figure.update_layout(showlegend=which == "pca_2d", legend=dict(orientation="h", y=-0.15))
+            column.plotly_chart(figure, key=f"compare_map_{run_id}" if which == "model_2d" else "compare_map_pca")
+    caption = (f"{len(labels):,} held-out images of {dataset_title(config.dataset)} (seed {config.seed}), the same in "
+               "every map, coloured by class (the legend is under PCA's map).")
+    other_split = [info.run_id for info in infos
+                   if info.broken is None and info.config.has_embedding and info not in group]
+    no_map = [info.run_id for info in infos if info.broken is None and not info.config.has_embedding]
+    if other_split:
+        caption += f" Left out, because they map other data or another split: {', '.join(other_split)}."
+    if no_map:
+        caption += f" Left out, because their kind makes no 2-D map: {', '.join(no_map)}."
+    st.caption(caption)
 
 
 def parameter_against_score(table: pd.DataFrame, run_ids: list[str]) -> None:

@@ -166,7 +166,10 @@ def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) ->
         z = np.array([scale.start for scale in scales], np.float32)
         for i in range(shown):
             scale = scales[i]
-            z[i] = st.slider(f"z{i + 1}", scale.low, scale.high, scale.start, scale.step, key=slider_key(i),
+            # The start goes in by key, as a click on the map does: a widget given a value and also
+            # set through the session state makes Streamlit log a warning with a stack.
+            st.session_state.setdefault(slider_key(i), scale.start)
+            z[i] = st.slider(f"z{i + 1}", scale.low, scale.high, step=scale.step, key=slider_key(i),
                              bind="query-params", help=f"In {unit}; the held-out codes average {codes[:, i].mean():.2f}.")
         image = inference.decode(cache.bundle(info.run_id, home), z[None])[0]
         image_row([image], ["decoded from z = (" + ", ".join(f"{v:.2f}" for v in z[:shown])

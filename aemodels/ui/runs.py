@@ -9,7 +9,7 @@ from aemodels.kinds import Screen, kinds_for
 from aemodels.runs import RunInfo
 from aemodels.ui import state
 from aemodels.ui.guard import show_vanished
-from aemodels.ui.screens import TRAIN_PAGE
+from aemodels.ui.screens import TRAIN_PAGE, screen_of
 
 
 def run_label(info: RunInfo) -> str:
@@ -46,6 +46,23 @@ def sidebar_run_picker() -> None:
         st.rerun()
 
 
+FELL_BACK_KEY = "fell_back_to"  # the run a result screen opened because none was chosen
+
+
+def settle_fallback(page_file: str) -> None:
+    """Before the sidebar is drawn: when ``page_file`` is a result screen and no run is chosen,
+    make the newest fitting run current (``require_run`` then says so), so the sidebar names it
+    from its first frame instead of "Pick a run"."""
+    screen = screen_of(page_file)
+    if screen is None or state.current_run_id():
+        return
+    dataset = state.current_dataset()
+    fitting = sorted((r for r in sound_runs() if screen in r.config.kind.screens), key=lambda r: r.config.dataset != dataset)
+    if fitting:
+        state.set_run(fitting[0].run_id)
+        st.session_state[FELL_BACK_KEY] = fitting[0].run_id
+
+
 def require_run(screen: Screen) -> RunInfo | None:
     """The current run if ``screen`` shows its kind; else explain and offer what fits.
 
@@ -61,10 +78,12 @@ def require_run(screen: Screen) -> RunInfo | None:
     fitting = sorted((r for r in runs if screen in r.config.kind.screens), key=lambda r: r.config.dataset != dataset)
     current = state.current_run_id()
     info = next((r for r in runs if r.run_id == current), None)
-    if info is None and not current and fitting:
+    if info is None and not current and fitting:  # a page run without app.py's settle_fallback
         state.set_run(fitting[0].run_id)
-        st.caption(f"No run was chosen: showing the newest {fitting[0].config.model} run. Pick another in the sidebar.")
-        return fitting[0]
+        info, current = fitting[0], fitting[0].run_id
+        st.session_state[FELL_BACK_KEY] = current
+    if info is not None and st.session_state.pop(FELL_BACK_KEY, None) == info.run_id:
+        st.caption(f"No run was chosen: showing the newest {info.config.model} run. Pick another in the sidebar.")
     if info is not None and screen in info.config.kind.screens:
         return info
     wanted = " / ".join(names)

@@ -16,3 +16,8 @@ TRAIN_PAGE = "pages/train.py"
 def results_page(kind: ModelKind) -> str:
     """The page that shows a run of ``kind`` first."""
     return PAGE_FILES[kind.main_screen]
+
+
+def screen_of(page_file: str) -> Screen | None:
+    """The result screen drawn by ``page_file`` (``pages/denoising.py``), or None."""
+    return next((screen for screen, path in PAGE_FILES.items() if path == page_file), None)
