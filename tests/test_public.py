@@ -32,6 +32,17 @@ def test_a_visitor_sees_the_shared_runs_and_only_their_own(home_with_runs):
     assert alice.load_bundle(mine).config.model == "vae"
 
 
+def test_a_run_in_another_visitors_store_is_known_as_theirs_not_as_deleted(home_with_runs):
+    _, run_ids = home_with_runs
+    alice, bob = _visitor("session-a"), _visitor("session-b")
+    exported = alice.export_zip(run_ids["vae"])
+    RunStore().delete(run_ids["vae"])
+    mine = alice.import_zip(exported, "vae.zip")
+    assert bob.held_by_another_visitor(mine) and not alice.held_by_another_visitor(mine)
+    assert not bob.held_by_another_visitor("20200101-000000-vae-abcdef")
+    assert not bob.held_by_another_visitor("../../etc")
+
+
 def test_shared_runs_are_read_only_except_for_the_owner(home_with_runs):
     _, run_ids = home_with_runs
     visitor = _visitor("session-a")

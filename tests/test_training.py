@@ -173,9 +173,14 @@ def test_neighbour_keeping_keeps_more_neighbours_than_the_plain_model():
     for weight in (0.0, 1.0):
         config = TrainConfig(model="dense-ae", train_images=1000, epochs=4, batch_size=32, learning_rate=2e-3,
                              neighbour_weight=weight, seed=0)
-        result = train(config)
+        phases: list[str] = []
+        result = train(config, phase=phases.append)
         scores[weight] = evaluate(result.bundle)["model"]
         assert ("neighbour_loss" in result.history) == (weight > 0)
+        # what a person waiting sees before the first batch: the t-SNE layout is said, not hidden
+        # under "building the model"
+        assert phases[0] == "building the model"
+        assert any(p.startswith("mapping the ") and "training images with t-SNE" in p for p in phases) == (weight > 0), phases
     plain, keeping = scores[0.0], scores[1.0]
     assert keeping["trustworthiness"]["10"] > plain["trustworthiness"]["10"]
     assert keeping["knn_accuracy"] > plain["knn_accuracy"]
