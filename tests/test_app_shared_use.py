@@ -188,3 +188,19 @@ def test_the_latent_sliders_take_their_start_through_the_session_state(home_with
     assert not at.exception
     assert at.slider(key="z1").value == 0.5
     assert defaults == {"z1": None, "z2": None}, defaults
+
+
+def test_a_finished_jobs_run_deleted_since_is_said_on_train_and_no_longer_offered(home):
+    at = app("pages/train.py", dataset="digits")
+    _train(at, epochs=1)
+    _wait(lambda: not board().unfinished(), seconds=300)
+    at.run()
+    offered = [link.proto.query_string for link in at.sidebar.get("page_link")
+               if link.proto.label.startswith("Open the new ")]
+    assert len(offered) == 1
+    run_id = offered[0].split("run=")[1].split("&")[0]
+    RunStore().delete(run_id)  # another tab, for good
+    at.run()
+    assert not at.exception, at.exception
+    assert any(f"Run {run_id} has since left the store" in c.value for c in at.caption)
+    assert not [link for link in at.sidebar.get("page_link") if link.proto.label.startswith("Open the new ")]

@@ -24,6 +24,7 @@ from aemodels.background import JobState, TrainingJob, board
 from aemodels.config import TrainConfig
 from aemodels.datasets import dataset_title
 from aemodels.ui import access, cache, state
+from aemodels.ui.guard import run_exists
 from aemodels.ui.screens import TRAIN_PAGE, results_page
 from aemodels.words import count
 
@@ -121,11 +122,11 @@ def acknowledge_finished() -> TrainingJob | None:
 
 
 def offered_runs() -> list[TrainingJob]:
-    """This browser's jobs that saved a run in the last ``OFFERED_SECONDS``, which is not the
-    current run: the sidebar offers each."""
+    """This browser's jobs that saved a run in the last ``OFFERED_SECONDS``, which is still in the
+    store and not the current run: the sidebar offers each."""
     now, current = time.time(), state.current_run_id()
     return [job for job in my_jobs() if job.state is JobState.DONE and job.run_id != current
-            and job.ended is not None and now - job.ended < OFFERED_SECONDS]
+            and job.ended is not None and now - job.ended < OFFERED_SECONDS and run_exists(job.run_id)]
 
 
 def run_params(job: TrainingJob) -> dict[str, str]:
@@ -212,6 +213,9 @@ def _draw_outcome(job: TrainingJob) -> None:
 
     if job.state is JobState.DONE:
         st.success(job.message)
+        if not run_exists(job.run_id):
+            st.caption(f"Run {job.run_id} has since left the store (deleted, or in the trash: see Runs).")
+            return
         info = state.store().get(job.run_id)
         if job.history:
             st.plotly_chart(plots.loss_chart(info.history), key=f"final_loss_{job.job_id}")
