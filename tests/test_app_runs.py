@@ -41,7 +41,7 @@ def test_table_compare_and_delete_broken(home_with_runs):
     assert len(titles) == 3 and any("nats per image" in t for t in titles) and any("per pixel" in t for t in titles)
     at.selectbox(key="one_run").set_value(broken).run()
     assert not at.exception
-    at.button(key="delete").click().run()
+    at.button(key=f"delete_{broken}").click().run()
     assert not at.exception
     assert len(at.dataframe[0].value) == len(runs) - 1
 
@@ -78,7 +78,7 @@ def test_delete_asks_first_then_restores_from_the_trash(home_with_runs):
     at.selectbox(key="one_run").set_value(gone).run()
     assert any("to the trash?" in m.value for m in at.markdown)  # the question, in the popover
     assert gone in {i.run_id for i in RunStore().list()}  # nothing deleted by opening it
-    at.button(key="delete").click().run()
+    at.button(key=f"delete_{gone}").click().run()
     assert not at.exception
     assert gone not in {i.run_id for i in RunStore().list()} and RunStore().in_trash(gone)
     assert any(f"Moved run {gone} to the trash" in s.value for s in at.success)
@@ -89,7 +89,7 @@ def test_delete_asks_first_then_restores_from_the_trash(home_with_runs):
     assert any(s.value.startswith("Restored run ") and gone in s.value for s in at.success)
     # Deleted again, then the trash emptied: gone for good.
     at.selectbox(key="one_run").set_value(gone).run()
-    at.button(key="delete").click().run()
+    at.button(key=f"delete_{gone}").click().run()
     at.button(key="empty_trash").click().run()
     assert not at.exception
     assert not RunStore().in_trash(gone) and gone not in {i.run_id for i in RunStore().list()}

@@ -120,7 +120,7 @@ def test_the_trash_lists_runs_by_name(home_with_runs):
     RunStore(path / "runs").set_words(runs["vae"], "my first vae", "")
     at = app("pages/runs.py", run=runs["vae"])
     at.selectbox(key="one_run").set_value(runs["vae"]).run()
-    at.button(key="delete").click().run()
+    at.button(key=f"delete_{runs['vae']}").click().run()
     assert not at.exception
     trash = [t.value for t in at.text]
     assert any(text.startswith("my first vae: vae on") for text in trash), trash
@@ -204,3 +204,18 @@ def test_a_finished_jobs_run_deleted_since_is_said_on_train_and_no_longer_offere
     assert not at.exception, at.exception
     assert any(f"Run {run_id} has since left the store" in c.value for c in at.caption)
     assert not [link for link in at.sidebar.get("page_link") if link.proto.label.startswith("Open the new ")]
+
+
+def test_a_delete_clicked_on_a_run_trashed_meanwhile_trashes_no_other_run(home_with_runs):
+    """The other person trashed the run this page still offers to delete: the click deletes
+    nothing (it used to land on the run the list fell back to), and the page says where it went."""
+    path, runs = home_with_runs
+    gone = runs["superres"]
+    at = app("pages/runs.py", run=gone)
+    at.selectbox(key="one_run").set_value(gone).run()
+    stale = next(b for b in at.button if b.key and b.key.startswith("delete_"))
+    RunStore(path / "runs").trash(gone)  # the other person, meanwhile
+    stale.click().run()
+    assert not at.exception
+    assert {info.run_id for info in RunStore(path / "runs").list()} == set(runs.values()) - {gone}
+    assert any(gone in w.value and "moved to the trash" in w.value for w in at.warning)

@@ -8,7 +8,7 @@ import streamlit as st
 from aemodels.runs import MAX_NAME, MAX_NOTE, TRASH_SECONDS, RunInfo
 from aemodels.ui import access, state
 from aemodels.ui.errors import user_errors
-from aemodels.ui.guard import run_guard
+from aemodels.ui.guard import run_exists, run_guard, vanished_message
 from aemodels.ui.runs import run_label
 
 TRASHED_KEY = "trashed_runs"  # run ids this session moved to the trash, oldest first
@@ -20,7 +20,10 @@ def one_run(store, infos: list[RunInfo]) -> None:
     st.subheader("One run")
     ids = [info.run_id for info in infos]
     current = state.current_run_id()
-    if st.session_state.get("one_run_follows") != current or st.session_state.get("one_run") not in ids:
+    chosen = st.session_state.get("one_run")
+    if chosen and chosen not in ids and not run_exists(chosen):  # deleted elsewhere: say it, then move on
+        st.warning(vanished_message(chosen), icon=":material/error:")
+    if st.session_state.get("one_run_follows") != current or chosen not in ids:
         st.session_state["one_run"] = current if current in ids else ids[0]  # start at the current run
         st.session_state["one_run_follows"] = current
     run_id = st.selectbox("Run", ids, format_func={info.run_id: run_label(info) for info in infos}.get,
@@ -90,7 +93,9 @@ def delete(store, info: RunInfo, slot) -> None:
     with slot.popover("Delete this run", icon=":material/delete:"):
         st.write(f"Move **{run_label(info)}** to the trash? You can restore it below while this tab is open "
                  f"(and for {TRASH_SECONDS // 3600} hours at most).")
-        if st.button("Delete", key="delete", type="primary"):
+        # The key names the run: a click on a button drawn for a run that has since left the list
+        # (deleted in another tab) must not land on the run the list shows now.
+        if st.button("Delete", key=f"delete_{run_id}", type="primary"):
             with user_errors():
                 store.trash(run_id)
                 st.session_state.setdefault(TRASHED_KEY, []).append(run_id)
