@@ -64,17 +64,23 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory):
+def browser_contexts(tmp_path_factory):
+    """Two browsers (two profiles, so two cookies: two people)."""
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        yield context
-        context.close()
+        contexts = [playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp(f"chromium-profile-{who}")), executable_path=chromium_path(), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000}) for who in ("first", "second")]
+        yield contexts
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context(browser_contexts):
+    """The browser of the person most tests follow."""
+    return browser_contexts[0]
 
 
 @pytest.fixture
@@ -436,16 +442,20 @@ def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
     page.get_by_role("heading", name="Runs").first.wait_for(timeout=APP_TIMEOUT_MS)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Follow the training").wait_for(timeout=APP_TIMEOUT_MS)
-    assert "dense-ae: " in sidebar.inner_text()
-    # When it ends, its run is the current one, named in the URL and the sidebar, and the
-    # person is still on Runs.
-    page.wait_for_function("() => /run=[0-9-]+dense-ae-/.test(location.search)", timeout=TRAIN_TIMEOUT_MS)
+    assert "dense-ae, code 2 on digits: " in sidebar.inner_text()
+    # When it ends, the sidebar offers its run; the person is still on Runs, with the run they had.
+    offer = sidebar.get_by_text("Open the new dense-ae, code 2 on digits run")
+    offer.wait_for(timeout=TRAIN_TIMEOUT_MS)
     wait_for_app(page)
     sidebar.get_by_text("Follow the training").wait_for(state="detached", timeout=APP_TIMEOUT_MS)
-    assert "dense-ae on digits" in sidebar.locator("[data-testid='stSelectbox']").first.evaluate(
-        "box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert "run=" not in page.url
     assert page.get_by_role("heading", name="Runs").count() >= 1
     screenshot(page, "training_elsewhere")
+    offer.click()
+    page.wait_for_function("() => /run=[0-9-]+dense-ae-/.test(location.search)", timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    assert "dense-ae on digits" in sidebar.locator("[data-testid='stSelectbox']").first.evaluate(
+        "box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
 
 
 def _start_training(tab, url: str, kind: str, epochs: int) -> None:
@@ -459,10 +469,10 @@ def _start_training(tab, url: str, kind: str, epochs: int) -> None:
     tab.get_by_role("button", name="Train", exact=True).click()
 
 
-def test_two_sessions_each_see_their_own_job(server, page, browser_context):
+def test_two_sessions_each_see_their_own_job(server, page, browser_contexts):
     """Two people on one server: the second job waits its turn, each sees only their own job,
     and each can stop or cancel only their own."""
-    other = browser_context.new_page()  # a tab of its own is a session of its own
+    other = browser_contexts[1].new_page()  # another browser: another person (a tab of one browser sees its jobs)
     try:
         # 500 epochs (about 75 s here): still training when the other's job is cancelled, on a slow CI too.
         _start_training(page, f"{server.url}/train?dataset=digits", "dense-ae", 500)
@@ -470,11 +480,11 @@ def test_two_sessions_each_see_their_own_job(server, page, browser_context):
         _start_training(other, f"{server.url}/train?dataset=digits", "vae", 5)
         other.get_by_text("Waiting: the server trains one model at a time").first.wait_for(timeout=APP_TIMEOUT_MS)
         other_sidebar = other.locator("[data-testid='stSidebar']")
-        other_sidebar.get_by_text("vae: waiting for its turn").wait_for(timeout=APP_TIMEOUT_MS)
+        other_sidebar.get_by_text("vae, code 2 on digits: waiting for its turn").wait_for(timeout=APP_TIMEOUT_MS)
         assert "dense-ae:" not in other_sidebar.inner_text()
         assert other.get_by_role("button", name="Stop training").count() == 0  # not theirs to stop
         sidebar = page.locator("[data-testid='stSidebar']")
-        sidebar.get_by_text("dense-ae: epoch").wait_for(timeout=APP_TIMEOUT_MS)
+        sidebar.get_by_text("dense-ae, code 2 on digits: epoch").wait_for(timeout=APP_TIMEOUT_MS)
         assert "vae" not in sidebar.inner_text() and page.get_by_text("Waiting:").count() == 0
         screenshot(other, "two_sessions_waiting")
         other.get_by_role("button", name="Cancel").click()
@@ -495,6 +505,15 @@ POINT_OF_ROW = """([index, row]) => { const gd = [...document.querySelectorAll('
       const box = gd.getBoundingClientRect();
       return [box.left + xa._offset + xa.l2p(trace.x[at]), box.top + ya._offset + ya.l2p(trace.y[at])]; } }
   return null; }"""
+LONELIEST_ROW = """(index) => { const gd = [...document.querySelectorAll('.js-plotly-plot')][index];
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis; const pts = [];
+  for (const t of gd._fullData) { if (t.visible !== true || !t.customdata) continue;
+    for (let i = 0; i < t.x.length; i++) pts.push([t.customdata[i], xa.l2p(t.x[i]), ya.l2p(t.y[i])]); }
+  let best = null, far = -1;
+  for (const [row, x, y] of pts) { let near = Infinity;
+    for (const [other, u, v] of pts) if (other !== row) near = Math.min(near, (x - u) ** 2 + (y - v) ** 2);
+    if (near > far) { far = near; best = row; } }
+  return best; }"""
 POINT_AT = """([index, x, y]) => { const gd = [...document.querySelectorAll('.js-plotly-plot')][index];
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis; const box = gd.getBoundingClientRect();
   return [box.left + xa._offset + xa.l2p(x), box.top + ya._offset + ya.l2p(y)]; }"""
@@ -504,14 +523,17 @@ def test_a_click_on_a_point_opens_its_neighbours(server, page):
     open_page(page, f"{server.url}/embedding?run={server.run_ids['vae']}", "Embedding vs PCA")
     wait_for_plots(page, 2)
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
-    page.mouse.click(*page.evaluate(POINT_OF_ROW, [0, 7]))
-    heading = page.get_by_role("heading", name=re.compile(r"^Image 7, class \d"))
+    # A tiny VAE's 2,000 dots crowd: a click lands on the topmost dot under it, so the test clicks
+    # the held-out image whose dot stands farthest from any other.
+    row = page.evaluate(LONELIEST_ROW, 0)
+    page.mouse.click(*page.evaluate(POINT_OF_ROW, [0, row]))
+    heading = page.get_by_role("heading", name=re.compile(rf"^Image {row}, class \d"))
     heading.wait_for(timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
     main = page.inner_text("[data-testid='stMain']")
     assert "nearest 8 in the model's code" in main and "nearest 8 in PCA's code (2 components)" in main
     assert len(wait_for_images(page)) == 3 + 3 * 8
-    assert "point=7" in page.url  # the link reopens this point
+    assert f"point={row}" in page.url  # the link reopens this point
     assert_no_traceback(page)
     heading.scroll_into_view_if_needed()
     screenshot(page, "embedding_neighbours")

@@ -111,7 +111,7 @@ def test_two_visitors_keep_their_work_apart_and_cannot_delete_shared_runs(public
     a.get_by_role("button", name="Train", exact=True).click()
     a.get_by_text("Saved as run").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     wait_for_app(a)
-    a_run = a.url.split("run=")[1].split("&")[0]
+    a_run = a.get_by_text("See the results of run ").first.inner_text().split("See the results of run ")[1].strip()
     assert "dense-ae" in a_run or "vae" in a_run or "conv-ae" in a_run, a.url
     open_page(a, f"{server.url}/embedding?run={a_run}", "Embedding vs PCA")  # a new page load: the same visitor
     a.get_by_text("How the map formed").first.wait_for(timeout=APP_TIMEOUT_MS)
