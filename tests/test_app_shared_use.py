@@ -196,14 +196,14 @@ def test_a_finished_jobs_run_deleted_since_is_said_on_train_and_no_longer_offere
     _wait(lambda: not board().unfinished(), seconds=300)
     at.run()
     offered = [link.proto.query_string for link in at.sidebar.get("page_link")
-               if link.proto.label.startswith("Open the new ")]
+               if link.proto.label == "Open the new run"]
     assert len(offered) == 1
     run_id = offered[0].split("run=")[1].split("&")[0]
     RunStore().delete(run_id)  # another tab, for good
     at.run()
     assert not at.exception, at.exception
     assert any(f"Run {run_id} has since left the store" in c.value for c in at.caption)
-    assert not [link for link in at.sidebar.get("page_link") if link.proto.label.startswith("Open the new ")]
+    assert not [link for link in at.sidebar.get("page_link") if link.proto.label == "Open the new run"]
 
 
 def test_a_delete_clicked_on_a_run_trashed_meanwhile_trashes_no_other_run(home_with_runs):

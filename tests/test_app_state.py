@@ -30,9 +30,12 @@ def sidebar_dataset(at) -> str:
 
 
 def offered_runs(at) -> dict[str, str]:
-    """The sidebar's links to runs that finished lately: label → run id."""
-    return {link.proto.label: link.proto.query_string for link in at.sidebar.get("page_link")
-            if link.proto.label.startswith("Open the new ")}
+    """The sidebar's offers of runs that finished lately: the job's words → the link's query."""
+    links = [link.proto.query_string for link in at.sidebar.get("page_link") if link.proto.label == "Open the new run"]
+    words = [c.value.split(": saved as run")[0].split(":material/check_circle: ")[-1] for c in at.sidebar.caption
+             if ": saved as run " in c.value]
+    assert len(links) == len(words), (links, words)
+    return dict(zip(words, links))
 
 
 def test_a_finished_training_is_offered_and_its_stop_button_is_gone(home_with_runs):
@@ -48,8 +51,8 @@ def test_a_finished_training_is_offered_and_its_stop_button_is_gone(home_with_ru
     assert not at.exception and not at.error
     assert at.query_params.get("run") == before  # not made current by itself
     offered = offered_runs(at)
-    assert list(offered) == ["Open the new dense-ae, code 2 on digits run"], offered
-    new = offered["Open the new dense-ae, code 2 on digits run"]
+    assert list(offered) == ["dense-ae, code 2 on digits"], offered
+    new = offered["dense-ae, code 2 on digits"]
     assert "dense-ae" in new and "dataset=digits" in new
     assert any(m.value.startswith("Saved as run") for m in at.success)
     assert not [b for b in at.button if b.key and b.key.startswith("stop_")]
@@ -85,7 +88,7 @@ def test_a_training_goes_on_while_the_person_opens_other_screens(home):
     finish_training(at)
     assert not at.exception
     assert "run" not in at.query_params  # nothing the person chose changed
-    assert [label for label in offered_runs(at)] == ["Open the new dense-ae, code 2 on digits run"]
+    assert list(offered_runs(at)) == ["dense-ae, code 2 on digits"]
     assert at.title[0].value == "Runs"  # it did not take the person anywhere
 
 

@@ -255,9 +255,10 @@ def _sidebar_fragment(run_every):
                            f"loss {progress.losses.get('loss', float('nan')):.3f}{eta_text}")
         if running:
             st.page_link(TRAIN_PAGE, label="Follow the training", icon=":material/monitoring:", query_params=state.view_params())
-        for job in offered_runs():
-            st.page_link(results_page(job.config.kind), label=f"Open the new {job_title(job.config)} run",
-                         icon=":material/check_circle:", query_params=run_params(job))
+        for job in offered_runs():  # the title in a caption (it wraps), the link short (a sidebar link is cut)
+            st.caption(f":material/check_circle: {job_title(job.config)}: saved as run {job.run_id}")
+            st.page_link(results_page(job.config.kind), label="Open the new run", icon=":material/arrow_forward:",
+                         query_params=run_params(job))
         if newly_finished() and acknowledge_finished() is not None:
             st.rerun(scope="app")  # the run pickers list the new run
 
