@@ -24,6 +24,7 @@ import keras
 import numpy as np
 
 from aemodels.config import TrainConfig
+from aemodels.corruption import denoise_inputs, superres_inputs
 from aemodels.datasets import to_float
 from aemodels.kinds import Task
 
@@ -59,8 +60,6 @@ class TrainingBatches(keras.utils.PyDataset):
         return int(np.random.default_rng([self.config.seed, self.epoch, index]).integers(2**31))
 
     def __getitem__(self, index: int):
-        from aemodels.training import denoise_inputs, superres_inputs
-
         clean = to_float(self.images[self.rows(index)])
         config = self.config
         task = config.kind.task

@@ -81,3 +81,31 @@ def degrade(images: np.ndarray, factor: int) -> np.ndarray:
     """
     _, h, w, _ = images.shape
     return upscale(downscale(images, factor), (h, w), "bicubic")
+
+
+# --- the training inputs of the image-to-image tasks ---------------------------------------
+
+
+def superres_inputs(images: np.ndarray, factors: tuple[int, ...], seed: int) -> np.ndarray:
+    """Each image degraded at one of ``factors``, drawn with ``seed``; float32, same shape."""
+    chosen = np.random.default_rng(seed).choice(np.asarray(factors), size=len(images))
+    degraded = np.empty_like(images)
+    for factor in factors:
+        picked = chosen == factor
+        if picked.any():
+            degraded[picked] = degrade(images[picked], int(factor))
+    return degraded
+
+
+def denoise_inputs(images: np.ndarray, kind: str, noise_max: float, seed: int) -> np.ndarray:
+    """Each image with noise at a level drawn uniformly from [0, noise_max]; float32."""
+    rng = np.random.default_rng(seed)
+    levels = rng.uniform(0.0, noise_max, size=len(images))
+    noisy = np.empty_like(images)
+    # Noise is drawn in groups of similar level so that one call serves many images.
+    bins = np.minimum((levels / noise_max * 20).astype(int), 19)
+    for b in np.unique(bins):
+        picked = bins == b
+        noisy[picked] = add_noise(images[picked], kind, float(levels[picked].mean()),
+                                  seed=int(rng.integers(2**31)))
+    return noisy

@@ -7,7 +7,6 @@ dashboard runs in 1 to 3 GB of memory.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import hashlib
 import os
 import re
@@ -20,6 +19,7 @@ import numpy as np
 
 from aemodels.errors import DatasetError
 from aemodels.home import home_dir
+from aemodels.idx import read_idx
 from aemodels.words import safe_label, safe_labels
 
 DEFAULT_DATASET = "mnist-10k"
@@ -97,15 +97,6 @@ def to_uint8(images: np.ndarray) -> np.ndarray:
 
 
 # --- named datasets -------------------------------------------------------------------------
-
-
-def read_idx(path: Path) -> np.ndarray:
-    """An IDX file (gzip) as a uint8 array of the shape its header gives."""
-    with gzip.open(path, "rb") as handle:
-        raw = handle.read()
-    dims = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def _load_mnist_10k() -> Dataset:

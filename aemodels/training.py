@@ -15,7 +15,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from aemodels.config import TrainConfig
-from aemodels.corruption import add_noise, degrade
+from aemodels.corruption import denoise_inputs, superres_inputs
 from aemodels.datasets import Dataset, Split, load_dataset, to_float
 from aemodels.errors import ConfigError, TrainingStopped
 from aemodels.forming import FORMING_IMAGES, Forming
@@ -83,31 +83,6 @@ def training_split(config: TrainConfig, dataset: Dataset | None = None) -> Split
         split = Split(split.x_train[: config.train_images], split.y_train[: config.train_images],
                       split.x_test, split.y_test)
     return split
-
-
-def superres_inputs(images: np.ndarray, factors: tuple[int, ...], seed: int) -> np.ndarray:
-    """Each image degraded at one of ``factors``, drawn with ``seed``; float32, same shape."""
-    chosen = np.random.default_rng(seed).choice(np.asarray(factors), size=len(images))
-    degraded = np.empty_like(images)
-    for factor in factors:
-        picked = chosen == factor
-        if picked.any():
-            degraded[picked] = degrade(images[picked], int(factor))
-    return degraded
-
-
-def denoise_inputs(images: np.ndarray, kind: str, noise_max: float, seed: int) -> np.ndarray:
-    """Each image with noise at a level drawn uniformly from [0, noise_max]; float32."""
-    rng = np.random.default_rng(seed)
-    levels = rng.uniform(0.0, noise_max, size=len(images))
-    noisy = np.empty_like(images)
-    # Noise is drawn in groups of similar level so that one call serves many images.
-    bins = np.minimum((levels / noise_max * 20).astype(int), 19)
-    for b in np.unique(bins):
-        picked = bins == b
-        noisy[picked] = add_noise(images[picked], kind, float(levels[picked].mean()),
-                                  seed=int(rng.integers(2**31)))
-    return noisy
 
 
 def validation_data(config: TrainConfig, split: Split) -> tuple:

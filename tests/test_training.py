@@ -9,8 +9,8 @@ from aemodels.config import TrainConfig
 from aemodels.datasets import Dataset, load_dataset, to_float
 from aemodels.errors import ConfigError, TrainingStopped
 from aemodels.runs import RunStore
-from aemodels.training import (TrainProgress, TrainResult, denoise_inputs, superres_inputs, train,
-                               training_split)
+from aemodels.corruption import denoise_inputs, superres_inputs
+from aemodels.training import TrainProgress, TrainResult, train, training_split
 
 SMALL = {"dataset": "digits", "train_images": 256, "epochs": 2, "batch_size": 64}
 
