@@ -444,8 +444,8 @@ def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
     sidebar.get_by_text("Follow the training").wait_for(timeout=APP_TIMEOUT_MS)
     assert "dense-ae, code 2 on digits: " in sidebar.inner_text()
     # When it ends, the sidebar offers its run; the person is still on Runs, with the run they had.
-    sidebar.get_by_text("dense-ae, code 2 on digits: saved as run").wait_for(timeout=TRAIN_TIMEOUT_MS)
-    offer = sidebar.get_by_role("link", name="Open the new run")
+    sidebar.get_by_text("dense-ae, code 2 on digits: saved as run").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    offer = sidebar.get_by_role("link", name="Open the new run").last  # its jobs oldest first: this one is the newest
     wait_for_app(page)
     sidebar.get_by_text("Follow the training").wait_for(state="detached", timeout=APP_TIMEOUT_MS)
     assert "run=" not in page.url

@@ -6,6 +6,7 @@ a second tab. Screenshots go to ``tests/artifacts/shared_*.png``.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -156,9 +157,8 @@ def _stop_all(tab) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     buttons = tab.get_by_role("button", name=re.compile("^(Stop training|Cancel)$"))
-    for _ in range(20):
-        if not buttons.count():
-            return
+    deadline = time.monotonic() + 120
+    while buttons.count() and time.monotonic() < deadline:
         try:
             buttons.first.click(timeout=3_000)
         except PlaywrightTimeout:
@@ -180,6 +180,8 @@ def test_queued_jobs_say_what_they_are_and_one_is_not_queued_twice(server, brows
             wait_for_app(tab)
         tab.get_by_role("button", name="Train", exact=True).click()  # latent 4 again
         tab.get_by_text("it was not queued again").first.wait_for(timeout=APP_TIMEOUT_MS)
+        # a job's place in line comes from the line's own thread: the panel's next poll shows it
+        tab.get_by_text("dense-ae, code 4 on digits has 1 training ahead of it").first.wait_for(timeout=APP_TIMEOUT_MS)
         main = tab.inner_text("[data-testid='stMain']")
         assert "dense-ae, code 3 on digits is next" in main
         assert "dense-ae, code 4 on digits has 1 training ahead of it" in main
@@ -203,9 +205,9 @@ def test_a_finished_job_leaves_the_form_and_the_current_run_alone(server, browse
             "box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
         assert "dataset=mnist-10k" in tab.url and "run=" not in tab.url
         sidebar = tab.locator("[data-testid='stSidebar']")
-        sidebar.get_by_text("dense-ae, code 2 on digits: saved as run").wait_for(timeout=APP_TIMEOUT_MS)
+        sidebar.get_by_text("dense-ae, code 2 on digits: saved as run").first.wait_for(timeout=APP_TIMEOUT_MS)
         screenshot(tab, "shared_finished_job_offered")
-        sidebar.get_by_role("link", name="Open the new run").click()
+        sidebar.get_by_role("link", name="Open the new run").last.click()  # the newest job is last
         tab.get_by_role("heading", name="Embedding vs PCA").first.wait_for(timeout=APP_TIMEOUT_MS)
         wait_for_app(tab)
         assert "dataset=digits" in tab.url and "run=" in tab.url
