@@ -79,6 +79,23 @@ class StreamlitServer:
             self._log.close()
 
 
+@contextlib.contextmanager
+def two_browsers(tmp_path_factory):
+    """Two Chromium browsers with profiles of their own (two cookies: two people), as a list of
+    two persistent Playwright contexts."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        contexts = [playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp(f"chromium-profile-{who}")), executable_path=chromium_path(), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000}) for who in ("first", "second")]
+        try:
+            yield contexts
+        finally:
+            for context in contexts:
+                context.close()
+
+
 def chromium_path() -> str:
     """Debian's Chromium; the tests fail (not skip) without it: ``apt-get install chromium``."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")

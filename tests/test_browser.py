@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, ROOT, StreamlitServer, chromium_path
+from tests.browser import ROOT, StreamlitServer, two_browsers
 
 pytestmark = pytest.mark.browser
 
@@ -66,15 +66,8 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser_contexts(tmp_path_factory):
     """Two browsers (two profiles, so two cookies: two people)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        contexts = [playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp(f"chromium-profile-{who}")), executable_path=chromium_path(), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000}) for who in ("first", "second")]
+    with two_browsers(tmp_path_factory) as contexts:
         yield contexts
-        for context in contexts:
-            context.close()
 
 
 @pytest.fixture(scope="module")

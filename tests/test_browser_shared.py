@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, StreamlitServer, chromium_path
+from tests.browser import StreamlitServer, two_browsers
 from tests.test_browser import (APP_TIMEOUT_MS, POINT_AT, SMALL_TRAINING, TRAIN_TIMEOUT_MS, _start_training,
                                 assert_no_traceback, open_page, screenshot, wait_for_app)
 
@@ -62,16 +62,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browsers(tmp_path_factory):
-    """Two browsers (two profiles: two cookies, two people)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        contexts = [playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp(f"profile-{who}")), executable_path=chromium_path(), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000}) for who in ("a", "b")]
+    """Two browsers (two profiles, so two cookies: two people)."""
+    with two_browsers(tmp_path_factory) as contexts:
         yield contexts
-        for context in contexts:
-            context.close()
 
 
 def _delete_for_good(tab, url: str, run_id: str) -> None:
