@@ -16,10 +16,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from aemodels import native_log  # noqa: E402
 from aemodels.config import TrainConfig  # noqa: E402
-from aemodels.kinds import KINDS  # noqa: E402
 from aemodels.errors import AemodelsError  # noqa: E402
-from aemodels.curve import SWEEP_SIZES  # noqa: E402
-from aemodels.scoresheet import by_k  # noqa: E402
+from aemodels.kinds import KINDS  # noqa: E402
+from aemodels.scoring.curve import SWEEP_SIZES  # noqa: E402
+from aemodels.scoring.scoresheet import by_k  # noqa: E402
 
 EXIT_BAD_INPUT = 2
 
@@ -106,7 +106,7 @@ def _factors(text: str) -> tuple[int, ...]:
 
 
 def _cmd_datasets(args) -> int:
-    from aemodels.datasets import NAMED_DATASETS
+    from aemodels.data.datasets import NAMED_DATASETS
 
     for info in NAMED_DATASETS.values():
         state = "available" if info.offline else "cached" if info.available() else "needs download"
@@ -152,8 +152,8 @@ def _given(args) -> dict:
 
 def _with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
     """``config`` with the recommended epochs, batch and rate for its kind and data, except ``given``."""
-    from aemodels.defaults import recommended
-    from aemodels.training import training_split
+    from aemodels.models.defaults import recommended
+    from aemodels.models.training import training_split
 
     best = recommended(config.kind, len(training_split(config, dataset).x_train), given.get("batch_size"))
     return config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
@@ -161,11 +161,11 @@ def _with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
 
 
 def _cmd_sweep(args) -> int:
-    from aemodels.curve import sweep_config
-    from aemodels.datasets import load_dataset
-    from aemodels.evaluation import assess
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.training import train
+    from aemodels.scoring.curve import sweep_config
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
 
     base = TrainConfig(dataset=args.dataset, model=args.model, seed=args.seed, train_images=args.train_images)
     if not base.has_embedding:
@@ -204,11 +204,11 @@ def _curve_scores(scores: dict) -> dict:
 
 
 def _cmd_train(args) -> int:
-    from aemodels.datasets import load_dataset
-    from aemodels.diagnosis import advice
-    from aemodels.evaluation import assess
-    from aemodels.runs import RunStore
-    from aemodels.training import TrainProgress, train
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.training import TrainProgress, train
+    from aemodels.scoring.diagnosis import advice
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
 
     given = _given(args)
     config = TrainConfig(
@@ -251,8 +251,8 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    from aemodels.evaluation import evaluate
-    from aemodels.runs import RunStore
+    from aemodels.scoring.evaluation import evaluate
+    from aemodels.store.runs import RunStore
 
     store = RunStore()
     info = store.get(args.run)
@@ -266,7 +266,7 @@ def _cmd_evaluate(args) -> int:
 
 
 def _cmd_runs(args) -> int:
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     infos = RunStore().list()
     if args.json:
@@ -290,7 +290,7 @@ def _cmd_runs(args) -> int:
 
 
 def _cmd_delete(args) -> int:
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     RunStore().delete(args.run)
     print(f"deleted run {args.run}")
@@ -300,17 +300,17 @@ def _cmd_delete(args) -> int:
 def _cmd_export(args) -> int:
     from pathlib import Path
 
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     if args.mlflow:
-        from aemodels import mlflow_export
+        from aemodels.store import mlflow_export
 
         mlflow_id = mlflow_export.export(RunStore(), args.run, args.mlflow)
         print(f"logged run {args.run} to MLflow at {args.mlflow} as run {mlflow_id} "
               f"(experiment {mlflow_export.EXPERIMENT})")
         return 0
     if args.projector:
-        from aemodels import projector
+        from aemodels.store import projector
 
         written = projector.export(RunStore(), args.run, Path(args.projector))
         print(f"wrote {len(written)} files for the Embedding Projector into {args.projector}: "
@@ -333,7 +333,7 @@ def _cmd_export(args) -> int:
 def _cmd_import(args) -> int:
     from pathlib import Path
 
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     path = Path(args.file)
     try:
@@ -351,7 +351,7 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_check_data(args) -> int:
-    from aemodels.uploads import read_upload, summary
+    from aemodels.data.uploads import read_upload, summary
 
     dataset = read_upload(args.file)
     print(f"ok: {summary(dataset)}")

@@ -31,12 +31,12 @@ class TrainConfig:
     """Settings of one training run.
 
     Attributes:
-        dataset: a dataset name from ``aemodels.datasets`` (``mnist-10k``, ``digits``, ...) or
+        dataset: a dataset name from ``aemodels.data.datasets`` (``mnist-10k``, ``digits``, ...) or
             ``upload:<id>`` for a validated upload kept in the store.
         model: a kind name from ``kinds.KINDS``.
         latent_dim: size of the code (embedding kinds only).
         neighbour_weight: strength of the neighbour-keeping term (embedding kinds; 0: the plain
-            model, 1: the recommended strength; see ``aemodels.neighbour_term``).
+            model, 1: the recommended strength; see ``aemodels.models.neighbour_term``).
         epochs: full passes over the training split.
         batch_size: images per gradient step.
         learning_rate: Adam's step size.

@@ -3,7 +3,7 @@
 Denoising: a denoiser with the Train defaults per noise kind and seed, scored at every noise
 level of ``evaluation.NOISE_LEVELS`` on 1,000 held-out images against Gaussian, median,
 non-local means and total variation, each at its setting chosen on 100 training images
-(``classical.choose``). Super-resolution: the model against bicubic and Lanczos per factor.
+(``baselines.choose``). Super-resolution: the model against bicubic and Lanczos per factor.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ DENOISING_TARGET = (("gaussian", 0.3), 4.0)  # the gain claimed before the basel
 
 def _defaults(model: str, seed: int, dataset, **settings):
     from aemodels.config import TrainConfig
-    from aemodels.defaults import recommended
-    from aemodels.training import training_split
+    from aemodels.models.defaults import recommended
+    from aemodels.models.training import training_split
 
     base = TrainConfig(dataset=DATASET, model=model, seed=seed, **settings)
     best = recommended(base.kind, len(training_split(base, dataset).x_train))
@@ -34,11 +34,11 @@ def _spread(values, digits: int = 2) -> str:
 
 
 def denoising(seeds, log) -> list[Row]:
-    from aemodels import classical
     from aemodels.config import NOISE_KINDS
-    from aemodels.datasets import load_dataset, to_float
-    from aemodels.evaluation import IMAGE_METRIC_LIMIT, NOISE_LEVELS, denoising_scores
-    from aemodels.training import train, training_split
+    from aemodels.data.datasets import load_dataset, to_float
+    from aemodels.models.training import train, training_split
+    from aemodels.scoring import baselines
+    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, NOISE_LEVELS, denoising_scores
 
     dataset = load_dataset(DATASET)
     rows = []
@@ -52,7 +52,7 @@ def denoising(seeds, log) -> list[Row]:
             seconds.append(time.perf_counter() - started)
             split = training_split(config, dataset)
             clean = to_float(split.x_test[:IMAGE_METRIC_LIMIT])
-            validation = to_float(split.x_train[-classical.VALIDATION_IMAGES:])
+            validation = to_float(split.x_train[-baselines.VALIDATION_IMAGES:])
             for level in NOISE_LEVELS:
                 scores = denoising_scores(bundle, clean, validation, kind, level, seed)
                 per_level[level].append(scores)
@@ -64,7 +64,7 @@ def denoising(seeds, log) -> list[Row]:
             families = "; ".join(
                 f"{family} {np.mean([s['filters'][family]['psnr'] for s in scores]):.2f}"
                 f" ({', '.join(sorted({s['filters'][family]['setting'] for s in scores}))})"
-                for family in classical.FAMILIES)
+                for family in baselines.FAMILIES)
             target_at, target_db = DENOISING_TARGET
             is_target = (kind, level) == target_at
             rows.append(Row(
@@ -86,13 +86,13 @@ def _screen_cost(bundle, split, kind: str, seed: int) -> Row:
     """Seconds the Denoising screen spends scoring a level it has not shown before (its cache
     holds every level once shown): the filters' choice on the validation images, then the model
     and every family on the screen's images."""
-    from aemodels import classical
-    from aemodels.datasets import to_float
-    from aemodels.evaluation import denoising_scores
+    from aemodels.data.datasets import to_float
+    from aemodels.scoring import baselines
+    from aemodels.scoring.evaluation import denoising_scores
     from bench.common import median, p95
 
     clean = to_float(split.x_test[:SCREEN_IMAGES])
-    validation = to_float(split.x_train[-classical.VALIDATION_IMAGES:])
+    validation = to_float(split.x_train[-baselines.VALIDATION_IMAGES:])
     seconds = []
     for level in SCREEN_LEVELS:
         started = time.perf_counter()
@@ -101,13 +101,13 @@ def _screen_cost(bundle, split, kind: str, seed: int) -> Row:
     return Row("baselines", f"Denoising screen, {kind}: scores at a level not shown before, median / p95",
                f"{median(seconds):.2f} / {p95(seconds):.2f} s", "report", None,
                f"{len(SCREEN_LEVELS)} levels; {SCREEN_IMAGES} held-out images, settings chosen on "
-               f"{classical.VALIDATION_IMAGES}; cached once shown")
+               f"{baselines.VALIDATION_IMAGES}; cached once shown")
 
 
 def superres(seeds, log) -> list[Row]:
-    from aemodels.datasets import load_dataset, to_float
-    from aemodels.evaluation import IMAGE_METRIC_LIMIT, superres_scores
-    from aemodels.training import train, training_split
+    from aemodels.data.datasets import load_dataset, to_float
+    from aemodels.models.training import train, training_split
+    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, superres_scores
 
     dataset = load_dataset(DATASET)
     per_factor: dict[int, list[dict]] = {}

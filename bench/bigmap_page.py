@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from aemodels import plots
+from aemodels.ui import plots
 
 n = int(st.query_params.get("n", 2000))
 contours = st.query_params.get("contours") == "1"

@@ -40,7 +40,7 @@ MAPS_DRAWN = """(n) => {
 
 def _synthetic_70k(home: str) -> str:
     """The 70,000-image set, saved as an upload of the store ``home``; its dataset name."""
-    from aemodels.datasets import Dataset, load_dataset, save_upload
+    from aemodels.data.datasets import Dataset, load_dataset, save_upload
 
     base = load_dataset("mnist-10k")
     images = [base.images] + [np.roll(base.images, shift, axis=(1, 2)) for shift in SHIFTS]

@@ -15,12 +15,12 @@ MODEL = "dense-ae"
 
 
 def run(seed: int, log) -> list[Row]:
-    from aemodels import curve
     from aemodels.config import TrainConfig
-    from aemodels.datasets import load_dataset
-    from aemodels.defaults import recommended
-    from aemodels.evaluation import evaluate
-    from aemodels.training import train, training_split
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.defaults import recommended
+    from aemodels.models.training import train, training_split
+    from aemodels.scoring import curve
+    from aemodels.scoring.evaluation import evaluate
 
     dataset = load_dataset(DATASET)
     base = TrainConfig(dataset=DATASET, model=MODEL, seed=seed)

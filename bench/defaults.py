@@ -1,4 +1,4 @@
-"""The Train screen's defaults (``aemodels.defaults.recommended``) against the classical baselines,
+"""The Train screen's defaults (``aemodels.models.defaults.recommended``) against the classical baselines,
 on all of mnist-10k's 8,000 training images and on 500 of them (a small upload).
 
 Every kind trains with exactly the settings the Train screen and the command line start from, so
@@ -16,13 +16,13 @@ SIZES = (None, 500)  # None: the whole training split
 
 def run(seed: int, log) -> list[Row]:
     from aemodels.config import TrainConfig
-    from aemodels.datasets import load_dataset
-    from aemodels.defaults import recommended
-    from aemodels.diagnosis import baseline_losses
-    from aemodels.evaluation import evaluate
+    from aemodels.data.datasets import load_dataset
     from aemodels.kinds import KINDS, Task
-    from aemodels.scoresheet import at_k
-    from aemodels.training import train, training_split
+    from aemodels.models.defaults import recommended
+    from aemodels.models.training import train, training_split
+    from aemodels.scoring.diagnosis import baseline_losses
+    from aemodels.scoring.evaluation import evaluate
+    from aemodels.scoring.scoresheet import at_k
 
     dataset = load_dataset("mnist-10k")
     rows = []

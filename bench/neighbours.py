@@ -32,11 +32,11 @@ def _spread(values: list[float], digits: int = 3) -> str:
 
 def run(seeds: tuple[int, ...], log) -> list[Row]:
     from aemodels.config import TrainConfig
-    from aemodels.datasets import load_dataset
-    from aemodels.defaults import recommended
-    from aemodels.evaluation import evaluate
+    from aemodels.data.datasets import load_dataset
     from aemodels.kinds import KINDS as ALL_KINDS
-    from aemodels.training import train, training_split
+    from aemodels.models.defaults import recommended
+    from aemodels.models.training import train, training_split
+    from aemodels.scoring.evaluation import evaluate
 
     dataset = load_dataset(DATASET)
     figures: dict[tuple[str, float], dict[str, list[float]]] = {}

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from aemodels.scoresheet import at_k
+from aemodels.scoring.scoresheet import at_k
 from bench.common import Row
 
 DATASET = "mnist-10k"
@@ -44,7 +44,7 @@ def _config(spec: dict, epochs: int | None, seed: int):
 
 
 def _train(config, dataset):
-    from aemodels.training import train
+    from aemodels.models.training import train
 
     return train(config, dataset)
 
@@ -63,7 +63,7 @@ def _describe(config) -> str:
 
 def embedding_runs(spec: dict, epochs: int | None, seeds, dataset, log) -> dict:
     """Train and evaluate one config per seed; lists of the figures, and the train seconds."""
-    from aemodels.evaluation import evaluate
+    from aemodels.scoring.evaluation import evaluate
 
     out: dict[str, list] = {"knn": [], "trust": [], "mse": [], "pca_knn": [], "pca_trust": [], "pca_mse": [],
                             "seconds": [], "neg_elbo": []}
@@ -90,7 +90,7 @@ def embedding_runs(spec: dict, epochs: int | None, seeds, dataset, log) -> dict:
 
 
 def run(mode: str, seeds: tuple[int, ...], log) -> list[Row]:
-    from aemodels.datasets import load_dataset
+    from aemodels.data.datasets import load_dataset
 
     dataset = load_dataset(DATASET)
     epochs = EPOCHS[mode]
@@ -144,9 +144,9 @@ def run(mode: str, seeds: tuple[int, ...], log) -> list[Row]:
 
 
 def image_to_image(dataset, epochs, seeds, log, n_seeds) -> list[Row]:
-    from aemodels.classical import VALIDATION_IMAGES
-    from aemodels.datasets import to_float
-    from aemodels.evaluation import IMAGE_METRIC_LIMIT, denoising_scores, superres_scores
+    from aemodels.data.datasets import to_float
+    from aemodels.scoring.baselines import VALIDATION_IMAGES
+    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, denoising_scores, superres_scores
 
     rows = []
     gains, filters, times, config = [], [], [], None

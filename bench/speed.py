@@ -16,10 +16,10 @@ def throughput(repeats: int, log) -> list[Row]:
     through a bare ``model.fit`` of the same model on the same data, alternating, same batch."""
     import keras
 
-    from aemodels.architectures import build_model
     from aemodels.config import TrainConfig
-    from aemodels.datasets import load_dataset
-    from aemodels.training import array_arguments, train, training_split
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.architectures import build_model
+    from aemodels.models.training import array_arguments, train, training_split
 
     config = TrainConfig(**THROUGHPUT_CONFIG)
     dataset = load_dataset(config.dataset)
@@ -60,7 +60,7 @@ def inference_paths(bundle, log) -> list[Row]:
     """Latent-slider decode of one code, the 20×20 manifold grid, and the decoder's own floor."""
     import tensorflow as tf
 
-    from aemodels import inference
+    from aemodels.models import inference
 
     latent = bundle.decoder.input_shape[-1]
     one = np.zeros((1, latent), np.float32)

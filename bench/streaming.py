@@ -39,9 +39,9 @@ def _rss_mib(field: str) -> float:
 def worker(mode: str, model: str) -> dict:
     import keras
 
-    from aemodels.architectures import build_model
     from aemodels.config import TrainConfig
-    from aemodels.training import array_arguments, streamed_arguments, training_split
+    from aemodels.models.architectures import build_model
+    from aemodels.models.training import array_arguments, streamed_arguments, training_split
 
     config = TrainConfig(dataset="mnist-10k", model=model, epochs=EPOCHS, batch_size=BATCH)
     split = training_split(config)

@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from aemodels import classical, inference, plots
 from aemodels.config import NOISE_KINDS
+from aemodels.data.corruption import add_noise
+from aemodels.data.datasets import to_float
 from aemodels.kinds import Screen
-from aemodels.corruption import add_noise
-from aemodels.datasets import to_float
-from aemodels.ui import cache, state
+from aemodels.models import inference
+from aemodels.scoring import baselines
+from aemodels.ui import cache, plots, state
+from aemodels.ui.entry import require_app
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
 from aemodels.ui.verdict import warn_if_beaten
-from aemodels.ui.entry import require_app
 
 require_app(__file__)
 
@@ -35,7 +36,7 @@ def filter_table(scores: dict) -> None:
               "SSIM": round(row["ssim"], 3)} for family, row in scores["filters"].items()]
     with st.expander("Every classical filter at this level"):
         st.dataframe(rows, hide_index=True, width="stretch")
-        st.caption(f"Each filter's setting is the one with the best PSNR on {classical.VALIDATION_IMAGES} training "
+        st.caption(f"Each filter's setting is the one with the best PSNR on {baselines.VALIDATION_IMAGES} training "
                    "images with their own noise at this level; the scores are on the held-out images above.")
 
 
@@ -59,7 +60,7 @@ def noise_view(run_id: str) -> None:
     clean = to_float(x_test[:SHOWN])
     noisy = add_noise(clean, kind, level, config.seed)
     denoised = inference.reconstruct(bundle, noisy)
-    filtered = classical.by_name(scores["filter"]).apply(noisy, level)
+    filtered = baselines.by_name(scores["filter"]).apply(noisy, level)
     for i in range(SHOWN):
         image_row([clean[i], noisy[i], filtered[i], denoised[i]],
                   ["original", f"noisy ({kind} {level:g})", scores["filter"], "denoised by the model"])

@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from aemodels import plots
-from aemodels.background import JobState, board
 from aemodels.config import TrainConfig
-from aemodels.ui import cache, runs, state, training
+from aemodels.jobs.background import JobState, board
+from aemodels.ui import cache, plots, runs, state, training
+from aemodels.ui.entry import require_app
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_row
 from aemodels.ui.screens import results_page
 from aemodels.words import count
-from aemodels.ui.entry import require_app
 
 require_app(__file__)
 
@@ -42,8 +41,8 @@ with user_errors():
     available = runs.sound_runs()
     example = next((r for r in available if r.config.has_embedding), None)
     if example is not None:
-        from aemodels import inference
-        from aemodels.datasets import to_float
+        from aemodels.data.datasets import to_float
+        from aemodels.models import inference
 
         home = state.home_key()
         config = example.config

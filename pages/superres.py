@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from aemodels import inference, metrics, plots
-from aemodels.datasets import to_float
+from aemodels.data.datasets import to_float
 from aemodels.kinds import Screen
-from aemodels.ui import cache, state
+from aemodels.models import inference
+from aemodels.scoring import metrics
+from aemodels.ui import cache, plots, state
+from aemodels.ui.entry import require_app
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
 from aemodels.ui.verdict import warn_if_beaten
-from aemodels.ui.entry import require_app
 
 require_app(__file__)
 

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from aemodels.config import MAX_EPOCHS, MAX_LATENT_DIM, NOISE_KINDS, TrainConfig
-from aemodels.defaults import recommended, steps_per_epoch
 from aemodels.kinds import KINDS
+from aemodels.models.defaults import recommended, steps_per_epoch
 from aemodels.ui import state, training
 from aemodels.ui.dataset_picker import pick_dataset
+from aemodels.ui.entry import require_app
 from aemodels.ui.errors import user_errors
 from aemodels.ui.remembered import remember, remembered, reset
-from aemodels.ui.entry import require_app
 
 require_app(__file__)
 

@@ -22,7 +22,7 @@ def open_page(page: str, run_id: str | None = None) -> AppTest:
 def finish_training(at: AppTest, timeout: float = 300) -> AppTest:
     """Wait until no background training is left, then run the app again, as the page's poll
     would: it takes the finished job in (its run becomes current)."""
-    from aemodels.background import board
+    from aemodels.jobs.background import board
 
     deadline = time.monotonic() + timeout
     while board().unfinished():

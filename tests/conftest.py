@@ -38,9 +38,9 @@ def trained_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     ``home_with_runs`` first.
     """
     from aemodels.config import TrainConfig
-    from aemodels.evaluation import assess
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
 
     path = tmp_path_factory.mktemp("trained-home")
     store = RunStore(path / "runs")

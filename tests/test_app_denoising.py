@@ -1,7 +1,7 @@
 """AppTest of Denoising on a denoise run: the noise slider and the noise kind (no-run and
 wrong-kind cases: test_app_run_screens.py)."""
 
-from aemodels import classical
+from aemodels.scoring import baselines
 from tests.apptest import open_page
 
 PAGE = "pages/denoising.py"
@@ -14,10 +14,10 @@ def test_slider_and_kind_update_the_scores(home_with_runs):
     # four rows: original, noisy, the best classical filter's output, the model's output
     assert len(at.get("image")) == 16
     filter_caption = at.get("image")[2].proto.imgs[0].caption
-    assert filter_caption.startswith(classical.FAMILIES), filter_caption
+    assert filter_caption.startswith(baselines.FAMILIES), filter_caption
     assert len(at.metric) == 4
     table = at.dataframe[0].value  # every family at its chosen setting, beside the model
-    assert list(table["denoiser"]) == ["the model", *classical.FAMILIES]
+    assert list(table["denoiser"]) == ["the model", *baselines.FAMILIES]
     filter_psnr = float(at.metric[1].value.split()[0])  # "17.2 dB": the best of them
     assert abs(table["PSNR dB"].iloc[1:].max() - filter_psnr) <= 0.05
     assert len(at.get("plotly_chart")) == 1
@@ -41,9 +41,9 @@ def test_levels_beyond_training_are_flagged(home_with_runs):
 def test_the_page_takes_the_filter_settings_the_run_was_scored_with(home_with_runs):
     """At a level of the run's curve the settings come from the run (no new choice, the same
     result); at another level they are chosen again on the same training images."""
-    from aemodels.datasets import load_dataset, to_float
-    from aemodels.runs import RunStore
-    from aemodels.training import training_split
+    from aemodels.data.datasets import load_dataset, to_float
+    from aemodels.models.training import training_split
+    from aemodels.store.runs import RunStore
     from aemodels.ui.cache import saved_filter_choice
 
     _, runs = home_with_runs
@@ -51,16 +51,16 @@ def test_the_page_takes_the_filter_settings_the_run_was_scored_with(home_with_ru
     curve = info.metrics["denoising"]["curve"]
     at_03 = next(point for point in curve if abs(point["level"] - 0.3) < 1e-9)
     saved = saved_filter_choice(info.metrics, "gaussian", 0.3)
-    assert saved == {family: f"{family} {at_03['filters'][family]['setting']}" for family in classical.FAMILIES}
+    assert saved == {family: f"{family} {at_03['filters'][family]['setting']}" for family in baselines.FAMILIES}
     assert saved_filter_choice(info.metrics, "gaussian", 0.35) is None
     assert saved_filter_choice(info.metrics, "salt-and-pepper", 0.3) is None
 
-    validation = to_float(training_split(info.config, load_dataset("mnist-10k")).x_train[-classical.VALIDATION_IMAGES:])
+    validation = to_float(training_split(info.config, load_dataset("mnist-10k")).x_train[-baselines.VALIDATION_IMAGES:])
     at = open_page(PAGE, runs["denoise"])
-    for level in (0.3, 0.35):  # the saved choice, then a new one: both what classical.choose picks
+    for level in (0.3, 0.35):  # the saved choice, then a new one: both what baselines.choose picks
         at.slider(key="noise_level").set_value(level).run()
         assert not at.exception and not at.error
         table = at.dataframe[0].value.set_index("denoiser")
-        chosen = classical.choose(validation, "gaussian", level, info.config.seed)
-        for family in classical.FAMILIES:
+        chosen = baselines.choose(validation, "gaussian", level, info.config.seed)
+        for family in baselines.FAMILIES:
             assert table.loc[family, "setting"] == chosen[family].setting, (level, family)

@@ -6,14 +6,12 @@ import base64
 
 import numpy as np
 import plotly.io
-
 import pytest
-
-from aemodels.forming import FORMING_FILE
-from aemodels.neighbours import SHOWN_NEIGHBOURS
-from aemodels.ui.embedding import SELECTION_KEY, Selection
 from streamlit.testing.v1 import AppTest
 
+from aemodels.models.forming import FORMING_FILE
+from aemodels.scoring.neighbours import SHOWN_NEIGHBOURS
+from aemodels.ui.embedding import SELECTION_KEY, Selection
 from tests.apptest import APP, TIMEOUT, open_page
 
 PAGE = "pages/embedding.py"
@@ -38,7 +36,7 @@ def _charts(at) -> dict:
 
 @pytest.mark.parametrize("kind", ["dense-ae", "vae"])
 def test_embedding_draws_two_maps_scores_and_the_forming(home_with_runs, kind):
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     _, runs = home_with_runs
     at = open_page(PAGE, runs[kind])
@@ -80,8 +78,8 @@ def _drawn(figure, training: bool) -> int:
 
 @pytest.mark.parametrize("saved", [True, False])
 def test_the_training_images_can_be_drawn_beneath(home_with_runs, saved):
-    from aemodels.runs import RunStore
-    from aemodels.views import VIEWS_FILE, EmbeddingViews
+    from aemodels.scoring.views import VIEWS_FILE, EmbeddingViews
+    from aemodels.store.runs import RunStore
 
     home, runs = home_with_runs
     info = RunStore().get(runs["dense-ae"])
@@ -154,10 +152,10 @@ def test_unlabelled_data_gets_no_class_words(home):
     import numpy as np
 
     from aemodels.config import TrainConfig
-    from aemodels.datasets import Dataset, save_upload
-    from aemodels.evaluation import evaluate
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.data.datasets import Dataset, save_upload
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import evaluate
+    from aemodels.store.runs import RunStore
 
     images = np.random.default_rng(0).integers(0, 256, (200, 8, 8, 1), dtype=np.uint8)
     name = save_upload(Dataset("upload", images, np.zeros(200, np.int64), ("unlabelled",)), "patches.npz")

@@ -44,8 +44,8 @@ def test_vae_sliders_are_in_the_prior_units(home_with_runs):
 
 
 def _held_out_codes(run_id):
-    from aemodels.datasets import load_dataset
-    from aemodels.runs import RunStore
+    from aemodels.data.datasets import load_dataset
+    from aemodels.store.runs import RunStore
 
     config = RunStore().get(run_id).config
     held_out = len(load_dataset(config.dataset).split(config.seed, config.test_fraction).x_test)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aemodels.runs import RunStore
+from aemodels.store.runs import RunStore
 from tests.apptest import APP, TIMEOUT
 
 PAGE = "pages/runs.py"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from aemodels.runs import RunStore
+from aemodels.store.runs import RunStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/runs.py"

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aemodels.background import JobState, board
-from aemodels.jobs import limiter
-from aemodels.runs import RunStore
+from aemodels.jobs.background import JobState, board
+from aemodels.jobs.limiter import limiter
+from aemodels.store.runs import RunStore
 from tests.test_app_state import APP
 
 RESULT_PAGES = {"pages/embedding.py": "vae", "pages/latent.py": "vae", "pages/denoising.py": "denoise",

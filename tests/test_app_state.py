@@ -167,7 +167,7 @@ def test_choosing_another_dataset_leaves_a_run_of_the_old_one(home_with_runs):
 def test_a_tiny_upload_can_be_trained_with_a_batch_of_all_its_images(home):
     import numpy as np
 
-    from aemodels.datasets import Dataset, save_upload
+    from aemodels.data.datasets import Dataset, save_upload
 
     images = np.random.default_rng(1).integers(0, 256, (12, 8, 8, 1), dtype=np.uint8)
     name = save_upload(Dataset("upload", images, np.zeros(12, np.int64), ("unlabelled",)), "twelve.npz")

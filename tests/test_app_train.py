@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from aemodels.datasets import save_upload
-from aemodels.uploads import read_upload
+from aemodels.data.datasets import save_upload
+from aemodels.data.uploads import read_upload
 from tests.apptest import finish_training
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -89,7 +89,7 @@ def test_training_waits_its_turn(home):
     import threading
     import time
 
-    from aemodels.jobs import limiter, training_slot
+    from aemodels.jobs.limiter import limiter, training_slot
 
     seen_waiting: list[list[str]] = []
     holding = threading.Event()

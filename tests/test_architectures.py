@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aemodels.architectures import ModelBundle, build_model
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
+from aemodels.models.architectures import ModelBundle, build_model
 
 EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
 IMAGE_TO_IMAGE_KINDS = tuple(name for name, kind in KINDS.items() if not kind.has_embedding)
@@ -44,7 +44,7 @@ def test_builds_with_documented_shapes(kind, shape):
 def test_outputs_are_images_in_0_1(kind):
     # Embedding kinds end in a sigmoid; the image-to-image kinds add a correction to their
     # input, and inference clips what they make to [0, 1].
-    from aemodels import inference
+    from aemodels.models import inference
 
     bundle = build_model(TrainConfig(model=kind), (12, 12, 1))
     wild = np.random.default_rng(1).normal(0, 3, (4, 12, 12, 1)).astype(np.float32)
@@ -98,7 +98,7 @@ def test_a_build_cut_by_another_sessions_clear_session_is_made_again(monkeypatch
     (architectures.build_model); the build is made again instead of failing."""
     import keras
 
-    from aemodels import architectures
+    from aemodels.models import architectures
 
     real_add, cut = keras.layers.Add, []
 

@@ -6,10 +6,10 @@ import time
 
 import numpy as np
 
-from aemodels.background import JobBoard, JobState
 from aemodels.config import TrainConfig
-from aemodels.jobs import TrainingLimiter
-from aemodels.runs import RunStore
+from aemodels.jobs.background import JobBoard, JobState
+from aemodels.jobs.limiter import TrainingLimiter
+from aemodels.store.runs import RunStore
 
 
 def _wait(job, states, timeout=240):
@@ -126,7 +126,7 @@ def test_a_warm_board_trains_in_its_spare_then_readies_another(home):
 
 def test_a_spare_trainer_ends_when_its_server_goes_away(tmp_path):
     """The spare waits on its socket; a closed socket (the server stopped) ends it."""
-    from aemodels.background import Trainer
+    from aemodels.jobs.background import Trainer
 
     spare = Trainer()
     spare.connection.close()

@@ -16,8 +16,16 @@ import pytest
 from PIL import Image
 
 from tests.browser import CHROMIUM_ARGS, StreamlitServer, chromium_path
-from tests.test_browser import (APP_TIMEOUT_MS, SMALL_TRAINING, TRAIN_TIMEOUT_MS, _open_upload, assert_no_traceback,
-                                open_page, screenshot, wait_for_app)
+from tests.test_browser import (
+    APP_TIMEOUT_MS,
+    SMALL_TRAINING,
+    TRAIN_TIMEOUT_MS,
+    _open_upload,
+    assert_no_traceback,
+    open_page,
+    screenshot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +38,9 @@ SWEEP_WAIT_SECONDS = 90  # the sweep runs at most every 30 s, on some session's 
 @pytest.fixture(scope="module")
 def public_server(tmp_path_factory):
     from aemodels.config import TrainConfig
-    from aemodels.evaluation import evaluate
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import evaluate
+    from aemodels.store.runs import RunStore
 
     home = tmp_path_factory.mktemp("public-home")
     result = train(TrainConfig(model="vae", **SMALL_TRAINING))

@@ -12,8 +12,17 @@ from pathlib import Path
 import pytest
 
 from tests.browser import StreamlitServer, two_browsers
-from tests.test_browser import (APP_TIMEOUT_MS, POINT_AT, SMALL_TRAINING, TRAIN_TIMEOUT_MS, _start_training,
-                                assert_no_traceback, open_page, screenshot, wait_for_app)
+from tests.test_browser import (
+    APP_TIMEOUT_MS,
+    POINT_AT,
+    SMALL_TRAINING,
+    TRAIN_TIMEOUT_MS,
+    _start_training,
+    assert_no_traceback,
+    open_page,
+    screenshot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +47,9 @@ KEPT = {"kept-dense-ae": ("dense-ae", {"epochs": 3}), "kept-conv-ae": ("conv-ae"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from aemodels.config import TrainConfig
-    from aemodels.evaluation import evaluate
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import evaluate
+    from aemodels.store.runs import RunStore
 
     home = tmp_path_factory.mktemp("shared-home")
     store = RunStore(home / "runs")

@@ -112,9 +112,9 @@ class Skip(Exception):
 def _pretrain(runs: Path) -> dict[str, str]:
     """Tiny real runs of the kinds the screens need; model kind → run id."""
     from aemodels.config import TrainConfig
-    from aemodels.evaluation import assess
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
 
     store = RunStore(runs)
     run_ids = {}

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aemodels import classical, metrics
-from aemodels.corruption import add_noise
-from aemodels.datasets import load_dataset, to_float
+from aemodels.data.corruption import add_noise
+from aemodels.data.datasets import load_dataset, to_float
+from aemodels.scoring import baselines, metrics
 
 
 @pytest.fixture(scope="module")
@@ -20,30 +20,30 @@ def digits():
 @pytest.mark.parametrize("channels", [1, 3])
 def test_every_filter_keeps_the_shape_and_the_range(channels):
     images = np.random.default_rng(0).random((3, 12, 10, channels)).astype(np.float32)
-    for candidate in classical.candidates():
+    for candidate in baselines.candidates():
         out = candidate.apply(images, 0.3)
         assert out.shape == images.shape and out.dtype == np.float32, candidate.name
         assert 0.0 <= out.min() and out.max() <= 1.0, candidate.name
-    assert {c.family for c in classical.candidates()} == set(classical.FAMILIES)
+    assert {c.family for c in baselines.candidates()} == set(baselines.FAMILIES)
 
 
 def test_every_name_finds_its_filter():
-    for candidate in classical.candidates():
-        assert classical.by_name(candidate.name) is not None and classical.by_name(candidate.name).name == candidate.name
+    for candidate in baselines.candidates():
+        assert baselines.by_name(candidate.name) is not None and baselines.by_name(candidate.name).name == candidate.name
     with pytest.raises(KeyError):
-        classical.by_name("wiener 3×3")
+        baselines.by_name("wiener 3×3")
 
 
 def test_non_local_means_runs_on_clean_input():
     images = np.zeros((2, 9, 9, 1), np.float32)
-    assert np.allclose(classical.non_local_means(images, 0.0, 0.5), 0.0)
+    assert np.allclose(baselines.non_local_means(images, 0.0, 0.5), 0.0)
 
 
 def test_each_family_improves_on_the_noise_it_was_chosen_for(digits):
     validation, scored = digits
     noisy = add_noise(scored, "gaussian", 0.3, seed=7)
-    chosen = classical.choose(validation, "gaussian", 0.3, seed=7)
-    assert list(chosen) == list(classical.FAMILIES)
+    chosen = baselines.choose(validation, "gaussian", 0.3, seed=7)
+    assert list(chosen) == list(baselines.FAMILIES)
     before = metrics.psnr(scored, noisy).mean()
     for family, candidate in chosen.items():
         assert candidate.family == family
@@ -52,15 +52,15 @@ def test_each_family_improves_on_the_noise_it_was_chosen_for(digits):
 
 def test_stronger_noise_chooses_stronger_smoothing(digits):
     validation, _ = digits
-    weak = classical.choose(validation, "gaussian", 0.1)
-    strong = classical.choose(validation, "gaussian", 0.5)
-    weights = {c.setting: w for c, w in zip(classical.candidates()[-len(classical.TV_WEIGHTS):], classical.TV_WEIGHTS)}
+    weak = baselines.choose(validation, "gaussian", 0.1)
+    strong = baselines.choose(validation, "gaussian", 0.5)
+    weights = {c.setting: w for c, w in zip(baselines.candidates()[-len(baselines.TV_WEIGHTS):], baselines.TV_WEIGHTS)}
     assert weights[strong["total variation"].setting] > weights[weak["total variation"].setting]
 
 
 def test_the_choice_sees_only_the_validation_images(digits):
     validation, _ = digits
-    first = classical.choose(validation, "salt-and-pepper", 0.2, seed=1)
-    again = classical.choose(validation.copy(), "salt-and-pepper", 0.2, seed=1)
+    first = baselines.choose(validation, "salt-and-pepper", 0.2, seed=1)
+    again = baselines.choose(validation.copy(), "salt-and-pepper", 0.2, seed=1)
     assert {f: c.name for f, c in first.items()} == {f: c.name for f, c in again.items()}
     assert first["median"].setting in ("3×3", "5×5")

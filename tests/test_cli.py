@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from aemodels.__main__ import main
-from aemodels.runs import RunStore
+from aemodels.store.runs import RunStore
 from tests.conftest import ROOT
 
 METRIC_KEYS = {"knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "reconstruction_mse"}
@@ -251,7 +251,7 @@ def test_export_then_import_elsewhere_then_again(home_with_runs, tmp_path, monke
 def test_projector_export_files_parse_and_agree_with_the_sprite(home_with_runs, tmp_path, capsys):
     from PIL import Image
 
-    from aemodels.training import training_split
+    from aemodels.models.training import training_split
 
     _, run_ids = home_with_runs
     run_id = run_ids["conv-ae"]
@@ -279,7 +279,7 @@ def test_projector_export_files_parse_and_agree_with_the_sprite(home_with_runs, 
 def test_mlflow_export_reads_back_through_mlflows_own_client(home_with_runs, tmp_path, monkeypatch, capsys):
     import mlflow
 
-    from aemodels.mlflow_export import EXPERIMENT
+    from aemodels.store.mlflow_export import EXPERIMENT
 
     _, run_ids = home_with_runs
     run_id = run_ids["vae"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aemodels.corruption import add_noise, degrade, downscale, low_resolution_size, upscale
-from aemodels.datasets import load_dataset, to_float
+from aemodels.data.corruption import add_noise, degrade, downscale, low_resolution_size, upscale
+from aemodels.data.datasets import load_dataset, to_float
 from aemodels.errors import ConfigError
-from aemodels.metrics import psnr
+from aemodels.scoring.metrics import psnr
 
 
 @pytest.fixture(scope="module")

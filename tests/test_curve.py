@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from aemodels import curve
 from aemodels.config import TrainConfig
-from aemodels.datasets import load_dataset
-from aemodels.runs import RunInfo
+from aemodels.data.datasets import load_dataset
+from aemodels.scoring import curve
+from aemodels.store.runs import RunInfo
 
 
 def test_pca_error_falls_and_knn_rises_with_the_code_size():

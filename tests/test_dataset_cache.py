@@ -9,16 +9,16 @@ import io
 import numpy as np
 import pytest
 
-from aemodels import dataset_cache
-from aemodels.dataset_cache import SourceFile
-from aemodels.datasets import NAMED_DATASETS, load_dataset
+from aemodels.data import sources
+from aemodels.data.datasets import NAMED_DATASETS, load_dataset
+from aemodels.data.sources import SourceFile
 from aemodels.errors import DatasetError
 
 
 @pytest.fixture(autouse=True)
 def _fresh_loads():
     """Each test loads from its own store (the app keeps loaded datasets in memory)."""
-    from aemodels import datasets
+    from aemodels.data import datasets
 
     datasets._load_named.cache_clear()
     yield
@@ -32,13 +32,13 @@ def _idx(array: np.ndarray) -> bytes:
 
 def _place(name: str, files: dict[str, bytes], monkeypatch) -> None:
     """Put ``files`` in the cache folder and record their checksums as the published ones."""
-    folder = dataset_cache.folder(name)
+    folder = sources.folder(name)
     folder.mkdir(parents=True, exist_ok=True)
     sources = []
     for file_name, data in files.items():
         (folder / file_name).write_bytes(data)
-        sources.append(SourceFile(file_name, dataset_cache.checksum_of(folder / file_name, "sha256")))
-    monkeypatch.setitem(dataset_cache.SOURCES, name, tuple(sources))
+        sources.append(SourceFile(file_name, sources.checksum_of(folder / file_name, "sha256")))
+    monkeypatch.setitem(sources.SOURCES, name, tuple(sources))
 
 
 def _fashion_files(rng) -> dict[str, bytes]:
@@ -76,19 +76,19 @@ def test_cached_mnist_loads_offline(home, monkeypatch):
     np.savez(arrays, x_train=rng.integers(0, 256, (30, 28, 28), dtype=np.uint8), y_train=rng.integers(0, 10, 30),
              x_test=rng.integers(0, 256, (10, 28, 28), dtype=np.uint8), y_test=rng.integers(0, 10, 10))
     _place("mnist", {"mnist.npz": arrays.getvalue()}, monkeypatch)
-    images, labels = dataset_cache.load("mnist")
+    images, labels = sources.load("mnist")
     assert images.shape == (40, 28, 28) and images.dtype == np.uint8 and labels.dtype == np.int64
 
 
 def test_a_damaged_file_is_refused_with_one_line(home, monkeypatch):
     rng = np.random.default_rng(2)
     _place("fashion-mnist", _fashion_files(rng), monkeypatch)
-    path = dataset_cache.folder("fashion-mnist") / "t10k-images-idx3-ubyte.gz"
+    path = sources.folder("fashion-mnist") / "t10k-images-idx3-ubyte.gz"
     data = bytearray(path.read_bytes())
     data[-5] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(DatasetError) as info:
-        dataset_cache.load("fashion-mnist")
+        sources.load("fashion-mnist")
     message = str(info.value)
     assert "checksum" in message and "delete it" in message and "\n" not in message
 

@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from aemodels import datasets
-from aemodels.datasets import Dataset, load_dataset, load_upload, save_upload, to_float, to_uint8
+from aemodels.data import datasets
+from aemodels.data.datasets import Dataset, load_dataset, load_upload, save_upload, to_float, to_uint8
 from aemodels.errors import DatasetError
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from aemodels.config import TrainConfig
-from aemodels.defaults import recommended
-from aemodels.diagnosis import advice, baseline_losses
 from aemodels.kinds import KINDS
+from aemodels.models.defaults import recommended
+from aemodels.scoring.diagnosis import advice, baseline_losses
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -20,8 +20,8 @@ def test_recommended_trainings_take_enough_steps_whatever_the_data_size(kind, im
 
 
 def test_a_real_training_too_short_to_beat_pca_is_told_why(home):
-    from aemodels.evaluation import evaluate
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import evaluate
 
     config = TrainConfig(model="conv-ae", train_images=400, epochs=1, batch_size=128, seed=0)
     metrics = evaluate(train(config).bundle)

@@ -7,15 +7,15 @@ import math
 import numpy as np
 import pytest
 
-from aemodels import classical
 from aemodels.config import TrainConfig
+from aemodels.data.datasets import Dataset, load_dataset, to_float
 from aemodels.kinds import KINDS
-from aemodels.datasets import Dataset, load_dataset, to_float
-from aemodels.metrics import neighbours_kept
-from aemodels.evaluation import NOISE_LEVELS, assess, embedding_scores, embedding_views, evaluate
-from aemodels.projections import PCAProjection
-from aemodels.runs import RunStore
-from aemodels.training import train, training_split
+from aemodels.models.training import train, training_split
+from aemodels.scoring import baselines
+from aemodels.scoring.evaluation import NOISE_LEVELS, assess, embedding_scores, embedding_views, evaluate
+from aemodels.scoring.metrics import neighbours_kept
+from aemodels.scoring.projections import PCAProjection
+from aemodels.store.runs import RunStore
 
 EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
 VARIATIONAL_KINDS = tuple(name for name, kind in KINDS.items() if kind.variational)
@@ -95,11 +95,11 @@ def test_denoising_curve(evaluated):
     for row in curve:
         assert {"model_psnr", "filter_psnr", "pca_psnr", "model_ssim", "filter_ssim", "filter"} <= set(row)
         assert row["filter_psnr"] > row["noisy_psnr"]  # the best filter never makes it worse
-        assert list(row["filters"]) == list(classical.FAMILIES)
+        assert list(row["filters"]) == list(baselines.FAMILIES)
         best = max(row["filters"].values(), key=lambda family: family["psnr"])
         assert row["filter_psnr"] == best["psnr"] and row["filter"].endswith(best["setting"])
-        assert classical.by_name(row["filter"]).setting == best["setting"]  # the screen redraws it by name
-    assert result["denoising"]["filters_compared"] == list(classical.FAMILIES)
+        assert baselines.by_name(row["filter"]).setting == best["setting"]  # the screen redraws it by name
+    assert result["denoising"]["filters_compared"] == list(baselines.FAMILIES)
     assert result["denoising"]["kind"] == config.noise_kind
     assert any(row["model_psnr"] == result["model"]["psnr"] for row in curve)
 

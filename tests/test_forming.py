@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aemodels.forming import FORMING_FILE, FORMING_IMAGES, Forming
+from aemodels.models.forming import FORMING_FILE, FORMING_IMAGES, Forming
 
 
 def test_a_long_code_is_projected_once_for_all_frames(tmp_path):

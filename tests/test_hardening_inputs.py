@@ -44,10 +44,10 @@ def _cases(corpus, kind):
 @pytest.fixture(scope="module")
 def store_source(tmp_path_factory):
     """A home with one sound run (untrained weights: cheap) and one broken run folder."""
-    from aemodels.architectures import build_model
     from aemodels.config import TrainConfig
-    from aemodels.runs import RunStore
-    from aemodels.training import TrainResult
+    from aemodels.models.architectures import build_model
+    from aemodels.models.training import TrainResult
+    from aemodels.store.runs import RunStore
 
     path = tmp_path_factory.mktemp("store-home")
     store = RunStore(path / "runs")
@@ -100,7 +100,7 @@ def test_corpus_is_large_and_varied(corpus):
 
 
 def test_library_refuses_every_bad_data_upload(corpus, store_home):
-    from aemodels.uploads import read_upload
+    from aemodels.data.uploads import read_upload
 
     accepted, crashed = [], []
     for case in _cases(corpus, "data"):
@@ -137,7 +137,7 @@ def test_cli_check_data_refuses_every_bad_upload(corpus, store_home, capsys):
 
 
 def test_run_store_refuses_every_bad_run_upload(corpus, store_home):
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     home, run_id = store_home
     store = RunStore()
@@ -161,7 +161,7 @@ def test_run_store_refuses_every_bad_run_upload(corpus, store_home):
 def test_lambda_model_is_never_loaded_and_never_runs(corpus, store_home):
     """A .keras/.h5 whose Lambda would touch a marker file: refused under any name, marker never made."""
     from aemodels.errors import RunStoreError
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     out = corpus[0]
     marker = out / MARKER_NAME

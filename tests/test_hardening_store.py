@@ -1,6 +1,6 @@
 """The training limiter, many sessions on one store, memory over many runs, and interrupted work.
 
-- ``aemodels.jobs``: at most N trainings at once, FIFO line, place in line reported, released on
+- ``aemodels.jobs.limiter``: at most N trainings at once, FIFO line, place in line reported, released on
   errors (threads only, no Keras).
 - Several sessions training at once through ``training_slot`` into one ``RunStore`` while another
   thread deletes runs: every surviving run loads, matches its config and holds its own weights.
@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from aemodels.errors import AemodelsError, ConfigError, RunStoreError
-from aemodels.jobs import TrainingBusy, TrainingLimiter, max_training_jobs, training_slot
+from aemodels.jobs.limiter import TrainingBusy, TrainingLimiter, max_training_jobs, training_slot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -174,7 +174,7 @@ def test_training_slot_uses_the_environment_limit(monkeypatch):
 
 
 def test_jobs_module_does_not_import_streamlit():
-    code = "import sys, aemodels.jobs; sys.exit('streamlit' in sys.modules)"
+    code = "import sys, aemodels.jobs.limiter; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
 
 
@@ -190,8 +190,8 @@ SESSION_CONFIGS = (
 
 
 def _untrained_result(config):
-    from aemodels.architectures import build_model
-    from aemodels.training import TrainResult
+    from aemodels.models.architectures import build_model
+    from aemodels.models.training import TrainResult
 
     return TrainResult(config, build_model(config, (28, 28, 1)), {"loss": [1.0]}, 0.0)
 
@@ -202,8 +202,8 @@ def _weights(model) -> list[np.ndarray]:
 
 def test_sessions_train_at_once_while_runs_are_deleted(home, monkeypatch):
     from aemodels.config import TrainConfig
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.store.runs import RunStore
 
     monkeypatch.setenv("AEMODELS_MAX_TRAINING_JOBS", "2")
     store = RunStore()
@@ -286,8 +286,8 @@ def test_ten_runs_in_a_row_do_not_grow_memory_without_bound(home):
     import gc
 
     from aemodels.config import TrainConfig
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.store.runs import RunStore
 
     store = RunStore()
     rss = []
@@ -315,7 +315,7 @@ def test_ten_runs_in_a_row_do_not_grow_memory_without_bound(home):
 # second, so it can be killed many times at random points of a save or a delete.
 CHILD = r"""
 import json, random, sys
-from aemodels.runs import WEIGHTS_FILE, RunStore
+from aemodels.store.runs import WEIGHTS_FILE, RunStore
 
 store = RunStore(sys.argv[1])
 weights = open(sys.argv[2], "rb").read()
@@ -331,7 +331,7 @@ while True:
 
 def test_killed_saves_and_deletes_leave_only_whole_runs(tmp_path):
     from aemodels.config import TrainConfig
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     root = tmp_path / "runs"
     config = TrainConfig(model="conv-ae", latent_dim=3, epochs=1)
@@ -381,7 +381,7 @@ def test_killed_saves_and_deletes_leave_only_whole_runs(tmp_path):
 @pytest.fixture
 def damaged_store(home):
     from aemodels.config import TrainConfig
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     store = RunStore()
     config = TrainConfig(model="dense-ae", latent_dim=2, epochs=1)

@@ -7,7 +7,7 @@ import pytest
 from aemodels.config import TrainConfig
 from aemodels.errors import ConfigError
 from aemodels.kinds import KIND_SETTINGS, KINDS, NAME_PATTERN, Screen, kind_of, kinds_for
-from aemodels.runs import RUN_ID_PATTERN
+from aemodels.store.runs import RUN_ID_PATTERN
 
 
 def test_every_kind_has_a_main_screen_and_settings_that_exist():
@@ -55,7 +55,7 @@ def test_run_ids_of_any_valid_kind_name_are_listed(name):
 def test_the_same_config_with_other_greyed_settings_reuses_the_run(home, trained_home):
     import shutil
 
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     source, run_ids = trained_home
     shutil.copytree(source / "runs", home / "runs", dirs_exist_ok=True)
@@ -66,7 +66,7 @@ def test_the_same_config_with_other_greyed_settings_reuses_the_run(home, trained
 
 
 def test_importing_the_same_run_twice_keeps_one(home_with_runs):
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     _, run_ids = home_with_runs
     store = RunStore()

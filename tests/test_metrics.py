@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aemodels import metrics
-from aemodels.corruption import add_noise
-from aemodels.datasets import load_dataset, to_float
+from aemodels.data.corruption import add_noise
+from aemodels.data.datasets import load_dataset, to_float
+from aemodels.scoring import metrics
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Figures read in words, on scales that show every curve."""
 
-from aemodels import plots
+from aemodels.ui import plots
 
 VAE_HISTORY = {"loss": [210.0, 180.0, 170.0], "reconstruction_loss": [205.0, 175.0, 165.0], "kl_loss": [1.0, 4.0, 5.0],
                "val_loss": [200.0, 178.0, 169.0], "val_reconstruction_loss": [196.0, 173.0, 164.0],

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from aemodels.config import TrainConfig
-from aemodels.datasets import load_dataset, to_float
-from aemodels.projections import AutoencoderProjection, PCAProjection
+from aemodels.data.datasets import load_dataset, to_float
+from aemodels.scoring.projections import AutoencoderProjection, PCAProjection
 
 
 @pytest.fixture(scope="module")

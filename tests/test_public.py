@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from aemodels import public
 from aemodels.errors import RunStoreError
-from aemodels.runs import RunStore
+from aemodels.store import visitors
+from aemodels.store.runs import RunStore
 
 
-def _visitor(name: str, owner: bool = False, **limits) -> public.VisitorStore:
-    return public.VisitorStore(RunStore(), public.private_store(name, f"{name}-tab"), public.Limits(**limits), owner)
+def _visitor(name: str, owner: bool = False, **limits) -> visitors.VisitorStore:
+    return visitors.VisitorStore(RunStore(), visitors.private_store(name, f"{name}-tab"), visitors.Limits(**limits), owner)
 
 
 def test_a_visitor_sees_the_shared_runs_and_only_their_own(home_with_runs):
@@ -63,43 +63,43 @@ def test_a_visitor_keeps_at_most_the_allowed_runs(home_with_runs):
     for kind in ("vae", "superres"):
         RunStore().delete(run_ids[kind])
     visitor.import_zip(zips[0], "one.zip")
-    with pytest.raises(public.LimitReached, match="1 of the 1 runs a visitor may keep"):
+    with pytest.raises(visitors.LimitReached, match="1 of the 1 runs a visitor may keep"):
         visitor.import_zip(zips[1], "two.zip")
     assert len(visitor.private.list()) == 1
 
 
 def test_a_training_too_big_for_the_public_queue_is_refused():
-    limits = public.Limits(image_epochs=100_000)
-    public.check_training_size(10, 8_000, limits)
-    with pytest.raises(public.LimitReached, match="Choose at most 12 epochs"):
-        public.check_training_size(20, 8_000, limits)
+    limits = visitors.Limits(image_epochs=100_000)
+    visitors.check_training_size(10, 8_000, limits)
+    with pytest.raises(visitors.LimitReached, match="Choose at most 12 epochs"):
+        visitors.check_training_size(20, 8_000, limits)
 
 
 def test_ended_sessions_and_idle_ones_are_swept_and_the_quota_evicts_the_oldest(home):
     for name in ("ended", "alive", "idle", "old-but-alive"):
-        public.private_store(f"token-{name}", name)
-    root = public.visitors_root()
-    folders = {p.read_text(): p.parent for p in root.glob(f"*/{public.SESSION_FILE}")}
+        visitors.private_store(f"token-{name}", name)
+    root = visitors.visitors_root()
+    folders = {p.read_text(): p.parent for p in root.glob(f"*/{visitors.SESSION_FILE}")}
     long_ago = time.time() - 13 * 3600
-    os.utime(folders["idle"] / public.SESSION_FILE, (long_ago, long_ago))
-    removed = public.sweep(lambda session: session != "ended", public.Limits())
+    os.utime(folders["idle"] / visitors.SESSION_FILE, (long_ago, long_ago))
+    removed = visitors.sweep(lambda session: session != "ended", visitors.Limits())
     assert sorted(removed) == sorted(folders[name].name for name in ("ended", "idle"))
     assert not folders["ended"].exists() and folders["alive"].exists()
     # Over the quota, the least recently seen goes first.
     (folders["alive"] / "runs" / "weights.bin").write_bytes(b"x" * 700_000)
     (folders["old-but-alive"] / "runs" / "weights.bin").write_bytes(b"x" * 700_000)
     an_hour_ago = time.time() - 3600
-    os.utime(folders["old-but-alive"] / public.SESSION_FILE, (an_hour_ago, an_hour_ago))
-    removed = public.sweep(lambda session: True, public.Limits(private_quota_mb=1))
+    os.utime(folders["old-but-alive"] / visitors.SESSION_FILE, (an_hour_ago, an_hour_ago))
+    removed = visitors.sweep(lambda session: True, visitors.Limits(private_quota_mb=1))
     assert removed == [folders["old-but-alive"].name] and folders["alive"].exists()
 
 
 def test_a_reload_is_the_same_visitor_and_the_store_lives_while_one_of_its_sessions_does(home):
-    first = public.private_store("browser-token", "tab-1")
-    second = public.private_store("browser-token", "tab-2")  # a reload, or a second tab
+    first = visitors.private_store("browser-token", "tab-1")
+    second = visitors.private_store("browser-token", "tab-2")  # a reload, or a second tab
     assert first.root == second.root
-    other = public.private_store("other-browser", "tab-3")
+    other = visitors.private_store("other-browser", "tab-3")
     assert other.root != first.root
-    assert public.sweep(lambda session: session == "tab-2", public.Limits()) == [other.root.parent.name]
+    assert visitors.sweep(lambda session: session == "tab-2", visitors.Limits()) == [other.root.parent.name]
     assert first.root.exists() and not other.root.exists()
-    assert public.sweep(lambda session: False, public.Limits()) and not first.root.exists()
+    assert visitors.sweep(lambda session: False, visitors.Limits()) and not first.root.exists()

@@ -6,7 +6,7 @@ from aemodels.ui.run_table import KNN_COLUMN, comparison_table, runs_table, shar
 
 
 def test_scores_have_three_significant_digits(home_with_runs):
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     home, _ = home_with_runs
     table = runs_table(RunStore(home / "runs").list())
@@ -44,9 +44,9 @@ def test_the_default_comparison_pairs_runs_of_one_kind_and_dataset(home_with_run
     """Current run first, then the newest other run of its kind and dataset; a run of another
     kind is never the default partner."""
     from aemodels.config import TrainConfig
-    from aemodels.evaluation import assess
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
     from aemodels.ui.run_table import default_comparison
 
     _, run_ids = home_with_runs
@@ -63,7 +63,7 @@ def test_the_default_comparison_pairs_runs_of_one_kind_and_dataset(home_with_run
 def test_image_scores_say_where_they_were_measured(home_with_runs):
     """A denoiser's PSNR is at one noise level, a super-resolution model's at one factor: the
     table says which, beside the scores."""
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     _, run_ids = home_with_runs
     table = runs_table(RunStore().list()).set_index("run")
@@ -76,7 +76,7 @@ def test_the_devices_and_precision_a_run_trained_on_are_columns(home_with_runs):
     """Training time is only comparable on the same hardware: the table says what each run had."""
     import json
 
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     home, runs = home_with_runs
     meta_file = home / "runs" / runs["vae"] / "meta.json"

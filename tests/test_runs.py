@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aemodels import inference
 from aemodels.config import TrainConfig
-from aemodels.kinds import KINDS
-from aemodels.datasets import load_dataset, to_float
+from aemodels.data.datasets import load_dataset, to_float
 from aemodels.errors import RunStoreError
-from aemodels.forming import FORMING_FILE
-from aemodels.runs import OPTIONAL_FILES, RUN_FILES, RUN_ID_PATTERN, WEIGHTS_FILE, RunStore
-from aemodels.views import VIEWS_FILE
+from aemodels.kinds import KINDS
+from aemodels.models import inference
+from aemodels.models.forming import FORMING_FILE
+from aemodels.scoring.views import VIEWS_FILE
+from aemodels.store.runs import OPTIONAL_FILES, RUN_FILES, RUN_ID_PATTERN, WEIGHTS_FILE, RunStore
 
 MODEL_KINDS = tuple(KINDS)
 
@@ -71,7 +71,7 @@ def test_loaded_bundle_predicts_like_the_saved_one(trained_home, kind, images, t
     bundle = RunStore(source / "runs").load_bundle(run_ids[kind])
     before = inference.reconstruct(bundle, images)
     store = RunStore(tmp_path / "runs")
-    from aemodels.training import TrainResult
+    from aemodels.models.training import TrainResult
 
     run_id = store.save(TrainResult(bundle.config, bundle, {"loss": [1.0]}, 1.0), {"x": 1})
     again = store.load_bundle(run_id)
@@ -82,7 +82,7 @@ def test_loaded_bundle_predicts_like_the_saved_one(trained_home, kind, images, t
 
 
 def test_save_of_a_fresh_training_round_trips(home, images):
-    from aemodels.training import train
+    from aemodels.models.training import train
 
     result = train(TrainConfig(model="dense-ae", dataset="digits", train_images=64, epochs=1, batch_size=32))
     store = RunStore()
@@ -246,7 +246,7 @@ def test_import_rejects_bad_archives_and_leaves_the_store_unchanged(home_with_ru
 
 
 def test_import_rejects_too_large(home_with_runs, monkeypatch):
-    from aemodels import runs
+    from aemodels.store import runs
 
     _, run_ids = home_with_runs
     store = RunStore()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from aemodels import scoresheet
-from aemodels.runs import RunStore
+from aemodels.scoring import scoresheet
+from aemodels.store.runs import RunStore
 from aemodels.ui.tables import model_vs_pca
 
 VERSION_1 = {"model": {"knn_accuracy": 0.66, "trustworthiness": 0.91, "psnr": 17.0},

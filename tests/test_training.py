@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from aemodels.config import TrainConfig
-from aemodels.datasets import Dataset, load_dataset, to_float
+from aemodels.data.corruption import denoise_inputs, superres_inputs
+from aemodels.data.datasets import Dataset, load_dataset, to_float
 from aemodels.errors import ConfigError, TrainingStopped
-from aemodels.runs import RunStore
-from aemodels.corruption import denoise_inputs, superres_inputs
-from aemodels.training import TrainProgress, TrainResult, train, training_split
+from aemodels.models.training import TrainProgress, TrainResult, train, training_split
+from aemodels.store.runs import RunStore
 
 SMALL = {"dataset": "digits", "train_images": 256, "epochs": 2, "batch_size": 64}
 
@@ -167,7 +167,7 @@ def test_neighbour_weight_zero_is_exactly_the_plain_model():
 def test_neighbour_keeping_keeps_more_neighbours_than_the_plain_model():
     """A small real training on the same data and seed: with W = 1 the held-out codes keep more of
     their pixel-space neighbours and separate the classes better than with W = 0."""
-    from aemodels.evaluation import evaluate
+    from aemodels.scoring.evaluation import evaluate
 
     scores = {}
     for weight in (0.0, 1.0):
@@ -188,8 +188,8 @@ def test_neighbour_keeping_keeps_more_neighbours_than_the_plain_model():
 
 
 def test_streaming_batches_cast_per_batch_and_draw_fresh_noise_each_epoch():
-    from aemodels.batches import TrainingBatches
-    from aemodels.datasets import load_dataset
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.batches import TrainingBatches
 
     images = load_dataset("digits").images[:100]
     config = TrainConfig(dataset="digits", model="denoise", batch_size=32, epochs=2, noise_max=0.4)
@@ -210,8 +210,8 @@ def test_streaming_batches_cast_per_batch_and_draw_fresh_noise_each_epoch():
 def test_a_batch_depends_on_seed_epoch_and_index_only():
     """Keras asks for batches more than once and in its own threads: the same (seed, epoch, index)
     must give the same batch whatever was asked before, for the corrupted kinds and the layout."""
-    from aemodels.batches import LayoutBatches, TrainingBatches
-    from aemodels.datasets import load_dataset
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.batches import LayoutBatches, TrainingBatches
 
     images = load_dataset("digits").images[:96]
     layout = np.random.default_rng(0).normal(size=(96, 2)).astype(np.float32)
@@ -229,8 +229,8 @@ def test_a_batch_depends_on_seed_epoch_and_index_only():
 
 
 def test_layout_batches_pair_each_image_with_its_own_target():
-    from aemodels.batches import LayoutBatches
-    from aemodels.datasets import load_dataset
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.batches import LayoutBatches
 
     images = load_dataset("digits").images[:64]
     layout = np.arange(128, dtype=np.float32).reshape(64, 2)  # row i's target is (2i, 2i + 1)

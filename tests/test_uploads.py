@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from aemodels import uploads
+from aemodels.data import uploads
+from aemodels.data.uploads import read_upload, summary
 from aemodels.errors import DatasetError
-from aemodels.uploads import read_upload, summary
 
 
 def _npz(path, **arrays):
@@ -332,7 +332,7 @@ def test_damaged_deflate_stream(tmp_path, suffix):
 
 
 def test_a_run_export_uploaded_as_data_points_to_the_runs_screen(home_with_runs):
-    from aemodels.runs import RunStore
+    from aemodels.store.runs import RunStore
 
     _, run_ids = home_with_runs
     data = RunStore().export_zip(run_ids["dense-ae"])
@@ -341,6 +341,6 @@ def test_a_run_export_uploaded_as_data_points_to_the_runs_screen(home_with_runs)
 
 
 def test_the_run_export_files_it_recognises_are_in_every_run_zip():
-    from aemodels.runs import RUN_FILES
+    from aemodels.store.runs import RUN_FILES
 
     assert uploads.RUN_EXPORT_FILES <= set(RUN_FILES)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from aemodels.errors import RunStoreError
-from aemodels.runs import WEIGHTS_FILE, RunStore
+from aemodels.store.runs import WEIGHTS_FILE, RunStore
 from tests.test_runs import _zip_of as _zip
 
 

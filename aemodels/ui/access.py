@@ -3,7 +3,7 @@
 Outside public mode there is one store and full rights, as a local tool should have. In public
 mode (``AEMODELS_PUBLIC=1``, or ``public = true`` under ``[aemodels]`` in ``.streamlit/secrets.toml``)
 each browser session is a visitor with a private store beside the read-only shared runs
-(``public.VisitorStore``). The owner gets the shared runs' rights back by signing in: with
+(``visitors.VisitorStore``). The owner gets the shared runs' rights back by signing in: with
 ``st.login`` when ``[auth]`` is configured and their e-mail is in ``[aemodels] owners``, or else
 with the password ``[aemodels] owner_password``. With neither configured, nobody is the owner.
 """
@@ -18,8 +18,8 @@ import time
 
 import streamlit as st
 
-from aemodels import public
-from aemodels.runs import RunStore
+from aemodels.store import visitors
+from aemodels.store.runs import RunStore
 
 SECRETS_SECTION = "aemodels"
 OWNER_KEY = "owner_signed_in"
@@ -45,20 +45,20 @@ def _auth_configured() -> bool:
 
 def is_public() -> bool:
     """True when the app runs in public mode (environment or secrets)."""
-    return public.public_from_env() or str(_settings().get("public", "")).lower() in ("1", "true", "yes")
+    return visitors.public_from_env() or str(_settings().get("public", "")).lower() in ("1", "true", "yes")
 
 
-def limits() -> public.Limits:
+def limits() -> visitors.Limits:
     """Public mode's limits: the defaults, each replaceable under ``[aemodels]`` in the secrets."""
-    settings, defaults = _settings(), public.Limits()
+    settings, defaults = _settings(), visitors.Limits()
     chosen = {}
-    for field in public.Limits.__dataclass_fields__:
+    for field in visitors.Limits.__dataclass_fields__:
         default = getattr(defaults, field)
         try:
             chosen[field] = type(default)(settings.get(field, default))
         except (TypeError, ValueError):  # a limit written as text in the secrets: the default stands
             chosen[field] = default
-    return public.Limits(**chosen)
+    return visitors.Limits(**chosen)
 
 
 def owner_password() -> str | None:
@@ -95,7 +95,7 @@ def admit_upload(size_bytes: int) -> None:
     allowance = limits().upload_mb_per_visitor * 1024 * 1024
     used = st.session_state.get(UPLOADED_KEY, 0)
     if used + size_bytes > allowance:
-        raise public.LimitReached(f"A visitor of this public app may upload {limits().upload_mb_per_visitor} MB in "
+        raise visitors.LimitReached(f"A visitor of this public app may upload {limits().upload_mb_per_visitor} MB in "
                                   f"all, and this file would bring you to {(used + size_bytes) / 2**20:.1f} MB: "
                                   "run the app on your own machine for bigger data.")
     st.session_state[UPLOADED_KEY] = used + size_bytes
@@ -155,8 +155,8 @@ def store():
     """The store this session sees: ``RunStore`` outside public mode, else a ``VisitorStore``."""
     if not is_public():
         return RunStore()
-    private = public.private_store(visitor_token(), visitor_id())
-    return public.VisitorStore(RunStore(), private, limits(), is_owner())
+    private = visitors.private_store(visitor_token(), visitor_id())
+    return visitors.VisitorStore(RunStore(), private, limits(), is_owner())
 
 
 def sweep_ended_sessions() -> None:
@@ -169,7 +169,7 @@ def sweep_ended_sessions() -> None:
         if time.monotonic() - _last_sweep[0] < SWEEP_SECONDS:
             return
         _last_sweep[0] = time.monotonic()
-    public.sweep(_session_alive, limits())
+    visitors.sweep(_session_alive, limits())
 
 
 def _session_alive(session_id: str) -> bool:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from aemodels import datasets
-from aemodels.classical import FAMILIES as FILTER_FAMILIES, filter_name
-from aemodels.datasets import Dataset
+from aemodels.data import datasets
+from aemodels.data.datasets import Dataset
+from aemodels.scoring.baselines import FAMILIES as FILTER_FAMILIES
+from aemodels.scoring.baselines import filter_name
 from aemodels.ui import state
 
 
@@ -34,8 +35,8 @@ def pca_map(config, images: int, home: str) -> tuple[np.ndarray, np.ndarray]:
     """PCA's 2-D map of the first ``images`` held-out images of a ``TrainConfig``'s split: points
     (images, 2) and int labels (images,); PCA fitted on the config's training images
     (``training_split``), as for the scores."""
-    from aemodels.projections import PCAProjection
-    from aemodels.training import training_split
+    from aemodels.models.training import training_split
+    from aemodels.scoring.projections import PCAProjection
 
     split = training_split(config, dataset(config.dataset, home))
     pca = PCAProjection(2, config.seed).fit(split.x_train)
@@ -46,7 +47,8 @@ def pca_map(config, images: int, home: str) -> tuple[np.ndarray, np.ndarray]:
 def bundle(run_id: str, home: str):
     """The run's ``ModelBundle`` for inference only (never trained further), traced, with the
     process's long-lived objects frozen afterwards (``gc_tax``)."""
-    from aemodels import inference, native_log
+    from aemodels import native_log
+    from aemodels.models import inference
     from aemodels.ui import gc_tax
 
     native_log.import_tensorflow()
@@ -61,7 +63,7 @@ def embedding_views(run_id: str, home: str):
     """The run's ``views.EmbeddingViews``: read from the run, or its held-out images' views
     computed the same way for a run saved without them (``training_maps`` adds the training
     images' when asked)."""
-    from aemodels import evaluation
+    from aemodels.scoring import evaluation
 
     store = state.store()
     config = store.get(run_id).config
@@ -74,8 +76,8 @@ def embedding_views(run_id: str, home: str):
 def training_maps(run_id: str, home: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The training images' points on the model's map and PCA's, (M, 2) each, and their int
     labels (M,): saved with the run, or computed for a run saved without them."""
-    from aemodels import evaluation
-    from aemodels.training import training_split
+    from aemodels.models.training import training_split
+    from aemodels.scoring import evaluation
 
     config = state.store().get(run_id).config
     data = dataset(config.dataset, home)
@@ -90,15 +92,15 @@ def training_maps(run_id: str, home: str) -> tuple[np.ndarray, np.ndarray, np.nd
 def denoising_scores(run_id: str, home: str, kind: str, level: float, images: int = 200) -> dict:
     """``evaluation.denoising_scores`` on the first ``images`` held-out images, the filters' settings
     chosen on the last training images (as when the run was scored)."""
-    from aemodels import classical, evaluation
-    from aemodels.datasets import to_float
+    from aemodels.data.datasets import to_float
+    from aemodels.scoring import baselines, evaluation
 
     info = state.store().get(run_id)
     config = info.config
     x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
     names = saved_filter_choice(info.metrics, kind, level) or filter_choice(
         config, config.dataset, config.seed, config.test_fraction, config.train_images, kind, level, home)
-    chosen = {family: classical.by_name(name) for family, name in names.items()}
+    chosen = {family: baselines.by_name(name) for family, name in names.items()}
     return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), None, kind, level,
                                        config.seed, chosen=chosen)
 
@@ -124,18 +126,18 @@ def filter_choice(_config, name: str, seed: int, test_fraction: float, train_ima
     training images of the split of ``_config`` (a ``TrainConfig``; the cache key is its split:
     dataset ``name``, ``seed``, ``test_fraction``, ``train_images``). Shared by every run and visitor
     on that split: it costs 0.6–1 s (non-local means and total variation at every setting)."""
-    from aemodels import classical
-    from aemodels.datasets import to_float
-    from aemodels.training import training_split
+    from aemodels.data.datasets import to_float
+    from aemodels.models.training import training_split
+    from aemodels.scoring import baselines
 
-    validation = training_split(_config, dataset(name, home)).x_train[-classical.VALIDATION_IMAGES:]
-    return {family: chosen.name for family, chosen in classical.choose(to_float(validation), kind, level, seed).items()}
+    validation = training_split(_config, dataset(name, home)).x_train[-baselines.VALIDATION_IMAGES:]
+    return {family: chosen.name for family, chosen in baselines.choose(to_float(validation), kind, level, seed).items()}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def pixel_pca(run_id: str, home: str):
     """The run's PCA baseline (``evaluation.pixel_pca``), fitted on its training images; read only."""
-    from aemodels import evaluation
+    from aemodels.scoring import evaluation
 
     config = state.store().get(run_id).config
     return evaluation.pixel_pca(config, dataset(config.dataset, home))
@@ -154,6 +156,6 @@ def forming(run_id: str, home: str):
 @st.cache_data(max_entries=4, show_spinner="Scoring PCA at every code size…")
 def pca_curve(config, home: str):
     """``curve.pca_curve`` of a ``TrainConfig``'s data and split, at ``curve.SWEEP_SIZES``."""
-    from aemodels import curve
+    from aemodels.scoring import curve
 
     return curve.pca_curve(config, dataset(config.dataset, home))

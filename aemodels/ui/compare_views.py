@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from aemodels import plots
-from aemodels.datasets import dataset_title
-from aemodels.runs import RunInfo
-from aemodels.ui import cache, state
+from aemodels.data.datasets import dataset_title
+from aemodels.store.runs import RunInfo
+from aemodels.ui import cache, plots, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.run_table import SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
 

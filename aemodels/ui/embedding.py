@@ -14,16 +14,16 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from aemodels import inference, plots
-from aemodels.datasets import dataset_title, to_float
-from aemodels.evaluation import pca_reconstruction
-from aemodels.neighbours import neighbourhood
-from aemodels.runs import RunInfo
-from aemodels.scoresheet import REFERENCE_PROTOCOL, REFERENCE_SOURCE
-from aemodels.ui import access, cache, state
+from aemodels.data.datasets import dataset_title, to_float
+from aemodels.models import inference
+from aemodels.scoring.evaluation import pca_reconstruction
+from aemodels.scoring.neighbours import neighbourhood
+from aemodels.scoring.scoresheet import REFERENCE_PROTOCOL, REFERENCE_SOURCE
+from aemodels.scoring.views import EmbeddingViews
+from aemodels.store.runs import RunInfo
+from aemodels.ui import access, cache, plots, state
 from aemodels.ui.images import captioned_row, image_grid, image_row
 from aemodels.ui.tables import reference_table
-from aemodels.views import EmbeddingViews
 from aemodels.words import count
 
 SELECTION_KEY = "embedding_selection"
@@ -266,7 +266,7 @@ def reference_section(info: RunInfo, labelled: bool) -> None:
 def code_size_section(info: RunInfo) -> None:
     """Error and kNN accuracy against code size: PCA at every size, this kind's runs of the same
     settings from the store, and a button that queues the missing sizes."""
-    from aemodels import curve
+    from aemodels.scoring import curve
     from aemodels.ui import training
 
     st.subheader("Is an autoencoder better than PCA? By code size")

@@ -12,10 +12,10 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from aemodels import inference, plots
-from aemodels.datasets import to_float
-from aemodels.runs import RunInfo
-from aemodels.ui import cache, state
+from aemodels.data.datasets import to_float
+from aemodels.models import inference
+from aemodels.store.runs import RunInfo
+from aemodels.ui import cache, plots, state
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_grid, image_row
 from aemodels.ui.timing import timed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.runs import MAX_NAME, MAX_NOTE, TRASH_SECONDS, RunInfo
+from aemodels.store.runs import MAX_NAME, MAX_NOTE, TRASH_SECONDS, RunInfo
 from aemodels.ui import access, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.guard import run_exists, run_guard, vanished_message

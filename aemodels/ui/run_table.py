@@ -7,9 +7,9 @@ import datetime
 import pandas as pd
 import streamlit as st
 
-from aemodels import scoresheet
-from aemodels.datasets import dataset_title
-from aemodels.runs import RunInfo
+from aemodels.data.datasets import dataset_title
+from aemodels.scoring import scoresheet
+from aemodels.store.runs import RunInfo
 
 
 def _row(info: RunInfo) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.datasets import dataset_title
+from aemodels.data.datasets import dataset_title
 from aemodels.kinds import Screen, kinds_for
-from aemodels.runs import RunInfo
+from aemodels.store.runs import RunInfo
 from aemodels.ui import state
 from aemodels.ui.guard import show_vanished
 from aemodels.ui.screens import TRAIN_PAGE, screen_of

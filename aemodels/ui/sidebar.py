@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.datasets import NAMED_DATASETS, UPLOAD_PREFIX, upload_title
+from aemodels.data.datasets import NAMED_DATASETS, UPLOAD_PREFIX, upload_title
 from aemodels.ui import access, state
 from aemodels.ui.runs import sidebar_run_picker
 from aemodels.ui.share import share_button

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.datasets import DEFAULT_DATASET, unavailable_reason
+from aemodels.data.datasets import DEFAULT_DATASET, unavailable_reason
 from aemodels.errors import AemodelsError
 from aemodels.home import home_dir
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aemodels import scoresheet
+from aemodels.scoring import scoresheet
 
 SIGNIFICANT_DIGITS = 3  # enough to tell model and PCA apart; more is noise of one seed
 EMBEDDING_METRICS = {

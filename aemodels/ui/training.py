@@ -19,11 +19,10 @@ import time
 
 import streamlit as st
 
-from aemodels import plots
-from aemodels.background import JobState, TrainingJob, board
 from aemodels.config import TrainConfig
-from aemodels.datasets import dataset_title
-from aemodels.ui import access, cache, state
+from aemodels.data.datasets import dataset_title
+from aemodels.jobs.background import JobState, TrainingJob, board
+from aemodels.ui import access, cache, plots, state
 from aemodels.ui.guard import run_exists
 from aemodels.ui.screens import TRAIN_PAGE, results_page
 from aemodels.words import count
@@ -45,7 +44,7 @@ def start(config: TrainConfig) -> TrainingJob | None:
     """Start training ``config`` in the background; None (and the run made current) when the
     exact config was trained before. The same training already queued or running is not queued
     again: that job is returned and the person told. In public mode a visitor past a limit gets
-    ``public.LimitReached`` (one line, for ``user_errors``)."""
+    ``visitors.LimitReached`` (one line, for ``user_errors``)."""
     store = state.store()
     reused = store.find(config)
     if reused is not None:
@@ -77,18 +76,18 @@ def job_title(config: TrainConfig) -> str:
 
 
 def _check_public_limits(config: TrainConfig, store) -> None:
-    from aemodels import public
-    from aemodels.datasets import held_out_count
+    from aemodels.data.datasets import held_out_count
+    from aemodels.store import visitors
 
     if any(not job.finished for job in my_jobs()):
-        raise public.LimitReached("You already have a training queued or running: in this public app a visitor "
+        raise visitors.LimitReached("You already have a training queued or running: in this public app a visitor "
                                   "trains one model at a time. Wait for it, or stop it on Train.")
     store.check_room()
     images = len(cache.dataset(config.dataset, state.home_key()))
     train_images = images - held_out_count(images, config.test_fraction)
     if config.train_images is not None:
         train_images = min(train_images, config.train_images)
-    public.check_training_size(config.epochs, train_images, store.limits)
+    visitors.check_training_size(config.epochs, train_images, store.limits)
 
 
 def my_jobs() -> list[TrainingJob]:
@@ -193,7 +192,7 @@ def _draw_running(job: TrainingJob) -> None:
 
 def _live_map(job: TrainingJob) -> None:
     """The held-out images' codes after the latest epoch, coloured by class: the map forming."""
-    from aemodels.views import map_of
+    from aemodels.scoring.views import map_of
 
     config = job.config
     epoch, codes = job.latest_codes

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.diagnosis import advice
-from aemodels.runs import RunInfo
+from aemodels.scoring.diagnosis import advice
+from aemodels.store.runs import RunInfo
 
 
 def warn_if_beaten(info: RunInfo) -> None:

@@ -195,8 +195,8 @@ def run_cases(out: Path) -> list[Case]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
 
-    from aemodels.architectures import build_model
     from aemodels.config import TrainConfig
+    from aemodels.models.architectures import build_model
 
     marker = out / MARKER_NAME
     folder = out / "runs"

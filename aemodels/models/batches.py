@@ -24,8 +24,8 @@ import keras
 import numpy as np
 
 from aemodels.config import TrainConfig
-from aemodels.corruption import denoise_inputs, superres_inputs
-from aemodels.datasets import to_float
+from aemodels.data.corruption import denoise_inputs, superres_inputs
+from aemodels.data.datasets import to_float
 from aemodels.kinds import Task
 
 FIT_OPTIONS = {"shuffle": False}  # the order is ours: see the module's docstring

@@ -85,7 +85,7 @@ def download(name: str) -> None:
 def load(name: str) -> tuple[np.ndarray, np.ndarray]:
     """The cached dataset's images, uint8 (70,000, 28, 28), and labels, int64 (70,000,): the
     training part first, then the test part. Every file's checksum is checked first."""
-    from aemodels.idx import read_idx
+    from aemodels.data.idx import read_idx
 
     paths = {}
     for source in SOURCES[name]:

@@ -41,10 +41,10 @@ def export(store, run_id: str, folder: Path) -> list[Path]:
     """Write the run's projector files into ``folder`` (created); returns their paths."""
     from PIL import Image
 
-    from aemodels import inference
-    from aemodels.datasets import load_dataset, to_float
-    from aemodels.evaluation import pixel_pca
-    from aemodels.training import training_split
+    from aemodels.data.datasets import load_dataset, to_float
+    from aemodels.models import inference
+    from aemodels.models.training import training_split
+    from aemodels.scoring.evaluation import pixel_pca
 
     info = store.get(run_id)
     if info.broken:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from aemodels.datasets import Dataset
+from aemodels.data.datasets import Dataset
 from aemodels.errors import DatasetError
 from aemodels.words import count, safe_label, safe_labels
 

@@ -14,7 +14,7 @@ import weakref
 
 import numpy as np
 
-from aemodels.corruption import downscale, upscale
+from aemodels.data.corruption import downscale, upscale
 
 DIRECT_CALL_LIMIT = 512
 PREDICT_BATCH = 512

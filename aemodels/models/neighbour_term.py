@@ -35,7 +35,7 @@ def target_layout(images: np.ndarray, seed: int) -> np.ndarray:
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
 
-    from aemodels.datasets import to_float
+    from aemodels.data.datasets import to_float
 
     flat = to_float(images).reshape(len(images), -1)
     components = min(LAYOUT_PCA_COMPONENTS, flat.shape[1], len(flat) - 1)
@@ -99,7 +99,7 @@ def layout_keeping(bundle, weight: float):
         def train_step(self, data):
             import tensorflow as tf
 
-            from aemodels.devices import replica_share
+            from aemodels.models.devices import replica_share
 
             (images, targets), _ = data
             with tf.GradientTape() as tape:

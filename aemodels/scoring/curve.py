@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from aemodels.config import TrainConfig
-from aemodels.datasets import Dataset, to_float
+from aemodels.data.datasets import Dataset, to_float
 
 SWEEP_SIZES = (2, 4, 8, 16, 32)
 
@@ -34,10 +34,10 @@ def sweep_config(config: TrainConfig, code_size: int) -> TrainConfig:
 def pca_curve(config: TrainConfig, dataset: Dataset, sizes: tuple[int, ...] = SWEEP_SIZES) -> list[CurvePoint]:
     """PCA at each of ``sizes`` components, fitted once on ``config``'s training images and
     scored on its held-out images, as ``evaluation`` scores PCA beside a run."""
-    from aemodels import metrics
-    from aemodels.evaluation import pca_reconstruction
-    from aemodels.projections import PCAProjection
-    from aemodels.training import training_split
+    from aemodels.models.training import training_split
+    from aemodels.scoring import metrics
+    from aemodels.scoring.evaluation import pca_reconstruction
+    from aemodels.scoring.projections import PCAProjection
 
     split = training_split(config, dataset)
     x_test = to_float(split.x_test)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from aemodels.config import TrainConfig
-from aemodels.datasets import to_float
+from aemodels.data.datasets import to_float
 
 PREDICT_BATCH = 512
 
@@ -79,8 +79,8 @@ class AutoencoderProjection:
 
     def fit(self, images: np.ndarray, labels: np.ndarray | None = None) -> AutoencoderProjection:
         """Train on ``images`` (all of them: the caller holds out test data)."""
-        from aemodels.datasets import Dataset
-        from aemodels.training import train
+        from aemodels.data.datasets import Dataset
+        from aemodels.models.training import train
 
         labels = np.zeros(len(images), np.int64) if labels is None else labels
         uint8 = images if images.dtype == np.uint8 else np.clip(np.rint(images * 255), 0, 255).astype(np.uint8)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aemodels.config import TrainConfig
-from aemodels.defaults import recommended, steps_per_epoch
 from aemodels.kinds import Task
-from aemodels.scoresheet import DEFAULT_K, at_k
+from aemodels.models.defaults import recommended, steps_per_epoch
+from aemodels.scoring.scoresheet import DEFAULT_K, at_k
 
 COLLAPSED_KL_NATS = 1.0  # a VAE whose codes carry less than this is ignoring its input
 SHORT_TRAINING = 0.5  # under this share of the recommended steps, the training was too short

@@ -17,14 +17,14 @@ from typing import Callable
 
 import numpy as np
 
+from aemodels.data.idx import read_idx
 from aemodels.errors import DatasetError
 from aemodels.home import home_dir
-from aemodels.idx import read_idx
 from aemodels.words import safe_label, safe_labels
 
 DEFAULT_DATASET = "mnist-10k"
 UPLOAD_PREFIX = "upload:"
-_MNIST_DIR = Path(__file__).parent / "data" / "mnist"
+_MNIST_DIR = Path(__file__).parent / "mnist"
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{16}$")
 
 FASHION_CLASSES = (
@@ -136,12 +136,12 @@ def _require_network(name: str) -> None:
 
 def _load_full(name: str, classes: tuple[str, ...]) -> Dataset:
     """A 70,000-image dataset from the store's download cache, downloading it first if needed."""
-    from aemodels import dataset_cache
+    from aemodels.data import sources
 
-    if not dataset_cache.is_cached(name):
+    if not sources.is_cached(name):
         _require_network(name)
-        dataset_cache.download(name)
-    images, labels = dataset_cache.load(name)
+        sources.download(name)
+    images, labels = sources.load(name)
     return Dataset(name, images[..., None], labels, classes,
                    f"{name} ({len(images):,} images, 28×28, downloaded into the store)")
 
@@ -158,9 +158,9 @@ class NamedDataset:
         """True when loading needs no network (shipped, bundled or already downloaded)."""
         if self.offline:
             return True
-        from aemodels import dataset_cache
+        from aemodels.data import sources
 
-        return dataset_cache.is_cached(self.name)
+        return sources.is_cached(self.name)
 
 
 NAMED_DATASETS: dict[str, NamedDataset] = {

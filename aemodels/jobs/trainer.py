@@ -1,4 +1,4 @@
-"""The trainer process: ``python -m aemodels.trainer FD``, started by ``background.Trainer``.
+"""The trainer process: ``python -m aemodels.jobs.trainer FD``, started by ``background.Trainer``.
 
 It imports TensorFlow, Keras and the training code first (about 3 s), then waits on the socket
 ``FD`` for one job, ``(TrainConfig, store root, AEMODELS_* settings)``, trains it, scores it and saves the run, and
@@ -26,7 +26,7 @@ import time
 
 PROGRESS_SECONDS = 0.2  # mid-epoch progress is sent at most this often
 
-log = logging.getLogger("aemodels.trainer")
+log = logging.getLogger("aemodels.jobs.trainer")
 
 
 def main(argv: list[str]) -> int:
@@ -39,7 +39,8 @@ def main(argv: list[str]) -> int:
     import keras  # noqa: F401
     import sklearn.decomposition, sklearn.manifold, sklearn.metrics, sklearn.model_selection, sklearn.neighbors  # noqa: E401, F401
 
-    from aemodels import evaluation, training  # noqa: F401
+    from aemodels.models import training
+    from aemodels.scoring import evaluation  # noqa: F401
 
     try:
         request = connection.recv()
@@ -56,9 +57,9 @@ def main(argv: list[str]) -> int:
 
 def _run(config, store_root: str, connection) -> None:
     from aemodels.errors import AemodelsError
-    from aemodels.evaluation import assess
-    from aemodels.runs import RunStore
-    from aemodels.training import train
+    from aemodels.models.training import train
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
 
     stopped = [False]
     last = [0.0]

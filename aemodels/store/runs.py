@@ -25,13 +25,14 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from aemodels import __version__, scoresheet
+from aemodels import __version__
 from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
 from aemodels.kinds import NAME_PATTERN
-from aemodels.forming import FORMING_FILE, Forming
-from aemodels.views import VIEWS_FILE, EmbeddingViews
+from aemodels.models.forming import FORMING_FILE, Forming
+from aemodels.scoring import scoresheet
+from aemodels.scoring.views import VIEWS_FILE, EmbeddingViews
 
 # date-time, kind name (any name kinds.NAME_PATTERN allows), random part
 RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-" + NAME_PATTERN.pattern.strip("^$") + r"-[0-9a-f]{6}$")
@@ -426,11 +427,11 @@ def _valid_shape(shape) -> bool:
 def _rebuild(config: TrainConfig, image_shape, weights: Path, checked: bool = False):
     """The model of ``config`` with the weights of file ``weights``; with ``checked`` (a file from
     outside), its HDF5 structure is checked against a fresh model's first (``weights_check``)."""
-    from aemodels.architectures import build_model
+    from aemodels.models.architectures import build_model
 
     bundle = build_model(config, tuple(image_shape))
     if checked:
-        from aemodels import weights_check
+        from aemodels.models import weights_check
 
         fresh = weights.with_name(f".fresh-{secrets.token_hex(4)}.weights.h5")
         try:

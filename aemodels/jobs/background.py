@@ -19,7 +19,7 @@ import time
 
 from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, TrainingStopped
-from aemodels.jobs import TrainingLimiter, limiter
+from aemodels.jobs.limiter import TrainingLimiter, limiter
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ class JobBoard:
 
 # --- the trainer processes -------------------------------------------------------------------
 #
-# Each job trains in a process of its own (``aemodels.trainer``). Streamlit calls
+# Each job trains in a process of its own (``aemodels.jobs.trainer``). Streamlit calls
 # ``keras.backend.clear_session()`` after every script run of every session; in the server process
 # that resets Keras's global state under a training thread (seen: "The name "dense" is used 2
 # times in the model" when a rerun came while a model was being built). A trainer process has its
@@ -209,7 +209,7 @@ WARM_SPARE_ENV = "AEMODELS_WARM_TRAINER"  # "0" keeps no spare trainer (saves it
 
 
 class Trainer:
-    """A ``python -m aemodels.trainer`` process, talked to over a socket pair with
+    """A ``python -m aemodels.jobs.trainer`` process, talked to over a socket pair with
     ``multiprocessing.connection`` (pickled tuples, see that module for the messages)."""
 
     def __init__(self):
@@ -220,12 +220,14 @@ class Trainer:
         from multiprocessing.connection import Connection
         from pathlib import Path
 
+        import aemodels
+
         ours, theirs = socket.socketpair()
-        package_parent = str(Path(__file__).resolve().parent.parent)
+        package_parent = str(Path(aemodels.__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)
         env = {**os.environ, "PYTHONPATH": path, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
         with theirs:
-            self.process = subprocess.Popen([sys.executable, "-m", "aemodels.trainer", str(theirs.fileno())],
+            self.process = subprocess.Popen([sys.executable, "-m", "aemodels.jobs.trainer", str(theirs.fileno())],
                                             pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
         self.connection = Connection(ours.detach())
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from aemodels.corruption import add_noise
+from aemodels.data.corruption import add_noise
 
 VALIDATION_IMAGES = 100  # training-split images each family's setting is chosen on
 GAUSSIAN_SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0)  # pixels
@@ -117,7 +117,7 @@ def by_name(name: str) -> Filter:
 def choose(validation: np.ndarray, kind: str, level: float, seed: int = 0) -> dict[str, Filter]:
     """Family → its setting with the best mean PSNR on ``validation`` (clean float32 (N, H, W, C))
     corrupted with ``kind`` noise at ``level``. The noise seed differs from the scored images'."""
-    from aemodels.metrics import psnr
+    from aemodels.scoring.metrics import psnr
 
     clean = np.asarray(validation, np.float32)[:VALIDATION_IMAGES]
     noisy = add_noise(clean, kind, level, seed + 1)

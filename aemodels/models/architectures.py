@@ -255,7 +255,7 @@ class VAE(keras.Model):
     def train_step(self, data):
         import tensorflow as tf
 
-        from aemodels.devices import replica_share
+        from aemodels.models.devices import replica_share
 
         images = data[0] if isinstance(data, tuple) else data
         with tf.GradientTape() as tape:

@@ -1,7 +1,7 @@
 """Score a trained model on its dataset's held-out split, against its classical counterpart.
 
 Embedding kinds are compared with PCA at the same code size; the denoiser with the best of four
-classical filter families, each at its setting chosen on training images (``classical``); the
+classical filter families, each at its setting chosen on training images (``baselines``); the
 super-resolution model with the better of bicubic and Lanczos interpolation. Every result is a
 plain JSON-ready dict.
 """
@@ -12,14 +12,15 @@ import dataclasses
 
 import numpy as np
 
-from aemodels import classical, inference, metrics
-from aemodels.corruption import add_noise
-from aemodels.datasets import Dataset, Split, load_dataset, to_float
+from aemodels.data.corruption import add_noise
+from aemodels.data.datasets import Dataset, Split, load_dataset, to_float
 from aemodels.kinds import Task
-from aemodels.projections import PCAProjection
-from aemodels.scoresheet import SCORES_VERSION
-from aemodels.training import training_split
-from aemodels.views import EmbeddingViews
+from aemodels.models import inference
+from aemodels.models.training import training_split
+from aemodels.scoring import baselines, metrics
+from aemodels.scoring.projections import PCAProjection
+from aemodels.scoring.scoresheet import SCORES_VERSION
+from aemodels.scoring.views import EmbeddingViews
 
 IMAGE_METRIC_LIMIT = 1000  # held-out images used for PSNR/SSIM curves
 NOISE_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5)
@@ -158,11 +159,11 @@ def _no_embedding(mse: float, psnr: float) -> dict:
 
 def denoising_scores(bundle, clean: np.ndarray, validation: np.ndarray | None, kind: str, level: float,
                      seed: int = 0, pca: PCAProjection | None = None,
-                     chosen: dict[str, classical.Filter] | None = None) -> dict:
+                     chosen: dict[str, baselines.Filter] | None = None) -> dict:
     """PSNR (dB) and SSIM of the model, of every classical family and of the noisy input, at one level.
 
     ``clean`` are the float32 images scored (N, H, W, C); ``validation`` clean training-split images
-    on which each family's setting is chosen (``classical.choose``), unless ``chosen`` gives the
+    on which each family's setting is chosen (``baselines.choose``), unless ``chosen`` gives the
     choice already made on them (family → filter). Returns ``level``,
     ``noisy_psnr``, ``model_psnr``, ``model_ssim``, ``filters`` (family → ``setting``, ``psnr``,
     ``ssim``) and ``filter``, ``filter_psnr``, ``filter_ssim`` of the best family here (the
@@ -172,7 +173,7 @@ def denoising_scores(bundle, clean: np.ndarray, validation: np.ndarray | None, k
     denoised = inference.reconstruct(bundle, noisy)
     filters = {}
     if chosen is None:
-        chosen = classical.choose(validation, kind, level, seed)
+        chosen = baselines.choose(validation, kind, level, seed)
     for family, candidate in chosen.items():
         filtered = candidate.apply(noisy, level)
         filters[family] = {"setting": candidate.setting, "psnr": float(metrics.psnr(clean, filtered).mean()),
@@ -197,7 +198,7 @@ def _evaluate_denoiser(bundle, split) -> dict:
     config = bundle.config
     clean = to_float(split.x_test[:IMAGE_METRIC_LIMIT])
     pca = PCAProjection(PCA_DENOISE_COMPONENTS, config.seed).fit(split.x_train)
-    validation = to_float(split.x_train[-classical.VALIDATION_IMAGES:])
+    validation = to_float(split.x_train[-baselines.VALIDATION_IMAGES:])
     curve = [denoising_scores(bundle, clean, validation, config.noise_kind, level, config.seed, pca)
              for level in NOISE_LEVELS]
     at = next(c for c in curve if abs(c["level"] - REPORT_NOISE_LEVEL) < 1e-9)
@@ -208,7 +209,7 @@ def _evaluate_denoiser(bundle, split) -> dict:
         "model": _no_embedding(model_mse, at["model_psnr"]),
         "pca": _no_embedding(pca_mse, at["pca_psnr"]),
         "denoising": {"kind": config.noise_kind, "report_level": REPORT_NOISE_LEVEL, "curve": curve,
-                      "filters_compared": list(classical.FAMILIES)},
+                      "filters_compared": list(baselines.FAMILIES)},
         "test_images": len(clean),
     }
 

@@ -15,12 +15,12 @@ from typing import Callable, Protocol
 import numpy as np
 
 from aemodels.config import TrainConfig
-from aemodels.corruption import denoise_inputs, superres_inputs
-from aemodels.datasets import Dataset, Split, load_dataset, to_float
+from aemodels.data.corruption import denoise_inputs, superres_inputs
+from aemodels.data.datasets import Dataset, Split, load_dataset, to_float
 from aemodels.errors import ConfigError, TrainingStopped
-from aemodels.forming import FORMING_IMAGES, Forming
-from aemodels.neighbour_term import LAYOUT_MAX_IMAGES
 from aemodels.kinds import Task
+from aemodels.models.forming import FORMING_IMAGES, Forming
+from aemodels.models.neighbour_term import LAYOUT_MAX_IMAGES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,7 +106,7 @@ def streamed_arguments(config: TrainConfig, split: Split, workers: int = 1) -> d
     only on one device: under a strategy Keras draws batches before the epoch starts, and its
     enqueuer keeps the ones not taken for the next run (``OrderedEnqueuer.stop``), which would
     start an epoch with the last one's batches."""
-    from aemodels.batches import FIT_OPTIONS, TrainingBatches
+    from aemodels.models.batches import FIT_OPTIONS, TrainingBatches
 
     return {"x": TrainingBatches(split.x_train, config, workers), "validation_data": validation_data(config, split),
             **FIT_OPTIONS}
@@ -179,8 +179,8 @@ def train(
     tell("building the model")
     import keras  # after the checks: a bad config fails before TensorFlow's 3 s import
 
-    from aemodels.architectures import build_model
-    from aemodels.devices import check_mixed_precision, precision, strategy_for
+    from aemodels.models.architectures import build_model
+    from aemodels.models.devices import check_mixed_precision, precision, strategy_for
 
     strategy = strategy_for(devices)  # before anything else runs TensorFlow: logical devices are made now
     if mixed_precision:
@@ -220,8 +220,8 @@ def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, reporter,
     images first (t-SNE, part of the training time; a stop asked meanwhile takes effect when it
     ends), then the model's layers trained on their loss plus the term, with the optimizer
     ``build_model`` chose."""
-    from aemodels import neighbour_term
-    from aemodels.batches import FIT_OPTIONS, LayoutBatches
+    from aemodels.models import neighbour_term
+    from aemodels.models.batches import FIT_OPTIONS, LayoutBatches
 
     layout = neighbour_term.target_layout(split.x_train, config.seed)
     if should_stop is not None and should_stop():

@@ -1,0 +1,1 @@
+"""Training outside the page: the limit on concurrent jobs, the job board, the trainer process."""

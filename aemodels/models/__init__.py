@@ -1,0 +1,1 @@
+"""The Keras models: their architectures, training, inference and the devices they run on."""

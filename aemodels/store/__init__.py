@@ -1,0 +1,1 @@
+"""Saved runs: the run store, visitors' private stores, and exports to other tools."""
