@@ -4,9 +4,10 @@ import streamlit as st
 
 from aemodels.config import TrainConfig
 from aemodels.jobs.background import JobState, board
-from aemodels.ui import cache, plots, runs, state, training
+from aemodels.ui import cache, runs, state, training
 from aemodels.ui.entry import require_app
 from aemodels.ui.errors import user_errors
+from aemodels.ui.figures import maps
 from aemodels.ui.images import image_row
 from aemodels.ui.screens import results_page
 from aemodels.words import count
@@ -80,7 +81,7 @@ with baseline, user_errors():
     config, home = QUICK_CONFIG, state.home_key()
     points, labels = cache.pca_map(config, training.LIVE_MAP_IMAGES, home)
     names = cache.dataset(config.dataset, home).class_names
-    st.plotly_chart(plots.embedding_scatter(points, labels, names, f"PCA: {len(points)} held-out digits"),
+    st.plotly_chart(maps.embedding_scatter(points, labels, names, f"PCA: {len(points)} held-out digits"),
                     key="home_pca_map")
 with words, user_errors():
     if st.button("Train a quick model", type="primary", key="quick_train"):

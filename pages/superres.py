@@ -6,8 +6,9 @@ from aemodels.data.datasets import to_float
 from aemodels.kinds import Screen
 from aemodels.models import inference
 from aemodels.scoring import metrics
-from aemodels.ui import cache, plots, state
+from aemodels.ui import cache, state
 from aemodels.ui.entry import require_app
+from aemodels.ui.figures import charts
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
@@ -62,7 +63,7 @@ def factor_view(run_id: str) -> None:
     summary = info.metrics.get("superres")
     if summary:
         st.markdown(gain_sentence(summary, info.metrics.get("test_images", "?"), run_id))
-        st.plotly_chart(plots.superres_bars(summary["factors"], factor), key="superres_bars")
+        st.plotly_chart(charts.superres_bars(summary["factors"], factor), key="superres_bars")
 
 
 if info is not None:

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from aemodels.__main__ import main
+from aemodels.cli.main import main
 from aemodels.store.runs import RunStore
 from tests.conftest import ROOT
 

@@ -8,7 +8,7 @@ import json
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import load_dataset
 from aemodels.scoring import curve
-from aemodels.store.runs import RunInfo
+from aemodels.store.run_folder import RunInfo
 
 
 def test_pca_error_falls_and_knn_rises_with_the_code_size():

@@ -9,9 +9,9 @@ import io
 import numpy as np
 import pytest
 
-from aemodels.data import sources
+from aemodels.data import downloads
 from aemodels.data.datasets import NAMED_DATASETS, load_dataset
-from aemodels.data.sources import SourceFile
+from aemodels.data.downloads import SourceFile
 from aemodels.errors import DatasetError
 
 
@@ -32,13 +32,13 @@ def _idx(array: np.ndarray) -> bytes:
 
 def _place(name: str, files: dict[str, bytes], monkeypatch) -> None:
     """Put ``files`` in the cache folder and record their checksums as the published ones."""
-    folder = sources.folder(name)
+    folder = downloads.folder(name)
     folder.mkdir(parents=True, exist_ok=True)
     sources = []
     for file_name, data in files.items():
         (folder / file_name).write_bytes(data)
-        sources.append(SourceFile(file_name, sources.checksum_of(folder / file_name, "sha256")))
-    monkeypatch.setitem(sources.SOURCES, name, tuple(sources))
+        sources.append(SourceFile(file_name, downloads.checksum_of(folder / file_name, "sha256")))
+    monkeypatch.setitem(downloads.SOURCES, name, tuple(sources))
 
 
 def _fashion_files(rng) -> dict[str, bytes]:
@@ -61,7 +61,7 @@ def test_cached_fashion_mnist_loads_offline(home, monkeypatch):
 
 
 def test_the_datasets_command_says_which_are_cached(home, monkeypatch, capsys):
-    from aemodels.__main__ import main
+    from aemodels.cli.main import main
 
     _place("fashion-mnist", _fashion_files(np.random.default_rng(3)), monkeypatch)
     assert main(["datasets"]) == 0
@@ -76,19 +76,19 @@ def test_cached_mnist_loads_offline(home, monkeypatch):
     np.savez(arrays, x_train=rng.integers(0, 256, (30, 28, 28), dtype=np.uint8), y_train=rng.integers(0, 10, 30),
              x_test=rng.integers(0, 256, (10, 28, 28), dtype=np.uint8), y_test=rng.integers(0, 10, 10))
     _place("mnist", {"mnist.npz": arrays.getvalue()}, monkeypatch)
-    images, labels = sources.load("mnist")
+    images, labels = downloads.load("mnist")
     assert images.shape == (40, 28, 28) and images.dtype == np.uint8 and labels.dtype == np.int64
 
 
 def test_a_damaged_file_is_refused_with_one_line(home, monkeypatch):
     rng = np.random.default_rng(2)
     _place("fashion-mnist", _fashion_files(rng), monkeypatch)
-    path = sources.folder("fashion-mnist") / "t10k-images-idx3-ubyte.gz"
+    path = downloads.folder("fashion-mnist") / "t10k-images-idx3-ubyte.gz"
     data = bytearray(path.read_bytes())
     data[-5] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(DatasetError) as info:
-        sources.load("fashion-mnist")
+        downloads.load("fashion-mnist")
     message = str(info.value)
     assert "checksum" in message and "delete it" in message and "\n" not in message
 

@@ -315,7 +315,8 @@ def test_ten_runs_in_a_row_do_not_grow_memory_without_bound(home):
 # second, so it can be killed many times at random points of a save or a delete.
 CHILD = r"""
 import json, random, sys
-from aemodels.store.runs import WEIGHTS_FILE, RunStore
+from aemodels.store.run_folder import WEIGHTS_FILE
+from aemodels.store.runs import RunStore
 
 store = RunStore(sys.argv[1])
 weights = open(sys.argv[2], "rb").read()
@@ -437,7 +438,7 @@ def test_damaged_run_folders_are_listed_as_broken_and_can_be_deleted(damaged_sto
 
 
 def test_damaged_runs_through_the_command_line(damaged_store, capsys):
-    from aemodels.__main__ import main
+    from aemodels.cli.main import main
 
     store, sound, damaged, mismatched = damaged_store
     assert main(["runs"]) == 0

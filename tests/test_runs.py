@@ -18,7 +18,8 @@ from aemodels.kinds import KINDS
 from aemodels.models import inference
 from aemodels.models.forming import FORMING_FILE
 from aemodels.scoring.views import VIEWS_FILE
-from aemodels.store.runs import OPTIONAL_FILES, RUN_FILES, RUN_ID_PATTERN, WEIGHTS_FILE, RunStore
+from aemodels.store.run_folder import OPTIONAL_FILES, RUN_FILES, WEIGHTS_FILE
+from aemodels.store.runs import RUN_ID_PATTERN, RunStore
 
 MODEL_KINDS = tuple(KINDS)
 
@@ -246,12 +247,12 @@ def test_import_rejects_bad_archives_and_leaves_the_store_unchanged(home_with_ru
 
 
 def test_import_rejects_too_large(home_with_runs, monkeypatch):
-    from aemodels.store import runs
+    from aemodels.store import transfer
 
     _, run_ids = home_with_runs
     store = RunStore()
     data = store.export_zip(run_ids["dense-ae"])
-    monkeypatch.setattr(runs, "MAX_RUN_ZIP_BYTES", len(data) - 1)
+    monkeypatch.setattr(transfer, "MAX_RUN_ZIP_BYTES", len(data) - 1)
     with pytest.raises(RunStoreError, match="larger"):
         store.import_zip(data)
 

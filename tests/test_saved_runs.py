@@ -35,12 +35,14 @@ def saved_home(home) -> tuple[Path, dict[str, str]]:
     return home, {"vae": VAE_RUN, "superres": SUPERRES_RUN, "denoise": denoise_run}
 
 
-def test_the_saved_store_lists_every_run(saved_home):
+def test_the_saved_store_lists_every_run_under_its_config_id(saved_home):
     from aemodels.store.runs import RunStore
 
     home, runs = saved_home
-    listed = {info.run_id: info.config.model for info in RunStore(home / "runs").list()}
-    assert listed == {run_id: kind for kind, run_id in runs.items()}
+    infos = RunStore(home / "runs").list()
+    assert {info.run_id: info.config.model for info in infos} == {run_id: kind for kind, run_id in runs.items()}
+    # A setting added since (β, say) must not change the identity of a run saved before it.
+    assert all(info.config.config_id == info.meta["config_id"] for info in infos)
 
 
 @pytest.mark.parametrize("kind", ["vae", "superres", "denoise"])

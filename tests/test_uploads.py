@@ -341,6 +341,6 @@ def test_a_run_export_uploaded_as_data_points_to_the_runs_screen(home_with_runs)
 
 
 def test_the_run_export_files_it_recognises_are_in_every_run_zip():
-    from aemodels.store.runs import RUN_FILES
+    from aemodels.store.run_folder import RUN_FILES
 
     assert uploads.RUN_EXPORT_FILES <= set(RUN_FILES)

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from aemodels.errors import RunStoreError
-from aemodels.store.runs import WEIGHTS_FILE, RunStore
+from aemodels.store.run_folder import WEIGHTS_FILE
+from aemodels.store.runs import RunStore
 from tests.test_runs import _zip_of as _zip
 
 

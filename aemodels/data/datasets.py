@@ -136,12 +136,12 @@ def _require_network(name: str) -> None:
 
 def _load_full(name: str, classes: tuple[str, ...]) -> Dataset:
     """A 70,000-image dataset from the store's download cache, downloading it first if needed."""
-    from aemodels.data import sources
+    from aemodels.data import downloads
 
-    if not sources.is_cached(name):
+    if not downloads.is_cached(name):
         _require_network(name)
-        sources.download(name)
-    images, labels = sources.load(name)
+        downloads.download(name)
+    images, labels = downloads.load(name)
     return Dataset(name, images[..., None], labels, classes,
                    f"{name} ({len(images):,} images, 28×28, downloaded into the store)")
 
@@ -158,9 +158,9 @@ class NamedDataset:
         """True when loading needs no network (shipped, bundled or already downloaded)."""
         if self.offline:
             return True
-        from aemodels.data import sources
+        from aemodels.data import downloads
 
-        return sources.is_cached(self.name)
+        return downloads.is_cached(self.name)
 
 
 NAMED_DATASETS: dict[str, NamedDataset] = {

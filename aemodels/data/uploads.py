@@ -27,7 +27,7 @@ MAX_COMPRESSION_RATIO = 200
 MIN_IMAGES, MAX_IMAGES = 2, 100_000
 MIN_SIDE, MAX_SIDE = 8, 256
 MAX_TOTAL_PIXELS = 400_000_000  # uint8 values kept in memory after decoding
-RUN_EXPORT_FILES = {"config.json", "model.weights.h5"}  # in every run zip (runs.RUN_FILES; tests check)
+RUN_EXPORT_FILES = {"config.json", "model.weights.h5"}  # in every run zip (run_folder.RUN_FILES; tests check)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 ARCHIVE_SUFFIXES = (".zip", ".npz", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar")
 

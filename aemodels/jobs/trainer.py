@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
     import keras  # noqa: F401
     import sklearn.decomposition, sklearn.manifold, sklearn.metrics, sklearn.model_selection, sklearn.neighbors  # noqa: E401, F401
 
-    from aemodels.models import training
+    from aemodels.models import training  # noqa: F401
     from aemodels.scoring import evaluation  # noqa: F401
 
     try:

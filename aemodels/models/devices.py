@@ -17,6 +17,10 @@ import contextlib
 from aemodels.errors import ConfigError
 
 MAX_DEVICES = 16
+# Codes, images out and the layers after them compute in float32 even under mixed precision
+# (``precision``), so that sigmoids, losses and codes keep full precision; under the
+# default float32 policy this changes nothing, saved weights included.
+EXACT = "float32"
 
 
 def gpu_count() -> int:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.home import home_dir
-from aemodels.store.runs import RUN_ID_PATTERN, RunInfo, RunStore
+from aemodels.store.run_folder import RunInfo
+from aemodels.store.runs import RUN_ID_PATTERN, RunStore
 
 PUBLIC_ENV = "AEMODELS_PUBLIC"
 VISITORS_FOLDER = "visitors"

@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from aemodels.data.datasets import dataset_title
-from aemodels.store.runs import RunInfo
-from aemodels.ui import cache, plots, state
+from aemodels.store.run_folder import RunInfo
+from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
+from aemodels.ui.figures import charts, maps
 from aemodels.ui.run_table import SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
 
 MAPS_PER_ROW = 3  # a map is about 300 px wide in the main column at 1400 px: readable
@@ -37,7 +38,7 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
                    + ("Same in all: " + ", ".join(f"{name} {value}" for name, value in same.items()) + "."
                       if same else "No setting is shared by all of them."))
     log_y = st.checkbox("Log scale", key="compare_log")
-    st.plotly_chart(plots.compare_losses({i.run_id: i.history for i in chosen},
+    st.plotly_chart(charts.compare_losses({i.run_id: i.history for i in chosen},
                                          {i.run_id: i.config.kind.loss_words for i in chosen}, log_y),
                     key="compare_chart")
     with user_errors():
@@ -66,11 +67,11 @@ def side_by_side(infos: list[RunInfo]) -> None:
     config, home = group[0].config, state.home_key()
     _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
     names = cache.dataset(config.dataset, home).class_names
-    maps = [(f"{info.name or info.config.model} · {info.run_id[-6:]}", info.run_id, "model_2d") for info in group]
-    maps.append(("PCA of the pixels", group[0].run_id, "pca_2d"))
-    for start in range(0, len(maps), MAPS_PER_ROW):
-        for column, (title, run_id, which) in zip(st.columns(MAPS_PER_ROW), maps[start:start + MAPS_PER_ROW]):
-            figure = plots.embedding_scatter(getattr(cache.embedding_views(run_id, home), which), labels, names, title)
+    shown = [(f"{info.name or info.config.model} · {info.run_id[-6:]}", info.run_id, "model_2d") for info in group]
+    shown.append(("PCA of the pixels", group[0].run_id, "pca_2d"))
+    for start in range(0, len(shown), MAPS_PER_ROW):
+        for column, (title, run_id, which) in zip(st.columns(MAPS_PER_ROW), shown[start:start + MAPS_PER_ROW]):
+            figure = maps.embedding_scatter(getattr(cache.embedding_views(run_id, home), which), labels, names, title)
             figure.update_layout(showlegend=which == "pca_2d", legend=dict(orientation="h", y=-0.15))
             column.plotly_chart(figure, key=f"compare_map_{run_id}" if which == "model_2d" else "compare_map_pca")
     caption = (f"{len(labels):,} held-out images of {dataset_title(config.dataset)} (seed {config.seed}), the same in "
@@ -96,4 +97,4 @@ def parameter_against_score(table: pd.DataFrame, run_ids: list[str]) -> None:
     left, right = st.columns(2)
     x = left.selectbox("Setting", settings, key="compare_setting")
     y = right.selectbox("Score", scores, key="compare_score")
-    st.plotly_chart(plots.parameter_scatter(chosen, x, y), key="compare_scatter")
+    st.plotly_chart(charts.parameter_scatter(chosen, x, y), key="compare_scatter")

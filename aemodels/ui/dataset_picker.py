@@ -9,8 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from aemodels.data import uploads
-from aemodels.data.datasets import (NAMED_DATASETS, UPLOAD_PREFIX, held_out_count, save_upload,
-                                    unavailable_reason, upload_title)
+from aemodels.data.datasets import (
+    NAMED_DATASETS,
+    UPLOAD_PREFIX,
+    held_out_count,
+    save_upload,
+    unavailable_reason,
+    upload_title,
+)
 from aemodels.ui import access, cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_grid

@@ -20,8 +20,9 @@ from aemodels.scoring.evaluation import pca_reconstruction
 from aemodels.scoring.neighbours import neighbourhood
 from aemodels.scoring.scoresheet import REFERENCE_PROTOCOL, REFERENCE_SOURCE
 from aemodels.scoring.views import EmbeddingViews
-from aemodels.store.runs import RunInfo
-from aemodels.ui import access, cache, plots, state
+from aemodels.store.run_folder import RunInfo
+from aemodels.ui import access, cache, state
+from aemodels.ui.figures import charts, maps
 from aemodels.ui.images import captioned_row, image_grid, image_row
 from aemodels.ui.tables import reference_table
 from aemodels.words import count
@@ -121,7 +122,7 @@ def model_axes(config) -> tuple[str, str]:
     return f"PC 1 of the {config.latent_dim}-number {code_name}", f"PC 2 of the {code_name}"
 
 
-def maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_names: tuple[str, ...],
+def linked_maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_names: tuple[str, ...],
          hidden: tuple[int, ...], training: bool = False) -> None:
     """The model's map beside PCA's, the chosen images ringed on both, one chosen image crossed;
     with ``training``, the training images beneath."""
@@ -140,7 +141,7 @@ def maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_names: 
         (left, "model", views.model_2d, f"{config.model}: {code_name} of each image", model_axes(config)),
         (right, "pca", views.pca_2d, "PCA: first two components of the pixels", ("PC 1", "PC 2")),
     ):
-        figure = plots.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one,
+        figure = maps.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one,
                                          behind[side])
         column.plotly_chart(figure, key=MAP_KEYS[side], on_select=lambda key=MAP_KEYS[side]: _on_select(key, info.run_id),
                             selection_mode=("points", "box", "lasso"))
@@ -231,17 +232,17 @@ def forming_section(info: RunInfo, labels: np.ndarray, views: EmbeddingViews,
         st.info("This run was saved before the app kept the codes of every epoch, so its map cannot be replayed. "
                 "Train it again to see it form.", icon=":material/history:")
         return
-    maps = forming.maps
-    n = maps.shape[1]
+    epoch_maps = forming.maps
+    n = epoch_maps.shape[1]
     axes = model_axes(info.config)
     if info.config.latent_dim > 2:
         axes = ("axis 1 of the last epoch's codes", "axis 2")
     left, right = st.columns([3, 2])
-    left.plotly_chart(plots.forming_animation(maps, labels[:n], class_names,
+    left.plotly_chart(maps.forming_animation(epoch_maps, labels[:n], class_names,
                                               f"The first {n} held-out images' codes, {count(forming.epochs, 'epoch')}",
                                               axes),
                       key="emb_forming")
-    right.plotly_chart(plots.embedding_scatter(views.pca_2d[:n], labels[:n], class_names,
+    right.plotly_chart(maps.embedding_scatter(views.pca_2d[:n], labels[:n], class_names,
                                                "For reference: PCA's map of the same images",
                                                axis_titles=("PC 1", "PC 2")),
                        key="emb_forming_pca")
@@ -274,7 +275,7 @@ def code_size_section(info: RunInfo) -> None:
     base = curve.sweep_config(config, config.latent_dim)
     model = curve.model_curve(state.store().list(), base)
     pca = cache.pca_curve(base, home)
-    st.plotly_chart(plots.code_size_curves(model, pca, config.model), key="emb_code_sizes")
+    st.plotly_chart(charts.code_size_curves(model, pca, config.model), key="emb_code_sizes")
     sentence = curve.ratio_text(model, pca)
     missing = curve.missing_sizes(model)
     sizes = " ".join(str(size) for size in curve.SWEEP_SIZES)

@@ -14,8 +14,9 @@ import streamlit as st
 
 from aemodels.data.datasets import to_float
 from aemodels.models import inference
-from aemodels.store.runs import RunInfo
-from aemodels.ui import cache, plots, state
+from aemodels.store.run_folder import RunInfo
+from aemodels.ui import cache, state
+from aemodels.ui.figures import maps
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_grid, image_row
 from aemodels.ui.timing import timed
@@ -56,7 +57,7 @@ def grid_extent(codes: np.ndarray, side: int | None = None, dims: tuple[int, int
 def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: float) -> tuple[str, tuple]:
     """``side``×``side`` decoded images over two latent coordinates, the others at their mean.
 
-    Returns (the grid as one picture, ``plots.grid_picture``, highest value of ``dims[1]`` on top;
+    Returns (the grid as one picture, ``maps.grid_picture``, highest value of ``dims[1]`` on top;
     extent ``grid_extent`` in latent units). The tile centres span ±``spread`` standard deviations
     of the held-out codes around their mean, decoded in one batched call.
     """
@@ -67,7 +68,7 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     yy, xx = np.meshgrid(ys, xs, indexing="ij")
     grid_codes[:, a], grid_codes[:, b] = xx.ravel(), yy.ravel()
     images = inference.decode(cache.bundle(run_id, home), grid_codes)
-    return (plots.grid_picture(images.reshape(side, side, *images.shape[1:])),
+    return (maps.grid_picture(images.reshape(side, side, *images.shape[1:])),
             grid_extent(codes, side, dims, spread))
 
 
@@ -189,7 +190,7 @@ def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndar
     dims = (0, 1)
     picture, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
     shown = slice(0, MAP_POINTS)
-    figure = plots.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], class_names,
+    figure = maps.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], class_names,
                               ("z1", "z2"), (float(z[0]), float(z[1])), st.session_state.get(ENDS_KEY, []))
     st.plotly_chart(figure, key=MAP_KEY, on_select=lambda: _on_map_click(scales, dims), selection_mode="points")
     st.caption("Click anywhere on the map to decode that point: z1 and z2 follow, and the red cross marks the "

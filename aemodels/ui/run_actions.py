@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.store.runs import MAX_NAME, MAX_NOTE, TRASH_SECONDS, RunInfo
+from aemodels.store.run_folder import MAX_NAME, MAX_NOTE, RunInfo
+from aemodels.store.runs import TRASH_SECONDS
 from aemodels.ui import access, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.guard import run_exists, run_guard, vanished_message

@@ -9,7 +9,7 @@ import streamlit as st
 
 from aemodels.data.datasets import dataset_title
 from aemodels.scoring import scoresheet
-from aemodels.store.runs import RunInfo
+from aemodels.store.run_folder import RunInfo
 
 
 def _row(info: RunInfo) -> dict:

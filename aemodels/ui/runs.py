@@ -6,7 +6,7 @@ import streamlit as st
 
 from aemodels.data.datasets import dataset_title
 from aemodels.kinds import Screen, kinds_for
-from aemodels.store.runs import RunInfo
+from aemodels.store.run_folder import RunInfo
 from aemodels.ui import state
 from aemodels.ui.guard import show_vanished
 from aemodels.ui.screens import TRAIN_PAGE, screen_of

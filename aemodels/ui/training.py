@@ -22,7 +22,8 @@ import streamlit as st
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import dataset_title
 from aemodels.jobs.background import JobState, TrainingJob, board
-from aemodels.ui import access, cache, plots, state
+from aemodels.ui import access, cache, state
+from aemodels.ui.figures import charts, maps
 from aemodels.ui.guard import run_exists
 from aemodels.ui.screens import TRAIN_PAGE, results_page
 from aemodels.words import count
@@ -31,7 +32,7 @@ SEEN_KEY = "training_jobs_seen"  # finished jobs this session has taken in (its 
 PANEL_SECONDS = 0.5
 SIDEBAR_SECONDS = PANEL_SECONDS  # the sidebar and the panel tell the same epoch
 OFFERED_SECONDS = 15 * 60  # how long the sidebar offers a finished job's run
-LIVE_MAP_IMAGES = 500  # points of the live map: SVG, cheap to redraw every epoch (plots.WEBGL_FROM_POINTS)
+LIVE_MAP_IMAGES = 500  # points of the live map: SVG, cheap to redraw every epoch (style.WEBGL_FROM_POINTS)
 
 
 def keep_trainer_ready() -> None:
@@ -185,7 +186,7 @@ def _draw_running(job: TrainingJob) -> None:
                 with left:
                     _live_map(job)
             if job.history:
-                right.plotly_chart(plots.loss_chart(job.history), key=f"live_loss_{job.job_id}")
+                right.plotly_chart(charts.loss_chart(job.history), key=f"live_loss_{job.job_id}")
         if st.button("Stop training", key=f"stop_{job.job_id}", help="Stops within a second; nothing is saved."):
             job.stop()
 
@@ -201,7 +202,7 @@ def _live_map(job: TrainingJob) -> None:
     names = cache.dataset(config.dataset, state.home_key()).class_names
     codes = map_of(codes)
     when = "before training" if epoch == 0 else f"after epoch {epoch} of {config.epochs}"
-    figure = plots.embedding_scatter(codes, labels[:len(codes)], names, f"{len(codes)} held-out images, {when}")
+    figure = maps.embedding_scatter(codes, labels[:len(codes)], names, f"{len(codes)} held-out images, {when}")
     st.plotly_chart(figure, key=f"live_map_{job.job_id}")
     if config.latent_dim > 2:
         st.caption(f"The code has {config.latent_dim} numbers: the map is their PCA to 2-D.")
@@ -217,7 +218,7 @@ def _draw_outcome(job: TrainingJob) -> None:
             return
         info = state.store().get(job.run_id)
         if job.history:
-            st.plotly_chart(plots.loss_chart(info.history), key=f"final_loss_{job.job_id}")
+            st.plotly_chart(charts.loss_chart(info.history), key=f"final_loss_{job.job_id}")
         warn_if_beaten(info)
         st.page_link(results_page(job.config.kind), label=f"See the results of run {job.run_id}",
                      icon=":material/arrow_forward:", query_params=run_params(job))

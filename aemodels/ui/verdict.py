@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from aemodels.scoring.diagnosis import advice
-from aemodels.store.runs import RunInfo
+from aemodels.store.run_folder import RunInfo
 
 
 def warn_if_beaten(info: RunInfo) -> None:

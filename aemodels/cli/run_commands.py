@@ -1,0 +1,133 @@
+"""The commands on datasets and saved runs: list, score, delete, export, import, check an upload."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from aemodels.cli.printing import print_metrics, result_json
+from aemodels.errors import AemodelsError
+
+
+def datasets_command(args) -> int:
+    """``datasets``: list the datasets and whether each is there offline."""
+    from aemodels.data.datasets import NAMED_DATASETS
+
+    for info in NAMED_DATASETS.values():
+        state = "available" if info.offline else "cached" if info.available() else "needs download"
+        print(f"{info.name:<14} {info.images:>7,} images  {state:<15} {info.description}")
+    return 0
+
+
+def evaluate_command(args) -> int:
+    """``evaluate``: score a saved run again on its held-out split."""
+    from aemodels.scoring import evaluation
+    from aemodels.store.runs import RunStore
+
+    store = RunStore()
+    info = store.get(args.run)
+    metrics = evaluation.evaluate(store.load_bundle(args.run))
+    if args.json:
+        print(json.dumps(result_json(info.run_id, info.config, info.meta.get("train_seconds", 0.0), metrics,
+                                      int(info.meta.get("replicas", 1)))))
+    else:
+        print_metrics(metrics)
+    return 0
+
+
+def runs_command(args) -> int:
+    """``runs``: list the saved runs."""
+    from aemodels.store.runs import RunStore
+
+    infos = RunStore().list()
+    if args.json:
+        print(json.dumps([
+            {"run_id": i.run_id, "broken": i.broken, "config": i.config.to_dict() if i.config else None,
+             "metrics": i.metrics, "meta": i.meta} for i in infos
+        ]))
+        return 0
+    if not infos:
+        print("no runs yet: train one with 'python -m aemodels train'")
+    for info in infos:
+        if info.broken:
+            print(f"{info.run_id}  BROKEN: {info.broken}")
+            continue
+        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
+        knn = info.metrics.get("model", {}).get("knn_accuracy")
+        knn_text = f"5-NN {knn:.3f}" if isinstance(knn, (int, float)) else ""
+        print(f"{info.run_id}  {created}  {info.config.dataset:<12} {info.config.model:<9} "
+              f"latent {info.config.latent_dim:<3} epochs {info.config.epochs:<4} {knn_text}")
+    return 0
+
+
+def delete_command(args) -> int:
+    """``delete``: delete a saved run."""
+    from aemodels.store.runs import RunStore
+
+    RunStore().delete(args.run)
+    print(f"deleted run {args.run}")
+    return 0
+
+
+def export_command(args) -> int:
+    """``export``: write a run as a zip, for the Projector or to MLflow."""
+    from pathlib import Path
+
+    from aemodels.store.runs import RunStore
+
+    if args.mlflow:
+        from aemodels.store import mlflow_export
+
+        mlflow_id = mlflow_export.export(RunStore(), args.run, args.mlflow)
+        print(f"logged run {args.run} to MLflow at {args.mlflow} as run {mlflow_id} "
+              f"(experiment {mlflow_export.EXPERIMENT})")
+        return 0
+    if args.projector:
+        from aemodels.store import projector
+
+        written = projector.export(RunStore(), args.run, Path(args.projector))
+        print(f"wrote {len(written)} files for the Embedding Projector into {args.projector}: "
+              + ", ".join(p.name for p in written))
+        return 0
+    data = RunStore().export_zip(args.run)
+    path = Path(args.output or f"{args.run}.zip")
+    if path.suffix.lower() != ".zip":
+        raise AemodelsError(f"'{path}' does not end in .zip: give the export a .zip name.")
+    try:
+        temp = path.with_name(f".{path.name}.part")
+        temp.write_bytes(data)
+        temp.replace(path)  # a half-written zip never carries the real name
+    except OSError as exc:
+        raise AemodelsError(f"cannot write '{path}' ({exc.strerror}): choose a writable place.") from None
+    print(f"wrote run {args.run} to {path} ({len(data) / 1e6:.1f} MB)")
+    return 0
+
+
+def import_command(args) -> int:
+    """``import``: add a run zip to the store."""
+    from pathlib import Path
+
+    from aemodels.store.runs import RunStore
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AemodelsError(f"cannot read '{path}' ({exc.strerror}): give the path of a run .zip.") from None
+    store = RunStore()
+    known = {info.run_id for info in store.list()}
+    run_id = store.import_zip(data, path.name)
+    if run_id in known:
+        print(f"{path.name} is run {run_id}, already in the store: nothing added")
+    else:
+        print(f"imported {path.name} as run {run_id}")
+    return 0
+
+
+def check_data_command(args) -> int:
+    """``check-data``: validate an upload."""
+    from aemodels.data.uploads import read_upload, summary
+
+    dataset = read_upload(args.file)
+    print(f"ok: {summary(dataset)}")
+    return 0

@@ -1,0 +1,122 @@
+"""``train`` and ``sweep``: train models from the command line and save them as runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from aemodels.cli.printing import curve_scores, figure, print_metrics, result_json
+from aemodels.config import TrainConfig
+from aemodels.errors import AemodelsError
+
+
+def upscale_factors(text: str) -> tuple[int, ...]:
+    """``"2,3,4"`` as ``(2, 3, 4)``."""
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise AemodelsError(f"--upscale-factors must be whole numbers separated by commas, not {text!r}.") from None
+
+
+def given_settings(args) -> dict:
+    """The training settings given on the command line (the others take the recommended ones)."""
+    return {name: value for name, value in (("epochs", args.epochs), ("batch_size", args.batch_size),
+                                            ("learning_rate", args.learning_rate)) if value is not None}
+
+
+def with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
+    """``config`` with the recommended epochs, batch and rate for its kind and data, except ``given``."""
+    from aemodels.models.defaults import recommended
+    from aemodels.models.training import training_split
+
+    best = recommended(config.kind, len(training_split(config, dataset).x_train), given.get("batch_size"))
+    return config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
+                             "learning_rate": best.learning_rate, **given})
+
+
+def train_command(args) -> int:
+    """``train``: train one model, save it as a run, print its scores beside PCA's."""
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.training import TrainProgress, train
+    from aemodels.scoring.diagnosis import advice
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
+
+    given = given_settings(args)
+    config = TrainConfig(
+        dataset=args.dataset, model=args.model, latent_dim=args.latent_dim, seed=args.seed,
+        neighbour_weight=args.neighbour_weight,
+        train_images=args.train_images, noise_kind=args.noise_kind, noise_max=args.noise_max,
+        upscale_factors=upscale_factors(args.upscale_factors), **given,
+    )
+    dataset = load_dataset(config.dataset)
+    config = with_recommended(config, dataset, given)
+    out = sys.stderr if args.json else sys.stdout
+
+    interactive = out.isatty()
+
+    def show(progress: TrainProgress) -> None:
+        if progress.epoch == 0 or not (interactive or progress.epoch_done):
+            return  # a log file gets one line per epoch, a terminal a live bar
+        width = 30
+        filled = int(width * progress.fraction)
+        loss = progress.losses.get("loss", float("nan"))
+        line = (f"{chr(13) if interactive else ''}epoch {progress.epoch}/{progress.epochs} [{'#' * filled}{'.' * (width - filled)}] "
+                f"loss {loss:.4f}  {progress.seconds:5.1f}s")
+        print(line, end="\n" if not interactive or (progress.epoch_done and progress.epoch == progress.epochs) else "", file=out, flush=True)
+
+    result = train(config, dataset, progress=show, devices=args.devices, jit=args.jit,
+                   mixed_precision=args.mixed_precision)
+    assessment = assess(result.bundle, dataset)
+    metrics = assessment.metrics
+    run_id = RunStore().save(result, metrics, assessment.views)
+    verdict = advice(config, metrics, metrics.get("train_images"))
+    if args.json:
+        print(json.dumps({**result_json(run_id, config, result.train_seconds, metrics, result.replicas),
+                          "jit": bool(args.jit), "mixed_precision": result.mixed_precision, "advice": verdict}))
+    else:
+        print(f"saved run {run_id} ({result.train_seconds:.1f} s of training)")
+        print_metrics(metrics)
+        if verdict:
+            print(verdict)
+    return 0
+
+
+def sweep_command(args) -> int:
+    """``sweep``: one run per code size (reusing runs already saved), printed as a table."""
+    from aemodels.data.datasets import load_dataset
+    from aemodels.models.training import train
+    from aemodels.scoring.curve import sweep_config
+    from aemodels.scoring.evaluation import assess
+    from aemodels.store.runs import RunStore
+
+    base = TrainConfig(dataset=args.dataset, model=args.model, seed=args.seed, train_images=args.train_images)
+    if not base.has_embedding:
+        raise AemodelsError(f"'{args.model}' has no code to sweep: use an embedding kind (dense-ae, conv-ae, vae, dense-vae).")
+    sizes = sorted(set(args.latent_dims))
+    configs = [sweep_config(base, size) for size in sizes]  # every size checked before any training
+    dataset = load_dataset(base.dataset)
+    store, out = RunStore(), sys.stderr if args.json else sys.stdout
+    points = []
+    for config in configs:
+        config = with_recommended(config, dataset, given_settings(args))
+        found = store.find(config)
+        if found is not None:
+            run_id, metrics = found.run_id, found.metrics
+            print(f"code size {config.latent_dim}: reusing run {run_id}", file=out, flush=True)
+        else:
+            print(f"code size {config.latent_dim}: training {config.epochs} epochs…", file=out, flush=True)
+            result = train(config, dataset)
+            assessment = assess(result.bundle, dataset)
+            run_id, metrics = store.save(result, assessment.metrics, assessment.views), assessment.metrics
+        points.append({"latent_dim": config.latent_dim, "run_id": run_id, "reused": found is not None,
+                       "model": curve_scores(metrics.get("model", {})), "pca": curve_scores(metrics.get("pca", {}))})
+    if args.json:
+        print(json.dumps({"dataset": base.dataset, "model": base.model, "points": points}))
+        return 0
+    print(f"{'code size':>9}  {'MSE model':>10}  {'MSE PCA':>10}  {'5-NN model':>10}  {'5-NN PCA':>10}")
+    for point in points:
+        model, pca = point["model"], point["pca"]
+        print(f"{point['latent_dim']:>9}  {figure(model['reconstruction_mse']):>10}  {figure(pca['reconstruction_mse']):>10}  "
+              f"{figure(model['knn_accuracy']):>10}  {figure(pca['knn_accuracy']):>10}")
+    return 0

@@ -1,0 +1,171 @@
+"""Charts of numbers: losses per epoch, the denoising and super-resolution scores, the code-size curves."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from aemodels.ui.figures.style import FIGURE_MARGIN, PALETTE
+
+LOSS_WORDS = {  # Keras history names → words, and the panel each belongs to
+    "loss": ("training", "loss"),
+    "val_loss": ("held-out", "loss"),
+    "reconstruction_loss": ("training", "reconstruction"),
+    "val_reconstruction_loss": ("held-out", "reconstruction"),
+    "kl_loss": ("training", "kl"),
+    "val_kl_loss": ("held-out", "kl"),
+    "neighbour_loss": ("neighbour-keeping term (training)", "loss"),
+    "val_neighbour_loss": ("neighbour-keeping term (held-out)", "loss"),
+}
+
+
+LOSS_COLOURS = {"training": PALETTE[0], "held-out": PALETTE[1], "neighbour-keeping term (training)": PALETTE[2],
+                "neighbour-keeping term (held-out)": PALETTE[4]}
+
+
+PANEL_TITLES = {
+    "loss": "Loss (lower is better)",
+    "reconstruction": "Reconstruction error, nats per image",
+    "kl": "KL divergence from the prior, nats per image",
+}
+
+
+def _epoch_axis(epochs: int) -> dict:
+    """An x axis of whole epochs from 1: a tick every epoch, or every few for long trainings."""
+    return dict(title="epoch", tick0=1, dtick=max(1, -(-epochs // 10)))
+
+
+def loss_chart(history: dict[str, list[float]], title: str = "Loss per epoch") -> go.Figure:
+    """Loss curves per epoch (epochs from 1), training and held-out, in words.
+
+    ``history`` maps Keras names (``loss``, ``val_loss``, and for a VAE ``reconstruction_loss``,
+    ``kl_loss`` and their ``val_`` forms) to one value per epoch. A VAE's reconstruction and KL
+    terms differ by two orders of magnitude, so each gets its own panel (and the total is left
+    out); other models get one panel.
+    """
+    from plotly.subplots import make_subplots
+
+    panels = ["reconstruction", "kl"] if "kl_loss" in history else ["loss"]
+    # Two panels side by side leave each about half the width: their titles go on two lines.
+    titles = [PANEL_TITLES[p].replace(", ", ",<br>") if len(panels) > 1 else PANEL_TITLES[p] for p in panels]
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=titles, horizontal_spacing=0.12)
+    others = iter(PALETTE[5:])
+    for name, values in history.items():
+        who, panel = LOSS_WORDS.get(name, (name.removesuffix("_loss").replace("_", " "), "loss"))
+        if not values or panel not in panels:
+            continue
+        column = panels.index(panel) + 1
+        colour = LOSS_COLOURS.get(who) or next(others, PALETTE[-1])
+        figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers",
+                                    name=who, legendgroup=who, showlegend=column == 1,
+                                    line=dict(color=colour, dash="dot" if "term" in who else None)),
+                         row=1, col=column)
+    figure.update_annotations(font_size=13)
+    figure.update_xaxes(**_epoch_axis(max((len(v) for v in history.values()), default=1)))
+    figure.update_layout(title=title, margin=dict(FIGURE_MARGIN, t=90 if len(panels) > 1 else 70), height=360)
+    return figure
+
+
+def compare_losses(histories: dict[str, dict[str, list[float]]], units: dict[str, str],
+                   log_y: bool = False) -> go.Figure:
+    """Held-out loss per epoch (training loss where a run has none) of several runs.
+
+    ``histories``: run label → Keras history; ``units``: run label → what its loss measures
+    (``ModelKind.loss_words``). Runs whose losses measure different things get panels of their
+    own, side by side, each titled with its unit: on one axis a VAE's nats per image would flatten
+    every autoencoder's per-pixel curve to a line at zero.
+    """
+    from plotly.subplots import make_subplots
+
+    panels = list(dict.fromkeys(units[label] for label in histories))
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=panels)
+    for k, (label, history) in enumerate(histories.items()):
+        held_out = bool(history.get("val_loss"))
+        values = history.get("val_loss") or history.get("loss") or []
+        figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers",
+                                    name=label if held_out else f"{label} (training loss)",
+                                    line=dict(color=PALETTE[k % len(PALETTE)])),
+                         row=1, col=panels.index(units[label]) + 1)
+    longest = max((len(h.get("val_loss") or h.get("loss") or []) for h in histories.values()), default=1)
+    figure.update_xaxes(**_epoch_axis(longest))
+    if log_y:
+        figure.update_yaxes(type="log")
+    figure.update_layout(title="Held-out loss per epoch (lower is better)", margin=dict(FIGURE_MARGIN, t=70),
+                         height=380, legend=dict(orientation="h", y=-0.25))
+    return figure
+
+
+def denoising_curve(curve: list[dict], level: float | None = None) -> go.Figure:
+    """PSNR (dB) of noisy input, best filter and model against noise level, ``level`` marked.
+
+    ``curve`` is ``metrics.json["denoising"]["curve"]``: dicts with ``level``,
+    ``noisy_psnr``, ``filter_psnr``, ``model_psnr``.
+    """
+    levels = [point["level"] for point in curve]
+    figure = go.Figure()
+    for key, name in (("model_psnr", "model"), ("filter_psnr", "best classical filter"),
+                      ("noisy_psnr", "noisy input")):
+        figure.add_trace(go.Scatter(x=levels, y=[point[key] for point in curve],
+                                    mode="lines+markers", name=name))
+    if level is not None:
+        figure.add_vline(x=level, line_dash="dash", line_color="grey",
+                         annotation_text=f"slider: {level:g}")
+    figure.update_layout(title="Quality against noise level (held-out images)",
+                         xaxis_title="noise level", yaxis_title="PSNR (dB)",
+                         margin=FIGURE_MARGIN, height=340)
+    return figure
+
+
+def superres_bars(factors: list[dict], current: int | None = None) -> go.Figure:
+    """Grouped bars of PSNR (dB) per upscale factor for nearest, bicubic, Lanczos (runs scored
+    before it was compared have none) and the model."""
+    figure = go.Figure()
+    labels = [f"×{f['factor']}" + (" (slider)" if f["factor"] == current else "") for f in factors]
+    for key, name in (("nearest_psnr", "nearest"), ("bicubic_psnr", "bicubic"), ("lanczos_psnr", "Lanczos"),
+                      ("model_psnr", "model")):
+        if all(key in f for f in factors):
+            figure.add_trace(go.Bar(x=labels, y=[f[key] for f in factors], name=name))
+    figure.update_layout(title="PSNR per upscale factor (held-out images)", barmode="group",
+                         yaxis_title="PSNR (dB)", margin=FIGURE_MARGIN, height=320)
+    return figure
+
+
+def code_size_curves(model: list, pca: list, model_name: str) -> go.Figure:
+    """Reconstruction MSE and 5-NN accuracy against code size, the model's runs beside PCA.
+
+    ``model``, ``pca``: ``curve.CurvePoint`` lists (``code_size``, ``reconstruction_mse``,
+    ``knn_accuracy``). The x axis is logarithmic, ticked at the sizes drawn; the kNN panel is
+    left out when no point has one (unlabelled data).
+    """
+    from plotly.subplots import make_subplots
+
+    with_knn = any(p.knn_accuracy is not None for p in model + pca)
+    titles = ["Reconstruction MSE (lower is better)"] + (["5-NN accuracy (higher is better)"] if with_knn else [])
+    figure = make_subplots(rows=1, cols=len(titles), subplot_titles=titles)
+    for points, name, colour, dash in ((pca, "PCA", PALETTE[7], "dash"), (model, model_name, PALETTE[0], "solid")):
+        if not points:
+            continue
+        sizes = [p.code_size for p in points]
+        figure.add_trace(go.Scatter(x=sizes, y=[p.reconstruction_mse for p in points], mode="lines+markers", name=name,
+                                    legendgroup=name, line=dict(color=colour, dash=dash)), row=1, col=1)
+        if with_knn:
+            figure.add_trace(go.Scatter(x=sizes, y=[p.knn_accuracy for p in points], mode="lines+markers", name=name,
+                                        legendgroup=name, showlegend=False, line=dict(color=colour, dash=dash)),
+                             row=1, col=2)
+    ticks = sorted({p.code_size for p in model + pca})
+    figure.update_xaxes(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks], title="numbers in the code")
+    figure.update_layout(margin=dict(FIGURE_MARGIN, t=40), height=340, legend=dict(orientation="h", y=-0.3))
+    return figure
+
+
+def parameter_scatter(rows, setting: str, score: str) -> go.Figure:
+    """One point per run (a row of the runs table, a ``pandas.DataFrame`` with a ``run`` and a
+    ``model`` column): ``setting`` across, ``score`` up, one colour per model kind."""
+    figure = go.Figure()
+    for model, group in rows.groupby("model", sort=True):
+        figure.add_trace(go.Scatter(x=group[setting], y=group[score], mode="markers+text", name=str(model),
+                                    text=[run[-6:] for run in group["run"]], textposition="top center",
+                                    marker=dict(size=11), customdata=list(group["run"]),
+                                    hovertemplate="%{customdata}<br>" + f"{setting} %{{x}}<br>{score} %{{y}}<extra></extra>"))
+    figure.update_layout(title=f"{score} against {setting}", xaxis_title=setting, yaxis_title=score,
+                         margin=FIGURE_MARGIN, height=360)
+    return figure
