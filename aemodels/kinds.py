@@ -1,9 +1,9 @@
 """Model kinds: one ``ModelKind`` object per kind, the single place that says what a kind is.
 
 A kind knows its name and words for people, the task it does (and so how it is trained, scored
-and which screens show it), its architecture family, and which of the kind-specific training
-settings apply to it. Everything else asks the kind (``kind_of(config.model)``) instead of
-testing its name, so a new kind or setting is added here.
+and which screens show it) and its architecture family. Everything else asks the kind
+(``kind_of(config.model)``) instead of testing its name, so a new kind is added here; which
+training settings apply to it is said by each setting (``settings.Setting.applies``).
 
 This module is light: no TensorFlow, no Streamlit.
 """
@@ -34,8 +34,6 @@ class Screen(enum.Enum):
     LATENT = "Latent explorer"
 
 
-# Settings that only some kinds use; every other TrainConfig field applies to every kind.
-KIND_SETTINGS = ("latent_dim", "neighbour_weight", "noise_kind", "noise_max", "upscale_factors")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,31}$")  # also part of run ids
 
 
@@ -49,7 +47,6 @@ class ModelKind:
         task: what it does.
         layout: ``"dense"`` or ``"conv"`` encoder/decoder (embedding kinds), ``"unet"`` otherwise.
         variational: a VAE (mean and log-variance, sampling, reconstruction + KL loss).
-        settings: which of ``KIND_SETTINGS`` apply; the others are not part of its runs.
         screens: the result screens that show its runs, the main one first.
     """
 
@@ -58,7 +55,6 @@ class ModelKind:
     task: Task
     layout: str
     variational: bool
-    settings: tuple[str, ...]
     screens: tuple[Screen, ...]
 
     @property
@@ -84,23 +80,20 @@ class ModelKind:
         return f"{self.name}: {self.title}"
 
 
-_EMBEDDING_SETTINGS = ("latent_dim", "neighbour_weight")
-
 KINDS: dict[str, ModelKind] = {
     kind.name: kind
     for kind in (
         ModelKind("dense-ae", "fully-connected autoencoder", Task.EMBEDDING, "dense", False,
-                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING, Screen.LATENT)),
+                  (Screen.EMBEDDING, Screen.LATENT)),
         ModelKind("conv-ae", "convolutional autoencoder", Task.EMBEDDING, "conv", False,
-                  _EMBEDDING_SETTINGS, (Screen.EMBEDDING, Screen.LATENT)),
+                  (Screen.EMBEDDING, Screen.LATENT)),
         ModelKind("vae", "convolutional variational autoencoder", Task.EMBEDDING, "conv", True,
-                  _EMBEDDING_SETTINGS, (Screen.LATENT, Screen.EMBEDDING)),
-        ModelKind("dense-vae", "fully-connected variational autoencoder", Task.EMBEDDING, "dense",
-                  True, _EMBEDDING_SETTINGS, (Screen.LATENT, Screen.EMBEDDING)),
-        ModelKind("denoise", "convolutional denoiser", Task.DENOISING, "unet", False,
-                  ("noise_kind", "noise_max"), (Screen.DENOISING,)),
+                  (Screen.LATENT, Screen.EMBEDDING)),
+        ModelKind("dense-vae", "fully-connected variational autoencoder", Task.EMBEDDING, "dense", True,
+                  (Screen.LATENT, Screen.EMBEDDING)),
+        ModelKind("denoise", "convolutional denoiser", Task.DENOISING, "unet", False, (Screen.DENOISING,)),
         ModelKind("superres", "super-resolution network", Task.SUPER_RESOLUTION, "unet", False,
-                  ("upscale_factors",), (Screen.SUPER_RESOLUTION,)),
+                  (Screen.SUPER_RESOLUTION,)),
     )
 }
 assert all(NAME_PATTERN.match(name) for name in KINDS)

@@ -34,11 +34,11 @@ def _spread(values, digits: int = 2) -> str:
 
 
 def denoising(seeds, log) -> list[Row]:
-    from aemodels.config import NOISE_KINDS
     from aemodels.data.datasets import load_dataset, to_float
     from aemodels.models.training import train, training_split
     from aemodels.scoring import baselines
     from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, NOISE_LEVELS, denoising_scores
+    from aemodels.settings import NOISE_KINDS
 
     dataset = load_dataset(DATASET)
     rows = []

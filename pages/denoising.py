@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from aemodels.config import NOISE_KINDS
 from aemodels.data.corruption import add_noise
 from aemodels.data.datasets import to_float
 from aemodels.kinds import Screen
 from aemodels.models import inference
 from aemodels.scoring import baselines
-from aemodels.ui import cache, plots, state
+from aemodels.settings import NOISE_KINDS
+from aemodels.ui import cache, state
 from aemodels.ui.entry import require_app
+from aemodels.ui.figures import charts
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
@@ -74,7 +75,7 @@ def noise_view(run_id: str) -> None:
     filter_table(scores)
     curve = info.metrics.get("denoising", {}).get("curve")
     if curve:
-        st.plotly_chart(plots.denoising_curve(curve, level), key="denoise_curve")
+        st.plotly_chart(charts.denoising_curve(curve, level), key="denoise_curve")
         if kind != info.metrics["denoising"].get("kind"):
             st.caption(f"The curve is for {info.metrics['denoising'].get('kind')} noise, the kind it was trained on.")
 

@@ -6,14 +6,13 @@ import pytest
 
 from aemodels.config import TrainConfig
 from aemodels.errors import ConfigError
-from aemodels.kinds import KIND_SETTINGS, KINDS, NAME_PATTERN, Screen, kind_of, kinds_for
+from aemodels.kinds import KINDS, NAME_PATTERN, Screen, kind_of, kinds_for
 from aemodels.store.runs import RUN_ID_PATTERN
 
 
-def test_every_kind_has_a_main_screen_and_settings_that_exist():
+def test_every_kind_has_a_main_screen():
     for kind in KINDS.values():
         assert kind.screens and kind.main_screen in Screen
-        assert set(kind.settings) <= set(KIND_SETTINGS)
     assert [k.name for k in kinds_for(Screen.LATENT)] == ["dense-ae", "conv-ae", "vae", "dense-vae"]
     assert [k.name for k in kinds_for(Screen.DENOISING)] == ["denoise"]
 

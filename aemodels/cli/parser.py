@@ -5,12 +5,37 @@ from __future__ import annotations
 import argparse
 
 from aemodels.errors import AemodelsError
-from aemodels.kinds import KINDS
 from aemodels.scoring.curve import SWEEP_SIZES
+from aemodels.settings import SETTINGS, Setting
+
+SWEEP_SETTINGS = ("dataset", "model", "epochs", "batch_size", "learning_rate", "seed", "train_images")
+
 
 class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
         raise AemodelsError(f"{message} (see 'python -m aemodels {self.prog.split()[-1]} --help')")
+
+
+def add_setting_flags(parser: argparse.ArgumentParser, names: tuple[str, ...] | None = None) -> None:
+    """A flag for each training setting on the command line (``settings.SETTINGS``), or each of
+    ``names``; a recommended setting left out defaults to None (then the recommended value)."""
+    for setting in SETTINGS.values():
+        if setting.command_line and (names is None or setting.name in names):
+            default = None if setting.recommended else setting.default
+            shown = "" if setting.recommended or default is None else f" (default {setting.show(default)})"
+            parser.add_argument(setting.flag, type=_reader(setting), default=default, dest=setting.name,
+                                help=setting.help + shown)
+
+
+def _reader(setting: Setting):
+    def read(text: str):
+        try:
+            return setting.parse(text)
+        except ValueError:
+            expected = {int: "a whole number", float: "a number", "factors": "whole numbers separated by commas",
+                        "optional int": "a whole number"}.get(setting.value_type, "a value")
+            raise argparse.ArgumentTypeError(f"{setting.flag} takes {expected}, not {text!r}") from None
+    return read
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,21 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("datasets", help="list the datasets and whether each is available offline")
 
     train = commands.add_parser("train", help="train a model, save it as a run, compare with PCA")
-    train.add_argument("--dataset", default="mnist-10k")
-    train.add_argument("--model", default="dense-ae", help=f"one of {', '.join(KINDS)}")
-    train.add_argument("--latent-dim", type=int, default=2)
-    train.add_argument("--neighbour-weight", type=float, default=0.0, metavar="W",
-                       help="keep input-space neighbours together in the code (embedding kinds): "
-                            "0 the plain model, 1 recommended")
-    recommended_help = "default: recommended for the kind and the number of training images"
-    train.add_argument("--epochs", type=int, default=None, help=recommended_help)
-    train.add_argument("--batch-size", type=int, default=None, help=recommended_help)
-    train.add_argument("--learning-rate", type=float, default=None, help=recommended_help)
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--train-images", type=int, default=None, help="use only this many training images")
-    train.add_argument("--noise-kind", default="gaussian", help="denoise: gaussian or salt-and-pepper")
-    train.add_argument("--noise-max", type=float, default=0.5, help="denoise: largest training noise level")
-    train.add_argument("--upscale-factors", default="2,3,4,7", help="superres: comma-separated factors")
+    add_setting_flags(train)
     train.add_argument("--devices", type=int, default=1, metavar="N",
                        help="train on N devices of this machine (tf.distribute.MirroredStrategy): N GPUs, or N "
                             "logical CPU devices without GPUs; --batch-size is the global batch")
@@ -44,14 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--json", action="store_true")
 
     sweep = commands.add_parser("sweep", help="train an embedding kind at several code sizes, against PCA")
-    sweep.add_argument("--dataset", default="mnist-10k")
-    sweep.add_argument("--model", default="dense-ae", help="an embedding kind: dense-ae, conv-ae, vae, dense-vae")
+    add_setting_flags(sweep, SWEEP_SETTINGS)
     sweep.add_argument("--latent-dims", type=int, nargs="+", default=list(SWEEP_SIZES), metavar="N")
-    sweep.add_argument("--epochs", type=int, default=None, help=recommended_help)
-    sweep.add_argument("--batch-size", type=int, default=None, help=recommended_help)
-    sweep.add_argument("--learning-rate", type=float, default=None, help=recommended_help)
-    sweep.add_argument("--seed", type=int, default=0)
-    sweep.add_argument("--train-images", type=int, default=None, help="use only this many training images")
     sweep.add_argument("--json", action="store_true")
 
     evaluate = commands.add_parser("evaluate", help="score a saved run on its held-out split")

@@ -5,23 +5,23 @@ from __future__ import annotations
 import json
 import sys
 
+from aemodels.cli.parser import SWEEP_SETTINGS
 from aemodels.cli.printing import curve_scores, figure, print_metrics, result_json
 from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError
+from aemodels.settings import SETTINGS
 
 
-def upscale_factors(text: str) -> tuple[int, ...]:
-    """``"2,3,4"`` as ``(2, 3, 4)``."""
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise AemodelsError(f"--upscale-factors must be whole numbers separated by commas, not {text!r}.") from None
+def given_settings(args, names: tuple[str, ...] | None = None) -> dict:
+    """The training settings given on the command line, or those of ``names``; a recommended one
+    left out is not given (``with_recommended`` fills it in)."""
+    return {setting.name: getattr(args, setting.name) for setting in SETTINGS.values()
+            if setting.command_line and (names is None or setting.name in names)
+            and not (setting.recommended and getattr(args, setting.name) is None)}
 
 
-def given_settings(args) -> dict:
-    """The training settings given on the command line (the others take the recommended ones)."""
-    return {name: value for name, value in (("epochs", args.epochs), ("batch_size", args.batch_size),
-                                            ("learning_rate", args.learning_rate)) if value is not None}
+def _recommended_given(given: dict) -> dict:
+    return {name: value for name, value in given.items() if SETTINGS[name].recommended}
 
 
 def with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
@@ -43,14 +43,9 @@ def train_command(args) -> int:
     from aemodels.store.runs import RunStore
 
     given = given_settings(args)
-    config = TrainConfig(
-        dataset=args.dataset, model=args.model, latent_dim=args.latent_dim, seed=args.seed,
-        neighbour_weight=args.neighbour_weight,
-        train_images=args.train_images, noise_kind=args.noise_kind, noise_max=args.noise_max,
-        upscale_factors=upscale_factors(args.upscale_factors), **given,
-    )
+    config = TrainConfig(**given)
     dataset = load_dataset(config.dataset)
-    config = with_recommended(config, dataset, given)
+    config = with_recommended(config, dataset, _recommended_given(given))
     out = sys.stderr if args.json else sys.stdout
 
     interactive = out.isatty()
@@ -90,7 +85,8 @@ def sweep_command(args) -> int:
     from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
 
-    base = TrainConfig(dataset=args.dataset, model=args.model, seed=args.seed, train_images=args.train_images)
+    given = given_settings(args, SWEEP_SETTINGS)
+    base = TrainConfig(**given)
     if not base.has_embedding:
         raise AemodelsError(f"'{args.model}' has no code to sweep: use an embedding kind (dense-ae, conv-ae, vae, dense-vae).")
     sizes = sorted(set(args.latent_dims))
@@ -99,7 +95,7 @@ def sweep_command(args) -> int:
     store, out = RunStore(), sys.stderr if args.json else sys.stdout
     points = []
     for config in configs:
-        config = with_recommended(config, dataset, given_settings(args))
+        config = with_recommended(config, dataset, _recommended_given(given))
         found = store.find(config)
         if found is not None:
             run_id, metrics = found.run_id, found.metrics

@@ -182,7 +182,7 @@ def _variational(config, image_shape, body, decoder) -> ModelBundle:
     z_mean = layers.Dense(config.latent_dim, name="z_mean", dtype=EXACT)(features)
     z_log_var = layers.Dense(config.latent_dim, name="z_log_var", dtype=EXACT)(features)
     full_encoder = keras.Model(inputs, [z_mean, z_log_var], name="encoder")
-    vae = VAE(full_encoder, decoder, seed=config.seed, name=config.model)
+    vae = VAE(full_encoder, decoder, seed=config.seed, beta=config.beta, name=config.model)
     vae(ops.zeros((1, *image_shape)))  # build, so weights can be saved and loaded
     mean_encoder = keras.Model(inputs, z_mean, name="z_mean_encoder")
     return ModelBundle(config, vae, mean_encoder, decoder, image_shape)

@@ -15,7 +15,7 @@ FORMING_IMAGES = 1000  # the first held-out images of the run's split
 FORMING_FILE = "forming.npz"
 
 
-MAX_FRAMES = 501  # before training and after each of at most 500 epochs (config.MAX_EPOCHS)
+MAX_FRAMES = 501  # before training and after each of at most 500 epochs (the epochs setting's high end)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -36,13 +36,16 @@ class VAE(keras.Model):
 
     The encoder maps images (N, H, W, C) to ``[z_mean, z_log_var]``, each (N, latent_dim); the
     decoder maps codes back to images. The loss per image is the summed binary cross-entropy
-    over pixels (nats) plus the KL divergence of N(z_mean, exp(z_log_var)) from N(0, I), and the
-    three are tracked separately as ``reconstruction_loss``, ``kl_loss`` and ``loss``.
+    over pixels (nats) plus ``beta`` times the KL divergence of N(z_mean, exp(z_log_var)) from
+    N(0, I) (``beta`` 1: the negative ELBO), and the three are tracked separately as
+    ``reconstruction_loss``, ``kl_loss`` (unweighted) and ``loss``.
     Calling the model reconstructs from ``z_mean`` (no sampling), for plots and metrics.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, seed: int | None = None, **kwargs):
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, seed: int | None = None, beta: float = 1.0,
+                 **kwargs):
         super().__init__(**kwargs)
+        self.beta = float(beta)
         self.encoder = encoder
         self.decoder = decoder
         self.sampling = Sampling(seed=seed, dtype=EXACT)
@@ -74,7 +77,7 @@ class VAE(keras.Model):
         reconstruction_loss = ops.mean(ops.sum(per_pixel, axis=(1, 2, 3)))
         kl = -0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var))
         kl_loss = ops.mean(ops.sum(kl, axis=1))
-        return reconstruction_loss + kl_loss, reconstruction_loss, kl_loss
+        return reconstruction_loss + self.beta * kl_loss, reconstruction_loss, kl_loss
 
     def _track(self, total, reconstruction, kl):
         self.total_tracker.update_state(total)
@@ -106,6 +109,7 @@ class VAE(keras.Model):
             "encoder": keras.saving.serialize_keras_object(self.encoder),
             "decoder": keras.saving.serialize_keras_object(self.decoder),
             "seed": self.sampling.seed,
+            "beta": self.beta,
         }
 
     @classmethod

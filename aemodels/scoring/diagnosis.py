@@ -6,6 +6,7 @@ from aemodels.config import TrainConfig
 from aemodels.kinds import Task
 from aemodels.models.defaults import recommended, steps_per_epoch
 from aemodels.scoring.scoresheet import DEFAULT_K, at_k
+from aemodels.settings import SETTINGS
 
 COLLAPSED_KL_NATS = 1.0  # a VAE whose codes carry less than this is ignoring its input
 SHORT_TRAINING = 0.5  # under this share of the recommended steps, the training was too short
@@ -65,6 +66,6 @@ def advice(config: TrainConfig, metrics: dict, train_images: int | None) -> str 
                     f"Try {best.epochs} epochs of batch {best.batch_size} at learning rate {best.learning_rate:g} "
                     f"({best.steps(train_images):,} steps).")
     more = " Try more epochs or another learning rate"
-    if "latent_dim" in config.kind.settings:
+    if SETTINGS["latent_dim"].applies(config.kind):
         more += ", or a larger latent size"
     return text + more + "."

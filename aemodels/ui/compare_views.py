@@ -39,7 +39,7 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
                       if same else "No setting is shared by all of them."))
     log_y = st.checkbox("Log scale", key="compare_log")
     st.plotly_chart(charts.compare_losses({i.run_id: i.history for i in chosen},
-                                         {i.run_id: i.config.kind.loss_words for i in chosen}, log_y),
+                                         {i.run_id: i.config.loss_words for i in chosen}, log_y),
                     key="compare_chart")
     with user_errors():
         side_by_side(chosen)

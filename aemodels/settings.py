@@ -1,0 +1,223 @@
+"""Every training setting, declared once: its default, its valid values, its words and help, the
+model kinds it applies to, and how the Train form offers it.
+
+``TrainConfig`` (its fields, defaults, validation and run identity), the command line's flags and
+the Train form are all made from ``SETTINGS``. Adding a setting is adding one ``Setting`` here
+(and the code that uses its value); a setting added after runs were saved gives ``omitted_at``
+the value every earlier run had, so their config ids stay what they were.
+
+This module is light: no TensorFlow, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Callable
+
+from aemodels.kinds import KINDS, ModelKind, Task
+
+NOISE_KINDS = ("gaussian", "salt-and-pepper")
+_ALWAYS = object()  # ``omitted_at`` of a setting that is always written
+
+
+@dataclasses.dataclass(frozen=True)
+class Form:
+    """How the Train form offers a setting.
+
+    Attributes:
+        widget: ``slider``, ``number``, ``select_slider``, ``radio`` or ``multiselect``.
+        key: the widget's key (kept across pages and reruns).
+        column: 0 for the left column, 1 for the right one.
+        low, high, step: the slider's or number box's range; may be narrower than the valid one.
+        options: the values a ``select_slider``, ``radio`` or ``multiselect`` offers.
+        at_most_images: offer only options up to the number of training images (and the
+            recommended one).
+        shown: whether to draw it, given the values chosen above it on the form (name → value).
+    """
+
+    widget: str
+    key: str
+    column: int = 0
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    at_most_images: bool = False
+    shown: Callable[[dict], bool] = lambda chosen: True
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One training setting.
+
+    Attributes:
+        name: the ``TrainConfig`` field and JSON key; the flag is ``--`` and the name with dashes.
+        default: its value when none is given.
+        words: what people read beside it ("Latent size (numbers in the code)").
+        noun: how an error message names it ("The latent size").
+        help: one more line for the form's tooltip and the command line's help.
+        value_type: ``int``, ``float``, ``str``, ``"factors"`` (whole numbers, at least one) or
+            ``"optional int"`` (None allowed).
+        low, high: the valid range, inclusive (of each number, for ``factors``); ``above_low``
+            excludes ``low`` itself.
+        choices: the allowed values of a ``str`` setting (empty: any non-empty text).
+        hint: added to the error message ("1 is the recommended strength").
+        applies: whether it applies to a kind; a setting that does not is reset to its default
+            and left out of that kind's runs.
+        requires: a rule across settings: given the config, a one-line reason or None.
+        omitted_at: left out of the run's JSON at this value (for a setting added later).
+        recommended: left unset, it takes the value recommended for the kind and the data
+            (``models.defaults``): on the command line its flag defaults to that.
+        command_line: whether ``python -m aemodels train`` has a flag for it.
+        form: how the Train form offers it; None where the form has a picker of its own or none.
+    """
+
+    name: str
+    default: Any
+    words: str
+    noun: str
+    value_type: Any
+    help: str = ""
+    low: float | None = None
+    high: float | None = None
+    above_low: bool = False
+    choices: tuple[str, ...] = ()
+    hint: str = ""
+    applies: Callable[[ModelKind], bool] = lambda kind: True
+    requires: Callable[[Any], str | None] = lambda config: None
+    omitted_at: Any = _ALWAYS
+    recommended: bool = False
+    command_line: bool = True
+    form: Form | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def annotation(self) -> str:
+        return {"factors": "tuple[int, ...]", "optional int": "int | None"}.get(self.value_type,
+                                                                              getattr(self.value_type, "__name__", ""))
+
+    def omitted(self, value: Any) -> bool:
+        """Whether a run's JSON leaves this value out (the value of runs saved before the setting)."""
+        return self.omitted_at is not _ALWAYS and value == self.omitted_at
+
+    def normal(self, value: Any) -> Any:
+        """``value`` in its one canonical form (JSON gives lists, and 1 and 1.0 are one rate)."""
+        if self.value_type == "factors":
+            return tuple(value)
+        if self.value_type is float:
+            return float(value)
+        return value
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not valid for this setting, in one line; None when it is."""
+        if self.value_type == "factors":
+            ok = (not isinstance(value, (str, bytes)) and hasattr(value, "__iter__") and len(tuple(value)) > 0
+                  and all(_whole(v) and self.low <= v <= self.high for v in value))
+            return None if ok else f"{self.noun} must be whole numbers from {self.low} to {self.high}, at least one."
+        if self.value_type is str:
+            if self.choices:
+                allowed = " or ".join(self.choices) if len(self.choices) == 2 else "one of " + ", ".join(self.choices)
+                return None if value in self.choices else f"Unknown {self.noun.lower()} {value!r}: use {allowed}."
+            return None if isinstance(value, str) and value else f"{self.noun} must be {self.hint}."
+        if self.value_type == "optional int" and value is None:
+            return None
+        whole = self.value_type in (int, "optional int")
+        ok = (_whole(value) if whole else _number(value) and math.isfinite(value)) and (
+            (self.low < value if self.above_low else self.low <= value) and value <= self.high)
+        if ok:
+            return None
+        span = (f"above {self.low:g} and at most {self.high:g}" if self.above_low
+                else f"from {self.low:g} to {self.high:g}")
+        return f"{self.noun} must be {'a whole number' if whole else 'a number'} {span}" + \
+            (f"; {self.hint}." if self.hint else ".")
+
+    def parse(self, text: str) -> Any:
+        """A command-line value (text) as this setting's type; ``ValueError`` if it cannot be."""
+        if self.value_type == "factors":
+            return tuple(int(part) for part in text.split(",") if part.strip())
+        if self.value_type == "optional int":
+            return int(text)
+        return self.value_type(text)
+
+    def show(self, value: Any) -> str:
+        """``value`` as typed on the command line."""
+        return ",".join(str(v) for v in value) if self.value_type == "factors" else str(value)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _embedding(kind: ModelKind) -> bool:
+    return kind.task is Task.EMBEDDING
+
+
+def _neighbours_need_a_2d_code(config) -> str | None:
+    if config.neighbour_weight and config.latent_dim != 2:
+        return ("Neighbour keeping pulls the code towards a 2-D map: it needs a latent size of 2 "
+                f"(this config has {config.latent_dim}).")
+    return None
+
+
+RECOMMENDED_HELP = "default: recommended for the kind and the number of training images"
+
+SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
+    Setting("dataset", "mnist-10k", "Dataset", "The dataset", str, hint="a dataset name such as 'mnist-10k'",
+            help="a name from 'python -m aemodels datasets', or upload:<id> for an upload kept in the store"),
+    Setting("model", "dense-ae", "Model kind", "The model kind", str, choices=tuple(KINDS),
+            help=f"one of {', '.join(KINDS)}"),
+    Setting("latent_dim", 2, "Latent size (numbers in the code)", "The latent size", int, low=1, high=64,
+            help="the size of the code", applies=_embedding,
+            form=Form("slider", "latent", low=1, high=64)),
+    Setting("neighbour_weight", 0.0, "Neighbour keeping", "The neighbour weight", float, low=0, high=10,
+            hint="0 is the plain model, 1 the recommended strength", applies=_embedding,
+            requires=_neighbours_need_a_2d_code, omitted_at=0.0,
+            help="0 is the plain model. Above 0, the code is also pulled towards a t-SNE map of the training "
+                 "images, so images that look alike stay neighbours; 1 is the recommended strength.",
+            form=Form("slider", "neighbour", low=0.0, high=2.0, step=0.25,
+                      shown=lambda chosen: chosen.get("latent_dim") == 2)),
+    Setting("beta", 1.0, "β, the weight of the KL term", "β", float, low=0, high=20,
+            hint="1 is the plain VAE", applies=lambda kind: kind.variational, omitted_at=1.0,
+            help="The VAE's loss is reconstruction + β · KL. Above 1 (a β-VAE) the code is pulled harder "
+                 "towards the prior: smoother and more regular, with blurrier reconstructions; below 1 the "
+                 "reverse.",
+            form=Form("slider", "beta", low=0.0, high=8.0, step=0.25)),
+    Setting("epochs", 10, "Epochs", "Epochs", int, low=1, high=500, recommended=True, help=RECOMMENDED_HELP,
+            form=Form("number", "epochs", low=1, high=500)),
+    Setting("batch_size", 128, "Batch size", "The batch size", int, low=1, high=4096, recommended=True,
+            help=RECOMMENDED_HELP, form=Form("select_slider", "batch", options=(16, 32, 64, 128, 256, 512), at_most_images=True)),
+    Setting("learning_rate", 1e-3, "Learning rate", "The learning rate", float, low=0, high=1, above_low=True,
+            hint="try 0.001", recommended=True, help=RECOMMENDED_HELP,
+            form=Form("select_slider", "rate", options=(1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2))),
+    Setting("seed", 0, "Seed", "The seed", int, low=0, high=2**31 - 1,
+            help="drives the data split, weight initialisation, shuffling and corruption",
+            form=Form("number", "seed", column=1, low=0, high=2**31 - 1)),
+    Setting("train_images", None, "Training images", "Training images", "optional int", low=2, high=100_000,
+            help="use only this many training images (default: all)"),
+    Setting("noise_kind", "gaussian", "Noise kind", "Noise kind", str, choices=NOISE_KINDS,
+            help="the corruption the denoiser trains on", applies=lambda kind: kind.task is Task.DENOISING,
+            form=Form("radio", "noise_kind", column=1, options=NOISE_KINDS)),
+    Setting("noise_max", 0.5, "Largest training noise level", "The largest training noise level", float,
+            low=0, high=1, above_low=True, applies=lambda kind: kind.task is Task.DENOISING,
+            help="The denoiser trains on levels from 0 up to this; the Denoising slider warns beyond it.",
+            form=Form("slider", "noise_max", column=1, low=0.05, high=1.0, step=0.05)),
+    Setting("upscale_factors", (2, 3, 4, 7), "Upscale factors", "Upscale factors", "factors", low=2, high=8,
+            help="the factors the super-resolution model trains on, each image at one of them",
+            applies=lambda kind: kind.task is Task.SUPER_RESOLUTION,
+            form=Form("multiselect", "factors", column=1, options=tuple(range(2, 9)))),
+    Setting("test_fraction", 0.2, "Held-out share", "The held-out share", float, low=0.05, high=0.5,
+            help="the share of the dataset held out for scoring", command_line=False),
+)}
+
+
+def for_kind(kind: ModelKind) -> tuple[Setting, ...]:
+    """The settings that apply to ``kind``, in declaration order."""
+    return tuple(setting for setting in SETTINGS.values() if setting.applies(kind))
