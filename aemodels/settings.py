@@ -121,7 +121,7 @@ class Setting:
         if self.value_type is str:
             if self.choices:
                 allowed = " or ".join(self.choices) if len(self.choices) == 2 else "one of " + ", ".join(self.choices)
-                return None if value in self.choices else f"Unknown {self.noun.lower()} {value!r}: use {allowed}."
+                return None if value in self.choices else f"Unknown {self.words.lower()} {value!r}: use {allowed}."
             return None if isinstance(value, str) and value else f"{self.noun} must be {self.hint}."
         if self.value_type == "optional int" and value is None:
             return None
