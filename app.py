@@ -21,6 +21,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+state.begin_script_run()  # this run lists the store once, afresh
 state.sync()
 runs.settle_fallback(f"pages/{page.url_path}.py")  # before the sidebar: it names the run the page will show
 sidebar_slot = st.sidebar.empty()

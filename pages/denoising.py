@@ -44,7 +44,7 @@ def filter_table(scores: dict) -> None:
 @run_fragment
 def noise_view(run_id: str) -> None:
     """Slider + radio, the image rows and the scores at that level; reruns alone."""
-    info = state.store().get(run_id)
+    info = state.run_info(run_id)
     config, home = info.config, state.home_key()
     level = st.slider("Noise level", 0.0, 1.0, float(config.noise_max) * 0.6, 0.05, key="noise_level", bind="query-params",
                       help="Gaussian: standard deviation on the 0-1 pixel scale. Salt-and-pepper: share of pixels replaced.")
@@ -56,8 +56,8 @@ def noise_view(run_id: str) -> None:
         st.warning(f"The model trained on noise levels up to {config.noise_max:g}: at {level:g} it sees noise "
                    "it never learnt to remove, so expect it to do worse.")
     x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
-    bundle = cache.bundle(run_id, home)
-    scores = cache.denoising_scores(run_id, home, kind, round(level, 2))
+    bundle = cache.bundle(run_id, state.run_key(run_id))
+    scores = cache.denoising_scores(run_id, state.run_key(run_id), kind, round(level, 2))
     clean = to_float(x_test[:SHOWN])
     noisy = add_noise(clean, kind, level, config.seed)
     denoised = inference.reconstruct(bundle, noisy)

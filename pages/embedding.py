@@ -25,7 +25,7 @@ if info is not None:
         config, home = info.config, state.home_key()
         data = cache.dataset(config.dataset, home)
         x_test, y_test = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
-        views = cache.embedding_views(info.run_id, home)
+        views = cache.embedding_views(info.run_id, state.run_key(info.run_id))
         st.write(INTRO + (LABELLED if data.is_labelled else " This data has no labels, so the dots have one colour."))
         warn_if_beaten(info)
         st.caption(f"Run: {run_label(info)} · {len(x_test):,} held-out images.")

@@ -48,7 +48,7 @@ with user_errors():
         home = state.home_key()
         config = example.config
         x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
-        bundle = cache.bundle(example.run_id, home)
+        bundle = cache.bundle(example.run_id, state.run_key(example.run_id))
         image = to_float(x_test[:1])
         code = inference.encode(bundle, image)
         st.subheader("One held-out image through the newest model")

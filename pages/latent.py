@@ -27,7 +27,7 @@ if info is not None:
     warn_if_beaten(info)
     with run_guard(info.run_id):
         data = cache.dataset(info.config.dataset, state.home_key())
-        codes = cache.embedding_views(info.run_id, state.home_key()).codes
+        codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
         latent.start_run(info, latent.slider_scales(codes, info.config.is_variational))
         st.subheader("Move through the latent space")
         _, labels = cache.test_split(info.config.dataset, info.config.seed, info.config.test_fraction, state.home_key())

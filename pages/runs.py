@@ -13,7 +13,7 @@ st.write("Every finished training is a run: its settings, loss curves, scores an
          "Pick runs to compare them; download one to share it, upload one someone shared with you.")
 
 store = state.store()
-infos = store.list()
+infos = state.runs()
 if not infos:
     st.info("No runs yet.")
     if st.button("Train a model", type="primary", key="runs_train"):

@@ -42,7 +42,7 @@ def gain_sentence(summary: dict, images, run_id: str) -> str:
 @run_fragment
 def factor_view(run_id: str) -> None:
     """The factor slider and the rows of views with their PSNR; reruns alone."""
-    info = state.store().get(run_id)
+    info = state.run_info(run_id)
     config, home = info.config, state.home_key()
     trained = sorted(config.upscale_factors)
     factor = st.slider("Upscale factor", 2, 8, trained[0], key="factor", bind="query-params",
@@ -51,7 +51,7 @@ def factor_view(run_id: str) -> None:
         st.caption(f"×{factor} is not one of the factors the model trained on.")
     x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
     clean = to_float(x_test[:SHOWN])
-    views = inference.super_resolve(cache.bundle(run_id, home), clean, factor)
+    views = inference.super_resolve(cache.bundle(run_id, state.run_key(run_id)), clean, factor)
     for i in range(SHOWN):
         psnr = {name: float(metrics.psnr(clean[i:i + 1], views[name][i:i + 1])[0])
                 for name in ("nearest", "bicubic", "lanczos", "model")}

@@ -372,8 +372,9 @@ def test_killed_saves_and_deletes_leave_only_whole_runs(tmp_path):
         assert (root / info.run_id / "model.weights.h5").read_bytes() == expected, info.run_id
     for info in rng.sample(infos, min(5, len(infos))):  # and loads (a sample: loading costs ~0.1 s)
         assert store.load_bundle(info.run_id).config == config
+    store.tidy()
     leftovers = [p.name for p in root.iterdir() if p.name.startswith(".")]
-    assert not any(p.startswith(".trash-") for p in leftovers), "list() sweeps half-deleted runs"
+    assert not any(p.startswith(".trash-") for p in leftovers), "tidy() removes half-deleted runs"
     assert all(p.startswith(".tmp-") for p in leftovers), leftovers
     print(f"\nkills: {kills} SIGKILLs survived, {len(infos)} whole runs listed (weights intact), "
           f"{len(leftovers)} unfinished temp folders hidden, 0 runs broken")

@@ -153,7 +153,7 @@ def test_broken_run_is_listed_with_a_reason(home_with_runs, damage, reason):
     assert run_ids["dense-ae"] not in {i.run_id for i in store.list()}
 
 
-def test_stray_folders_are_ignored_and_stale_temporaries_swept(home_with_runs):
+def test_stray_folders_are_ignored_and_stale_temporaries_tidied(home_with_runs):
     import os
 
     home, _ = home_with_runs
@@ -165,6 +165,8 @@ def test_stray_folders_are_ignored_and_stale_temporaries_swept(home_with_runs):
     os.utime(old, (0, 0))
     (root / ".trash-89ab").mkdir()
     assert len(RunStore().list()) == len(MODEL_KINDS)
+    assert old.exists() and (root / ".trash-89ab").exists()  # listing only reads
+    RunStore().tidy()
     assert (root / ".tmp-0123").exists()  # may be a save in progress
     assert not old.exists() and not (root / ".trash-89ab").exists()
 

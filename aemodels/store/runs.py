@@ -45,7 +45,7 @@ STALE_TEMP_SECONDS = 3600
 
 
 class RunStore:
-    """Save, list, load, export, import and delete runs under ``root``."""
+    """Save, list, load, export, import and delete runs under ``root`` (a ``protocol.Store``)."""
 
     def __init__(self, root: str | Path | None = None):
         self.root = Path(root) if root is not None else home_dir() / "runs"
@@ -80,6 +80,7 @@ class RunStore:
         return self._write(config.model, documents, write_files)
 
     def _write(self, model_kind: str, documents: dict, write_files) -> str:
+        self.tidy()
         temp = self.root / f".tmp-{secrets.token_hex(8)}"
         temp.mkdir()
         try:
@@ -110,11 +111,18 @@ class RunStore:
 
     # --- reading ------------------------------------------------------------------------------
 
+    def key_of(self, run_id: str) -> str:
+        """This store's folder, as text: whose run ``run_id`` is (``protocol.Store.key_of``)."""
+        return str(self.root)
+
     def list(self) -> list[RunInfo]:
-        """Every run, newest first; broken ones included, with their reason."""
-        self._sweep_temporaries()
+        """Every run, newest first; broken ones included, with their reason. Reads only."""
         infos = [self._read(p.name) for p in self.root.iterdir() if RUN_ID_PATTERN.match(p.name) and p.is_dir()]
         return sorted(infos, key=lambda info: (info.created, info.run_id), reverse=True)
+
+    def holds(self, run_id: str) -> bool:
+        """Whether the store has a folder for ``run_id`` (sound or broken), without reading it."""
+        return isinstance(run_id, str) and RUN_ID_PATTERN.match(run_id) is not None and (self.root / run_id).is_dir()
 
     def get(self, run_id: str) -> RunInfo:
         """One run's info; ``RunStoreError`` if the id is malformed or unknown."""
@@ -216,8 +224,9 @@ class RunStore:
     def in_trash(self, run_id: str) -> bool:
         return RUN_ID_PATTERN.match(run_id) is not None and (self.root / TRASH_FOLDER / run_id).is_dir()
 
-    def _sweep_temporaries(self) -> None:
-        """Remove what interrupted saves and deletes left behind."""
+    def tidy(self) -> None:
+        """Remove what interrupted saves and deletes left behind, and trashed runs past
+        ``TRASH_SECONDS``. Called before each save; the dashboard also calls it once when it starts."""
         now = time.time()
         for path in self.root.glob(".t*-*"):
             try:

@@ -71,7 +71,8 @@ def check_training_size(epochs: int, train_images: int, limits: Limits) -> None:
 
 
 class VisitorStore:
-    """The shared store (read-only unless ``owner``) and one visitor's private store, as one.
+    """The shared store (read-only unless ``owner``) and one visitor's private store, as one
+    ``protocol.Store``.
 
     Runs list newest first, the visitor's own with the shared ones. Saves and imports go to the
     private store (to the shared one for the owner); ``root`` is where a training saves.
@@ -85,7 +86,20 @@ class VisitorStore:
         return self.shared.root if self.owner else self.private.root
 
     def is_shared(self, run_id: str) -> bool:
-        return not self._has(self.private, run_id) and self._has(self.shared, run_id)
+        return not self.private.holds(run_id) and self.shared.holds(run_id)
+
+    def key_of(self, run_id: str) -> str:
+        """The folder of the store that holds ``run_id``: the shared one for a shared run, so
+        every visitor's session shares its cached data; the visitor's own otherwise."""
+        return self._holder(run_id).key_of(run_id)
+
+    def holds(self, run_id: str) -> bool:
+        return self.private.holds(run_id) or self.shared.holds(run_id)
+
+    def tidy(self) -> None:
+        self.private.tidy()
+        if self.owner:
+            self.shared.tidy()
 
     def can_change(self, run_id: str) -> bool:
         """Whether the visitor may rename or delete the run: their own, or any for the owner."""
@@ -167,29 +181,32 @@ class VisitorStore:
                                "in this public app: delete one on Runs (download it first to keep it).")
 
     def _holder(self, run_id: str) -> RunStore:
-        return self.private if self._has(self.private, run_id) or not self._has(self.shared, run_id) else self.shared
-
-    @staticmethod
-    def _has(store: RunStore, run_id: str) -> bool:
-        try:
-            store.get(run_id)
-        except RunStoreError:
-            return False
-        return True
+        return self.shared if self.is_shared(run_id) else self.private
 
 
 def private_store(visitor: str, session: str) -> RunStore:
     """The private store of ``visitor`` (a secret token the browser keeps), seen now by Streamlit
     session ``session``: a reload or a second tab of the same browser is the same visitor."""
-    folder = visitors_root() / hashlib.sha256(visitor.encode()).hexdigest()[:24]
-    store = RunStore(folder / "runs")
+    store = RunStore(_private_folder(visitor) / "runs")
+    mark_seen(visitor, session)
+    return store
+
+
+def _private_folder(visitor: str) -> Path:
+    return visitors_root() / hashlib.sha256(visitor.encode()).hexdigest()[:24]
+
+
+def mark_seen(visitor: str, session: str) -> None:
+    """Record that Streamlit session ``session`` of ``visitor`` uses its private store now: ``sweep``
+    keeps the stores of live sessions seen in the last ``idle_hours``."""
+    folder = _private_folder(visitor)
+    folder.mkdir(parents=True, exist_ok=True)
     marker = folder / SESSION_FILE
     sessions = marker.read_text().split() if marker.exists() else []
     if session not in sessions:
         marker.write_text("\n".join([*sessions, session][-MAX_SESSIONS:]))
     elif time.time() - marker.stat().st_mtime > SEEN_EVERY_SECONDS:
         marker.touch()  # seen now; not written on every rerun of every fragment
-    return store
 
 
 MAX_SESSIONS = 20  # the latest sessions of one visitor that keep its store alive

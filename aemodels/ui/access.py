@@ -18,7 +18,9 @@ import time
 
 import streamlit as st
 
+from aemodels.home import home_dir
 from aemodels.store import visitors
+from aemodels.store.protocol import Store
 from aemodels.store.runs import RunStore
 
 SECRETS_SECTION = "aemodels"
@@ -151,12 +153,31 @@ def remember_visitor() -> None:
                 "SameSite=Strict';</script>", unsafe_allow_javascript=True)
 
 
-def store():
+def store_owner() -> tuple:
+    """Whose store this session sees: the home folder, and in public mode the visitor and whether
+    they are the owner. ``state.store()`` builds the store again when this changes."""
+    if not is_public():
+        return (str(home_dir()),)
+    return str(home_dir()), visitor_token(), is_owner()
+
+
+def build_store() -> Store:
     """The store this session sees: ``RunStore`` outside public mode, else a ``VisitorStore``."""
     if not is_public():
         return RunStore()
     private = visitors.private_store(visitor_token(), visitor_id())
     return visitors.VisitorStore(RunStore(), private, limits(), is_owner())
+
+
+SEEN_KEY = "visitor_seen_at"
+
+
+def mark_seen() -> None:
+    """Public mode: mark the visitor's private store as in use (``visitors.sweep`` removes idle
+    ones), at most once every ``visitors.SEEN_EVERY_SECONDS``."""
+    if is_public() and time.time() - st.session_state.get(SEEN_KEY, 0.0) > visitors.SEEN_EVERY_SECONDS:
+        visitors.mark_seen(visitor_token(), visitor_id())
+        st.session_state[SEEN_KEY] = time.time()
 
 
 def sweep_ended_sessions() -> None:

@@ -1,4 +1,6 @@
-"""Cached loaders. Every key includes the store's folder (``home``) so stores never mix.
+"""Cached loaders. The key of a run's data names whose run it is (``run_key``, from
+``state.run_key``: the folder of the store that holds it), so a session is never served a run
+its store does not hold; data every store shares (datasets, splits) is keyed on the home folder.
 
 ``st.cache_data`` holds arrays (copied out on every hit, so callers may change them);
 ``st.cache_resource`` holds read-only inference bundles, keyed by run id: nothing here or in a
@@ -44,7 +46,7 @@ def pca_map(config, images: int, home: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
-def bundle(run_id: str, home: str):
+def bundle(run_id: str, run_key: str):
     """The run's ``ModelBundle`` for inference only (never trained further), traced, with the
     process's long-lived objects frozen afterwards (``gc_tax``)."""
     from aemodels import native_log
@@ -59,49 +61,49 @@ def bundle(run_id: str, home: str):
 
 
 @st.cache_data(max_entries=4, show_spinner="Encoding the held-out images…")
-def embedding_views(run_id: str, home: str):
+def embedding_views(run_id: str, run_key: str):
     """The run's ``views.EmbeddingViews``: read from the run, or its held-out images' views
     computed the same way for a run saved without them (``training_maps`` adds the training
     images' when asked)."""
     from aemodels.scoring import evaluation
 
     store = state.store()
-    config = store.get(run_id).config
-    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
+    config = state.run_info(run_id).config
+    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
     saved = store.views(run_id, len(x_test))
-    return saved if saved is not None else evaluation.embedding_views(bundle(run_id, home), dataset(config.dataset, home))
+    return saved if saved is not None else evaluation.embedding_views(bundle(run_id, run_key), dataset(config.dataset, state.home_key()))
 
 
 @st.cache_data(max_entries=2, show_spinner="Encoding the training images…")
-def training_maps(run_id: str, home: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def training_maps(run_id: str, run_key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The training images' points on the model's map and PCA's, (M, 2) each, and their int
     labels (M,): saved with the run, or computed for a run saved without them."""
     from aemodels.models.training import training_split
     from aemodels.scoring import evaluation
 
-    config = state.store().get(run_id).config
-    data = dataset(config.dataset, home)
+    config = state.run_info(run_id).config
+    data = dataset(config.dataset, state.home_key())
     labels = training_split(config, data).y_train
-    views = embedding_views(run_id, home)
+    views = embedding_views(run_id, run_key)
     if len(views.train_model_2d) != len(labels):  # none saved, or not this run's (a damaged file)
-        views = evaluation.with_training_maps(bundle(run_id, home), views, data)
+        views = evaluation.with_training_maps(bundle(run_id, run_key), views, data)
     return views.train_model_2d, views.train_pca_2d, labels
 
 
 @st.cache_data(max_entries=64, show_spinner="Scoring the model and the filters…")
-def denoising_scores(run_id: str, home: str, kind: str, level: float, images: int = 200) -> dict:
+def denoising_scores(run_id: str, run_key: str, kind: str, level: float, images: int = 200) -> dict:
     """``evaluation.denoising_scores`` on the first ``images`` held-out images, the filters' settings
     chosen on the last training images (as when the run was scored)."""
     from aemodels.data.datasets import to_float
     from aemodels.scoring import baselines, evaluation
 
-    info = state.store().get(run_id)
+    info = state.run_info(run_id)
     config = info.config
-    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
+    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
     names = saved_filter_choice(info.metrics, kind, level) or filter_choice(
-        config, config.dataset, config.seed, config.test_fraction, config.train_images, kind, level, home)
+        config, config.dataset, config.seed, config.test_fraction, config.train_images, kind, level, state.home_key())
     chosen = {family: baselines.by_name(name) for family, name in names.items()}
-    return evaluation.denoising_scores(bundle(run_id, home), to_float(x_test[:images]), None, kind, level,
+    return evaluation.denoising_scores(bundle(run_id, run_key), to_float(x_test[:images]), None, kind, level,
                                        config.seed, chosen=chosen)
 
 
@@ -135,21 +137,21 @@ def filter_choice(_config, name: str, seed: int, test_fraction: float, train_ima
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def pixel_pca(run_id: str, home: str):
+def pixel_pca(run_id: str, run_key: str):
     """The run's PCA baseline (``evaluation.pixel_pca``), fitted on its training images; read only."""
     from aemodels.scoring import evaluation
 
-    config = state.store().get(run_id).config
-    return evaluation.pixel_pca(config, dataset(config.dataset, home))
+    config = state.run_info(run_id).config
+    return evaluation.pixel_pca(config, dataset(config.dataset, state.home_key()))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def forming(run_id: str, home: str):
+def forming(run_id: str, run_key: str):
     """The run's ``forming.Forming`` (codes of every epoch), or None for a run saved without it."""
 
     store = state.store()
-    config = store.get(run_id).config
-    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, home)
+    config = state.run_info(run_id).config
+    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
     return store.forming(run_id, len(x_test))
 
 

@@ -71,7 +71,7 @@ def side_by_side(infos: list[RunInfo]) -> None:
     shown.append(("PCA of the pixels", group[0].run_id, "pca_2d"))
     for start in range(0, len(shown), MAPS_PER_ROW):
         for column, (title, run_id, which) in zip(st.columns(MAPS_PER_ROW), shown[start:start + MAPS_PER_ROW]):
-            figure = maps.embedding_scatter(getattr(cache.embedding_views(run_id, home), which), labels, names, title)
+            figure = maps.embedding_scatter(getattr(cache.embedding_views(run_id, state.run_key(run_id)), which), labels, names, title)
             figure.update_layout(showlegend=which == "pca_2d", legend=dict(orientation="h", y=-0.15))
             column.plotly_chart(figure, key=f"compare_map_{run_id}" if which == "model_2d" else "compare_map_pca")
     caption = (f"{len(labels):,} held-out images of {dataset_title(config.dataset)} (seed {config.seed}), the same in "

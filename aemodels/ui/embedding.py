@@ -134,7 +134,7 @@ def linked_maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_
     ringed = chosen if one is None else None
     behind = {"model": None, "pca": None}
     if training:
-        model_points, pca_points, train_labels = cache.training_maps(info.run_id, state.home_key())
+        model_points, pca_points, train_labels = cache.training_maps(info.run_id, state.run_key(info.run_id))
         behind = {"model": (model_points, train_labels), "pca": (pca_points, train_labels)}
     left, right = st.columns(2)
     for column, side, points, title, axes in (
@@ -167,10 +167,9 @@ def chosen_images(info: RunInfo, views: EmbeddingViews, x_test: np.ndarray, y_te
 def _rebuilt(info: RunInfo, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The model's and PCA's reconstructions (N, H, W, C) of float ``images``, PCA with as many
     components as the code has numbers."""
-    home = state.home_key()
-    bundle = cache.bundle(info.run_id, home)
+    bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
     model = inference.decode(bundle, inference.encode(bundle, images))
-    return model, pca_reconstruction(cache.pixel_pca(info.run_id, home), images, info.config.latent_dim)
+    return model, pca_reconstruction(cache.pixel_pca(info.run_id, state.run_key(info.run_id)), images, info.config.latent_dim)
 
 
 def neighbour_panel(info: RunInfo, index: int, views: EmbeddingViews, x_test: np.ndarray, y_test: np.ndarray,
@@ -180,7 +179,7 @@ def neighbour_panel(info: RunInfo, index: int, views: EmbeddingViews, x_test: np
     images = to_float(x_test)
     image = images[[index]]
     model, pca = _rebuilt(info, image)
-    pca_codes = cache.pixel_pca(info.run_id, state.home_key()).transform(images)[:, :info.config.latent_dim]
+    pca_codes = cache.pixel_pca(info.run_id, state.run_key(info.run_id)).transform(images)[:, :info.config.latent_dim]
     near = neighbourhood(index, images, views.codes, pca_codes)
     of_class = f", class {class_names[y_test[index]]}" if labelled else ""
     st.subheader(f"Image {index}{of_class}: its reconstructions and nearest neighbours")
@@ -227,7 +226,7 @@ def forming_section(info: RunInfo, labels: np.ndarray, views: EmbeddingViews,
                     class_names: tuple[str, ...]) -> None:
     """The held-out images' codes before training and after every epoch, PCA's map beside."""
     st.subheader("How the map formed, epoch by epoch")
-    forming = cache.forming(info.run_id, state.home_key())
+    forming = cache.forming(info.run_id, state.run_key(info.run_id))
     if forming is None:
         st.info("This run was saved before the app kept the codes of every epoch, so its map cannot be replayed. "
                 "Train it again to see it form.", icon=":material/history:")
@@ -273,7 +272,7 @@ def code_size_section(info: RunInfo) -> None:
     st.subheader("Is an autoencoder better than PCA? By code size")
     home, config = state.home_key(), info.config
     base = curve.sweep_config(config, config.latent_dim)
-    model = curve.model_curve(state.store().list(), base)
+    model = curve.model_curve(state.runs(), base)
     pca = cache.pca_curve(base, home)
     st.plotly_chart(charts.code_size_curves(model, pca, config.model), key="emb_code_sizes")
     sentence = curve.ratio_text(model, pca)

@@ -22,12 +22,9 @@ RUNS_PAGE = "pages/runs.py"
 
 
 def run_exists(run_id: str) -> bool:
-    """Whether the store this session sees still holds ``run_id`` (sound or broken)."""
-    try:
-        state.store().get(run_id)
-    except AemodelsError:
-        return False
-    return True
+    """Whether the store this session sees holds ``run_id`` now (sound or broken): asked of the
+    folders, not of this script run's listing, since another person may have deleted it since."""
+    return state.store().holds(run_id)
 
 
 def vanished_message(run_id: str) -> str:

@@ -61,13 +61,13 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     extent ``grid_extent`` in latent units). The tile centres span ±``spread`` standard deviations
     of the held-out codes around their mean, decoded in one batched call.
     """
-    codes = cache.embedding_views(run_id, home).codes
+    codes = cache.embedding_views(run_id, state.run_key(run_id)).codes
     xs, ys = grid_axes(codes, side, dims, spread)
     a, b = dims
     grid_codes = np.tile(codes.mean(axis=0), (side * side, 1)).astype(np.float32)
     yy, xx = np.meshgrid(ys, xs, indexing="ij")
     grid_codes[:, a], grid_codes[:, b] = xx.ravel(), yy.ravel()
-    images = inference.decode(cache.bundle(run_id, home), grid_codes)
+    images = inference.decode(cache.bundle(run_id, state.run_key(run_id)), grid_codes)
     return (maps.grid_picture(images.reshape(side, side, *images.shape[1:])),
             grid_extent(codes, side, dims, spread))
 
@@ -157,8 +157,8 @@ def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) ->
     a fragment rerun reuses them instead of copying the dataset out of the cache on every move."""
     if st.session_state.pop(ENDS_CHANGED_KEY, False):
         st.rerun(scope="app")  # the interpolation below the fragment uses the clicked ends
-    home, config = state.home_key(), info.config
-    codes = cache.embedding_views(info.run_id, home).codes
+    config = info.config
+    codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
     scales = slider_scales(codes, config.is_variational)
     shown = min(MAX_SLIDERS, codes.shape[1])
     unit = "the prior's standard deviations: 0 is its centre" if config.is_variational else "code units"
@@ -172,7 +172,7 @@ def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) ->
             st.session_state.setdefault(slider_key(i), scale.start)
             z[i] = st.slider(f"z{i + 1}", scale.low, scale.high, step=scale.step, key=slider_key(i),
                              bind="query-params", help=f"In {unit}; the held-out codes average {codes[:, i].mean():.2f}.")
-        image = inference.decode(cache.bundle(info.run_id, home), z[None])[0]
+        image = inference.decode(cache.bundle(info.run_id, state.run_key(info.run_id)), z[None])[0]
         image_row([image], ["decoded from z = (" + ", ".join(f"{v:.2f}" for v in z[:shown])
                             + (", …" if codes.shape[1] > shown else "") + ")"], DECODED_SIDE)
         if codes.shape[1] > shown:
@@ -202,8 +202,8 @@ def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -
     clicked on the map, or two held-out images by index."""
     home, config = state.home_key(), info.config
     x_test, y_test = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
-    bundle = cache.bundle(info.run_id, home)
-    codes = cache.embedding_views(info.run_id, home).codes
+    bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
+    codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
     st.subheader("Interpolate between two ends")
     present = [name for k, name in enumerate(class_names) if (y_test == k).any()]
     ways = ((["two classes"] if labelled and len(present) >= 2 else [])
@@ -256,8 +256,7 @@ def typical_example(codes: np.ndarray, labels: np.ndarray, label: int) -> int:
 def samples(info: RunInfo) -> None:
     """Decode random codes: from a VAE's prior N(0, I), or from a Gaussian fitted to a plain
     autoencoder's held-out codes (it has no prior)."""
-    home = state.home_key()
-    bundle = cache.bundle(info.run_id, home)
+    bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
     st.subheader("Random samples" + (" from the prior" if info.config.is_variational else ""))
     if st.button("Draw new samples", key="resample"):
         st.session_state["sample_seed"] = st.session_state.get("sample_seed", 0) + 1
@@ -266,7 +265,7 @@ def samples(info: RunInfo) -> None:
         codes = rng.standard_normal((SAMPLES, bundle.decoder.input_shape[-1])).astype(np.float32)
         words = "codes drawn from a standard normal distribution, the prior"
     else:
-        held_out = cache.embedding_views(info.run_id, home).codes.astype(np.float64)
+        held_out = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes.astype(np.float64)
         cov = np.atleast_2d(np.cov(held_out, rowvar=False))
         codes = rng.multivariate_normal(held_out.mean(axis=0), cov, SAMPLES).astype(np.float32)
         words = ("codes drawn from a normal distribution fitted to the held-out codes: some land between the "

@@ -25,7 +25,7 @@ def run_label(info: RunInfo) -> str:
 
 
 def sound_runs() -> list[RunInfo]:
-    return [info for info in state.store().list() if info.broken is None]
+    return [info for info in state.runs() if info.broken is None]
 
 
 def sidebar_run_picker() -> None:

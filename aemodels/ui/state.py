@@ -13,6 +13,8 @@ import streamlit as st
 from aemodels.data.datasets import DEFAULT_DATASET, unavailable_reason
 from aemodels.errors import AemodelsError
 from aemodels.home import home_dir
+from aemodels.store.protocol import Store
+from aemodels.store.run_folder import RunInfo
 
 KEYS = ("dataset", "run")
 POINT_PARAM = "point"  # a chosen held-out image of the current run (the Embedding screen's)
@@ -86,7 +88,7 @@ def set_dataset(name: str) -> None:
     run_id = current_run_id()
     if run_id:
         try:
-            config = store().get(run_id).config
+            config = run_info(run_id).config
         except AemodelsError:
             return
         if config is not None and config.dataset != name:
@@ -105,7 +107,7 @@ def set_run(run_id: str | None) -> None:
         del st.query_params[POINT_PARAM]
     _set("run", run_id)
     if run_id:
-        info = store().get(run_id)
+        info = run_info(run_id)
         if info.config is not None:
             _set("dataset", info.config.dataset)
 
@@ -116,13 +118,58 @@ def view_params() -> dict[str, str]:
 
 
 def home_key() -> str:
-    """The store's folder as text: part of every cache key, so two stores never share entries."""
+    """The home folder as text: part of the cache key of data every store shares (datasets, splits)."""
     return str(home_dir())
 
 
-def store():
-    """The run store this session sees: the one ``RunStore``, or in public mode a
-    ``public.VisitorStore`` (shared runs read-only, the visitor's own private)."""
+# --- the run store: built once per session, read once per script run -----------------------------
+STORE_KEY = "session_store"  # (whose store, the store)
+LISTING_KEY = "session_listing"  # (script run number, the runs listed in it)
+SCRIPT_RUN_KEY = "script_run_number"
+
+
+def store() -> Store:
+    """The run store this session sees (``protocol.Store``): the one ``RunStore``, or in public mode
+    a ``VisitorStore`` (shared runs read-only, the visitor's own private). Built once per session,
+    and again only when whose store it is changes (another home, the owner signing in or out)."""
     from aemodels.ui import access
 
-    return access.store()
+    owner = access.store_owner()
+    kept = st.session_state.get(STORE_KEY)
+    if kept is None or kept[0] != owner:
+        kept = (owner, access.build_store())
+        kept[1].tidy()  # what a killed save or delete left behind, and the trash past its time
+        st.session_state[STORE_KEY] = kept
+    access.mark_seen()
+    return kept[1]
+
+
+def begin_script_run() -> None:
+    """A full run of the app starts (``app.py``): the next listing reads the store afresh.
+    Fragment reruns do not pass here; they share the listing of the full run before them."""
+    st.session_state[SCRIPT_RUN_KEY] = st.session_state.get(SCRIPT_RUN_KEY, 0) + 1
+
+
+def runs() -> list[RunInfo]:
+    """Every run of this session's store, newest first, listed once per script run. A page that
+    writes to the store reruns the script (``st.rerun``), which lists it afresh."""
+    number = st.session_state.get(SCRIPT_RUN_KEY, 0)
+    kept = st.session_state.get(LISTING_KEY)
+    if kept is None or kept[0] != number:
+        kept = (number, store().list())
+        st.session_state[LISTING_KEY] = kept
+    return kept[1]
+
+
+def run_info(run_id: str) -> RunInfo:
+    """The run ``run_id`` as this script run listed it, or read now (one a job saved since);
+    ``RunStoreError`` when the store does not hold it."""
+    for info in runs():
+        if info.run_id == run_id:
+            return info
+    return store().get(run_id)
+
+
+def run_key(run_id: str) -> str:
+    """Whose run ``run_id`` is: part of the cache key of every cached loader of a run's data."""
+    return store().key_of(run_id)

@@ -216,7 +216,7 @@ def _draw_outcome(job: TrainingJob) -> None:
         if not run_exists(job.run_id):
             st.caption(f"Run {job.run_id} has since left the store (deleted, or in the trash: see Runs).")
             return
-        info = state.store().get(job.run_id)
+        info = state.run_info(job.run_id)
         if job.history:
             st.plotly_chart(charts.loss_chart(info.history), key=f"final_loss_{job.job_id}")
         warn_if_beaten(info)
