@@ -48,17 +48,19 @@ def _on_form() -> list[Setting]:
 
 def _widget(setting: Setting, start: Any, train_images: int | None) -> Any:
     form, key = setting.form, remembered(setting.form.key, start)
+    # The recommended settings' help is the command line's; the form says it in the caption below.
+    tip = None if setting.recommended else setting.help or None
     if form.widget == "slider":
-        return st.slider(setting.words, form.low, form.high, step=form.step, key=key, help=setting.help)
+        return st.slider(setting.words, form.low, form.high, step=form.step, key=key, help=tip)
     if form.widget == "number":
-        return st.number_input(setting.words, form.low, form.high, key=key, help=setting.help)
+        return st.number_input(setting.words, form.low, form.high, key=key, help=tip)
     if form.widget == "radio":
-        return st.radio(setting.words, form.options, horizontal=True, key=key, help=setting.help)
+        return st.radio(setting.words, form.options, horizontal=True, key=key, help=tip)
     if form.widget == "multiselect":
-        return tuple(sorted(st.multiselect(setting.words, form.options, key=key, help=setting.help)))
+        return tuple(sorted(st.multiselect(setting.words, form.options, key=key, help=tip)))
     options = sorted(set(form.options) | {start})
     if form.at_most_images and train_images:
         options = [value for value in options if value <= train_images or value == start]
     if st.session_state.get(key) not in options:
         reset(key, start)
-    return st.select_slider(setting.words, options, key=key, help=setting.help)
+    return st.select_slider(setting.words, options, key=key, help=tip)
