@@ -20,11 +20,11 @@ DENOISING_TARGET = (("gaussian", 0.3), 4.0)  # the gain claimed before the basel
 
 def _defaults(model: str, seed: int, dataset, **settings):
     from aemodels.config import TrainConfig
+    from aemodels.data.splits import Split
     from aemodels.models.defaults import recommended
-    from aemodels.models.training import training_split
 
     base = TrainConfig(dataset=DATASET, model=model, seed=seed, **settings)
-    best = recommended(base.kind, len(training_split(base, dataset).x_train))
+    best = recommended(base.kind, len(Split.of(base).images(dataset).x_train))
     return base.replace(epochs=best.epochs, batch_size=best.batch_size, learning_rate=best.learning_rate)
 
 
@@ -35,7 +35,8 @@ def _spread(values, digits: int = 2) -> str:
 
 def denoising(seeds, log) -> list[Row]:
     from aemodels.data.datasets import load_dataset, to_float
-    from aemodels.models.training import train, training_split
+    from aemodels.data.splits import Split
+    from aemodels.models.training import train
     from aemodels.scoring import baselines
     from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, NOISE_LEVELS, denoising_scores
     from aemodels.settings import NOISE_KINDS
@@ -50,7 +51,7 @@ def denoising(seeds, log) -> list[Row]:
             started = time.perf_counter()
             bundle = train(config, dataset).bundle
             seconds.append(time.perf_counter() - started)
-            split = training_split(config, dataset)
+            split = Split.of(config).images(dataset)
             clean = to_float(split.x_test[:IMAGE_METRIC_LIMIT])
             validation = to_float(split.x_train[-baselines.VALIDATION_IMAGES:])
             for level in NOISE_LEVELS:
@@ -106,7 +107,8 @@ def _screen_cost(bundle, split, kind: str, seed: int) -> Row:
 
 def superres(seeds, log) -> list[Row]:
     from aemodels.data.datasets import load_dataset, to_float
-    from aemodels.models.training import train, training_split
+    from aemodels.data.splits import Split
+    from aemodels.models.training import train
     from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, superres_scores
 
     dataset = load_dataset(DATASET)
@@ -117,7 +119,7 @@ def superres(seeds, log) -> list[Row]:
         started = time.perf_counter()
         bundle = train(config, dataset).bundle
         seconds.append(time.perf_counter() - started)
-        clean = to_float(training_split(config, dataset).x_test[:IMAGE_METRIC_LIMIT])
+        clean = to_float(Split.of(config).images(dataset).x_test[:IMAGE_METRIC_LIMIT])
         for factor in sorted(config.upscale_factors):
             scores = superres_scores(bundle, clean, factor)
             per_factor.setdefault(factor, []).append(scores)

@@ -17,14 +17,15 @@ MODEL = "dense-ae"
 def run(seed: int, log) -> list[Row]:
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import load_dataset
+    from aemodels.data.splits import Split
     from aemodels.models.defaults import recommended
-    from aemodels.models.training import train, training_split
+    from aemodels.models.training import train
     from aemodels.scoring import curve
     from aemodels.scoring.evaluation import evaluate
 
     dataset = load_dataset(DATASET)
     base = TrainConfig(dataset=DATASET, model=MODEL, seed=seed)
-    best = recommended(base.kind, len(training_split(base, dataset).x_train))
+    best = recommended(base.kind, len(Split.of(base).images(dataset).x_train))
     base = base.replace(epochs=best.epochs, batch_size=best.batch_size, learning_rate=best.learning_rate)
     pca = {point.code_size: point for point in curve.pca_curve(base, dataset)}
     rows = []

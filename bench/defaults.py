@@ -17,9 +17,10 @@ SIZES = (None, 500)  # None: the whole training split
 def run(seed: int, log) -> list[Row]:
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import load_dataset
+    from aemodels.data.splits import Split
     from aemodels.kinds import KINDS, Task
     from aemodels.models.defaults import recommended
-    from aemodels.models.training import train, training_split
+    from aemodels.models.training import train
     from aemodels.scoring.diagnosis import baseline_losses
     from aemodels.scoring.evaluation import evaluate
     from aemodels.scoring.scoresheet import at_k
@@ -29,7 +30,7 @@ def run(seed: int, log) -> list[Row]:
     for size in SIZES:
         for kind in KINDS.values():
             probe = TrainConfig(model=kind.name, train_images=size, seed=seed)
-            images = len(training_split(probe, dataset).x_train)
+            images = len(Split.of(probe).images(dataset).x_train)
             best = recommended(kind, images)
             config = probe.replace(epochs=best.epochs, batch_size=best.batch_size, learning_rate=best.learning_rate)
             started = time.perf_counter()

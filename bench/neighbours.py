@@ -33,9 +33,10 @@ def _spread(values: list[float], digits: int = 3) -> str:
 def run(seeds: tuple[int, ...], log) -> list[Row]:
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import load_dataset
+    from aemodels.data.splits import Split
     from aemodels.kinds import KINDS as ALL_KINDS
     from aemodels.models.defaults import recommended
-    from aemodels.models.training import train, training_split
+    from aemodels.models.training import train
     from aemodels.scoring.evaluation import evaluate
 
     dataset = load_dataset(DATASET)
@@ -44,7 +45,7 @@ def run(seeds: tuple[int, ...], log) -> list[Row]:
     for seed in seeds:
         for kind in KINDS:
             probe = TrainConfig(dataset=DATASET, model=kind, latent_dim=2, seed=seed)
-            best = recommended(ALL_KINDS[kind], len(training_split(probe, dataset).x_train))
+            best = recommended(ALL_KINDS[kind], len(Split.of(probe).images(dataset).x_train))
             for weight in WEIGHTS:
                 config = probe.replace(epochs=EPOCHS, batch_size=best.batch_size, learning_rate=best.learning_rate,
                                        neighbour_weight=weight)

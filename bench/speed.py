@@ -18,12 +18,13 @@ def throughput(repeats: int, log) -> list[Row]:
 
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import load_dataset
+    from aemodels.data.splits import Split
     from aemodels.models.architectures import build_model
-    from aemodels.models.training import array_arguments, train, training_split
+    from aemodels.models.training import array_arguments, train
 
     config = TrainConfig(**THROUGHPUT_CONFIG)
     dataset = load_dataset(config.dataset)
-    split = training_split(config, dataset)
+    split = Split.of(config).images(dataset)
     n = len(split.x_train)
     batches = -(-n // config.batch_size)
     seen = []

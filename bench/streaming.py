@@ -40,11 +40,12 @@ def worker(mode: str, model: str) -> dict:
     import keras
 
     from aemodels.config import TrainConfig
+    from aemodels.data.splits import Split
     from aemodels.models.architectures import build_model
-    from aemodels.models.training import array_arguments, streamed_arguments, training_split
+    from aemodels.models.training import array_arguments, streamed_arguments
 
     config = TrainConfig(dataset="mnist-10k", model=model, epochs=EPOCHS, batch_size=BATCH)
-    split = training_split(config)
+    split = Split.of(config).images()
     keras.utils.set_random_seed(config.seed)
     bundle = build_model(config, split.x_train.shape[1:], steps_per_epoch=-(-len(split.x_train) // BATCH))
     before = _rss_mib("VmRSS")

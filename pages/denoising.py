@@ -4,6 +4,7 @@ import streamlit as st
 
 from aemodels.data.corruption import add_noise
 from aemodels.data.datasets import to_float
+from aemodels.data.splits import Split
 from aemodels.kinds import Screen
 from aemodels.models import inference
 from aemodels.scoring import baselines
@@ -55,7 +56,7 @@ def noise_view(run_id: str) -> None:
     if level > config.noise_max:
         st.warning(f"The model trained on noise levels up to {config.noise_max:g}: at {level:g} it sees noise "
                    "it never learnt to remove, so expect it to do worse.")
-    x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    x_test, _ = cache.held_out(Split.of(config), home)
     bundle = cache.bundle(run_id, state.run_key(run_id))
     scores = cache.denoising_scores(run_id, state.run_key(run_id), kind, round(level, 2))
     clean = to_float(x_test[:SHOWN])

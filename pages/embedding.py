@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from aemodels.data.splits import Split
 from aemodels.kinds import Screen
 from aemodels.ui import cache, embedding, state
 from aemodels.ui.entry import require_app
@@ -24,7 +25,7 @@ if info is not None:
     with run_guard(info.run_id):
         config, home = info.config, state.home_key()
         data = cache.dataset(config.dataset, home)
-        x_test, y_test = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+        x_test, y_test = cache.held_out(Split.of(config), home)
         views = cache.embedding_views(info.run_id, state.run_key(info.run_id))
         st.write(INTRO + (LABELLED if data.is_labelled else " This data has no labels, so the dots have one colour."))
         warn_if_beaten(info)

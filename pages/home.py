@@ -3,6 +3,7 @@
 import streamlit as st
 
 from aemodels.config import TrainConfig
+from aemodels.data.splits import Split
 from aemodels.jobs.background import JobState, board
 from aemodels.ui import cache, runs, state, training
 from aemodels.ui.entry import require_app
@@ -47,7 +48,7 @@ with user_errors():
 
         home = state.home_key()
         config = example.config
-        x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+        x_test, _ = cache.held_out(Split.of(config), home)
         bundle = cache.bundle(example.run_id, state.run_key(example.run_id))
         image = to_float(x_test[:1])
         code = inference.encode(bundle, image)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from aemodels.data.splits import Split
 from aemodels.kinds import Screen
 from aemodels.ui import cache, latent, state
 from aemodels.ui.entry import require_app
@@ -30,7 +31,7 @@ if info is not None:
         codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
         latent.start_run(info, latent.slider_scales(codes, info.config.is_variational))
         st.subheader("Move through the latent space")
-        _, labels = cache.test_split(info.config.dataset, info.config.seed, info.config.test_fraction, state.home_key())
+        _, labels = cache.held_out(Split.of(info.config), state.home_key())
         latent.explorer(info, labels[:latent.MAP_POINTS], data.class_names)
         latent.interpolation(info, data.is_labelled, data.class_names)
         latent.samples(info)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from aemodels.data.datasets import to_float
+from aemodels.data.splits import Split
 from aemodels.kinds import Screen
 from aemodels.models import inference
 from aemodels.scoring import metrics
@@ -49,7 +50,7 @@ def factor_view(run_id: str) -> None:
                        help=f"The model was trained on factors {', '.join(map(str, trained))}.")
     if factor not in trained:
         st.caption(f"×{factor} is not one of the factors the model trained on.")
-    x_test, _ = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    x_test, _ = cache.held_out(Split.of(config), home)
     clean = to_float(x_test[:SHOWN])
     views = inference.super_resolve(cache.bundle(run_id, state.run_key(run_id)), clean, factor)
     for i in range(SHOWN):

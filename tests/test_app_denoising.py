@@ -42,7 +42,7 @@ def test_the_page_takes_the_filter_settings_the_run_was_scored_with(home_with_ru
     """At a level of the run's curve the settings come from the run (no new choice, the same
     result); at another level they are chosen again on the same training images."""
     from aemodels.data.datasets import load_dataset, to_float
-    from aemodels.models.training import training_split
+    from aemodels.data.splits import Split
     from aemodels.store.runs import RunStore
     from aemodels.ui.cache import saved_filter_choice
 
@@ -55,7 +55,7 @@ def test_the_page_takes_the_filter_settings_the_run_was_scored_with(home_with_ru
     assert saved_filter_choice(info.metrics, "gaussian", 0.35) is None
     assert saved_filter_choice(info.metrics, "salt-and-pepper", 0.3) is None
 
-    validation = to_float(training_split(info.config, load_dataset("mnist-10k")).x_train[-baselines.VALIDATION_IMAGES:])
+    validation = to_float(Split.of(info.config).images(load_dataset("mnist-10k")).x_train[-baselines.VALIDATION_IMAGES:])
     at = open_page(PAGE, runs["denoise"])
     for level in (0.3, 0.35):  # the saved choice, then a new one: both what baselines.choose picks
         at.slider(key="noise_level").set_value(level).run()

@@ -251,7 +251,7 @@ def test_export_then_import_elsewhere_then_again(home_with_runs, tmp_path, monke
 def test_projector_export_files_parse_and_agree_with_the_sprite(home_with_runs, tmp_path, capsys):
     from PIL import Image
 
-    from aemodels.models.training import training_split
+    from aemodels.data.splits import Split
 
     _, run_ids = home_with_runs
     run_id = run_ids["conv-ae"]
@@ -259,7 +259,7 @@ def test_projector_export_files_parse_and_agree_with_the_sprite(home_with_runs, 
     assert main(["export", run_id, "--projector", str(folder)]) == 0
     assert "5 files for the Embedding Projector" in capsys.readouterr().out
     config = RunStore().get(run_id).config
-    held_out = len(training_split(config).x_test)
+    held_out = len(Split.of(config).images().x_test)
     model = np.loadtxt(folder / "model_codes.tsv", delimiter="\t", ndmin=2)
     pca = np.loadtxt(folder / "pca_codes.tsv", delimiter="\t", ndmin=2)
     metadata = (folder / "metadata.tsv").read_text().splitlines()
@@ -269,7 +269,7 @@ def test_projector_export_files_parse_and_agree_with_the_sprite(home_with_runs, 
     sprite = np.asarray(Image.open(folder / "sprite.png"))
     side = int(np.ceil(np.sqrt(held_out)))
     assert sprite.shape == (side * 28, side * 28)
-    first = training_split(config).x_test[0][..., 0]
+    first = Split.of(config).images().x_test[0][..., 0]
     assert np.array_equal(sprite[:28, :28], first)  # first image top left
     pbtxt = (folder / "projector_config.pbtxt").read_text()
     assert pbtxt.count("embeddings {") == 2 and 'tensor_path: "pca_codes.tsv"' in pbtxt

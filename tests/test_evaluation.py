@@ -9,8 +9,9 @@ import pytest
 
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import Dataset, load_dataset, to_float
+from aemodels.data.splits import Split
 from aemodels.kinds import KINDS
-from aemodels.models.training import train, training_split
+from aemodels.models.training import train
 from aemodels.scoring import baselines
 from aemodels.scoring.evaluation import NOISE_LEVELS, assess, embedding_scores, embedding_views, evaluate
 from aemodels.scoring.metrics import neighbours_kept
@@ -126,7 +127,7 @@ def test_pca_baseline_sees_only_train_images():
     result = train(config, dataset)
     metrics = evaluate(result.bundle, dataset)
 
-    split = training_split(config, dataset)
+    split = Split.of(config).images(dataset)
     assert len(split.x_train) == 100
     x_test = to_float(split.x_test)
     for fitted_on, should_match in ((split.x_train, True),
@@ -151,7 +152,7 @@ def test_saved_views_are_the_maps_behind_the_scores(home):
     store = RunStore()
     run_id = store.save(result, assessment.metrics, assessment.views)
 
-    split = training_split(config, dataset)
+    split = Split.of(config).images(dataset)
     views = store.views(run_id, len(split.x_test))
     assert views is not None and views.model_2d.shape == views.pca_2d.shape == (len(split.x_test), 2)
     x_test = to_float(split.x_test)

@@ -8,8 +8,9 @@ import pytest
 from aemodels.config import TrainConfig
 from aemodels.data.corruption import denoise_inputs, superres_inputs
 from aemodels.data.datasets import Dataset, load_dataset, to_float
+from aemodels.data.splits import Split
 from aemodels.errors import ConfigError, TrainingStopped
-from aemodels.models.training import TrainProgress, TrainResult, train, training_split
+from aemodels.models.training import TrainProgress, TrainResult, train
 from aemodels.store.runs import RunStore
 
 SMALL = {"dataset": "digits", "train_images": 256, "epochs": 2, "batch_size": 64}
@@ -113,9 +114,10 @@ def test_unknown_dataset_fails_before_training():
         train(TrainConfig(dataset="nope"))
 
 
-def test_training_split_respects_train_images_and_holds_out_the_same_test_set():
-    full = training_split(TrainConfig(dataset="digits"))
-    small = training_split(TrainConfig(dataset="digits", train_images=100))
+def test_a_split_respects_train_images_and_holds_out_the_same_test_set():
+    full = Split.of(TrainConfig(dataset="digits")).images()
+    small = Split.of(TrainConfig(dataset="digits", train_images=100)).images()
+    assert Split.of(TrainConfig(dataset="digits", train_images=100)).held_out == Split.of(TrainConfig(dataset="digits"))
     assert len(small.x_train) == 100
     assert np.array_equal(small.x_train, full.x_train[:100])
     assert np.array_equal(small.x_test, full.x_test)

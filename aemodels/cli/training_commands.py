@@ -26,10 +26,10 @@ def _recommended_given(given: dict) -> dict:
 
 def with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
     """``config`` with the recommended epochs, batch and rate for its kind and data, except ``given``."""
+    from aemodels.data.splits import Split
     from aemodels.models.defaults import recommended
-    from aemodels.models.training import training_split
 
-    best = recommended(config.kind, len(training_split(config, dataset).x_train), given.get("batch_size"))
+    best = recommended(config.kind, len(Split.of(config).images(dataset).x_train), given.get("batch_size"))
     return config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
                              "learning_rate": best.learning_rate, **given})
 

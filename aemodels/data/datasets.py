@@ -35,7 +35,7 @@ DIGIT_CLASSES = tuple(str(d) for d in range(10))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class Split:
+class SplitImages:
     """A dataset's fixed train/test split; images uint8 (N, H, W, C), labels int64 (N,)."""
 
     x_train: np.ndarray
@@ -73,12 +73,12 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.images)
 
-    def split(self, seed: int = 0, test_fraction: float = 0.2) -> Split:
+    def split(self, seed: int = 0, test_fraction: float = 0.2) -> SplitImages:
         """Shuffle with ``seed`` and hold out ``test_fraction`` of the images (at least one)."""
         order = np.random.default_rng(seed).permutation(len(self.images))
         n_test = held_out_count(len(order), test_fraction)
         test, train = order[:n_test], order[n_test:]
-        return Split(self.images[train], self.labels[train], self.images[test], self.labels[test])
+        return SplitImages(self.images[train], self.labels[train], self.images[test], self.labels[test])
 
 
 def held_out_count(images: int, test_fraction: float = 0.2) -> int:

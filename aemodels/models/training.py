@@ -16,7 +16,8 @@ import numpy as np
 
 from aemodels.config import TrainConfig
 from aemodels.data.corruption import denoise_inputs, superres_inputs
-from aemodels.data.datasets import Dataset, Split, load_dataset, to_float
+from aemodels.data.datasets import Dataset, SplitImages, to_float
+from aemodels.data.splits import Split
 from aemodels.errors import ConfigError, TrainingStopped
 from aemodels.kinds import Task
 from aemodels.models.forming import FORMING_IMAGES, Forming
@@ -75,17 +76,7 @@ class TrainResult:
     mixed_precision: bool = False
 
 
-def training_split(config: TrainConfig, dataset: Dataset | None = None) -> Split:
-    """The config's split of its dataset, limited to ``train_images`` training images."""
-    dataset = dataset if dataset is not None else load_dataset(config.dataset)
-    split = dataset.split(config.seed, config.test_fraction)
-    if config.train_images is not None and config.train_images < len(split.x_train):
-        split = Split(split.x_train[: config.train_images], split.y_train[: config.train_images],
-                      split.x_test, split.y_test)
-    return split
-
-
-def validation_data(config: TrainConfig, split: Split) -> tuple:
+def validation_data(config: TrainConfig, split: SplitImages) -> tuple:
     """The held-out images as Keras's ``validation_data``, floats, corrupted once (seeded) for the
     image-to-image kinds: the same images at the same levels after every epoch."""
     x_test = to_float(split.x_test)
@@ -99,7 +90,7 @@ def validation_data(config: TrainConfig, split: Split) -> tuple:
     return x_test, x_test
 
 
-def streamed_arguments(config: TrainConfig, split: Split, workers: int = 1) -> dict:
+def streamed_arguments(config: TrainConfig, split: SplitImages, workers: int = 1) -> dict:
     """``model.fit`` arguments that stream the uint8 training split (``batches.TrainingBatches``),
     with the held-out ``validation_data``. The same on one device and under a ``MirroredStrategy``,
     which splits each batch among the replicas. ``workers`` > 1 (threads building batches ahead)
@@ -112,7 +103,7 @@ def streamed_arguments(config: TrainConfig, split: Split, workers: int = 1) -> d
             **FIT_OPTIONS}
 
 
-def array_arguments(config: TrainConfig, split: Split) -> dict:
+def array_arguments(config: TrainConfig, split: SplitImages) -> dict:
     """``model.fit`` arguments with the whole training split as float arrays, corrupted once:
     how training fed Keras before ``batches.TrainingBatches``, kept as the benchmarks' baseline."""
     x_train = to_float(split.x_train)
@@ -159,7 +150,7 @@ def train(
         ConfigError: the config does not fit the data (e.g. a batch larger than the data).
         TrainingStopped: ``should_stop`` asked to stop.
     """
-    split = training_split(config, dataset)
+    split = Split.of(config).images(dataset)
     n_train = len(split.x_train)
     if config.batch_size > n_train:
         raise ConfigError(
@@ -215,7 +206,7 @@ def train(
     return TrainResult(config, bundle, losses, seconds, forming, devices, mixed_precision)
 
 
-def _fit_keeping_neighbours(config: TrainConfig, bundle, split: Split, reporter, should_stop):
+def _fit_keeping_neighbours(config: TrainConfig, bundle, split: SplitImages, reporter, should_stop):
     """``fit`` with the neighbour-keeping term (``neighbour_term``): the layout of the training
     images first (t-SNE, part of the training time; a stop asked meanwhile takes effect when it
     ends), then the model's layers trained on their loss plus the term, with the optimizer

@@ -34,12 +34,12 @@ def sweep_config(config: TrainConfig, code_size: int) -> TrainConfig:
 def pca_curve(config: TrainConfig, dataset: Dataset, sizes: tuple[int, ...] = SWEEP_SIZES) -> list[CurvePoint]:
     """PCA at each of ``sizes`` components, fitted once on ``config``'s training images and
     scored on its held-out images, as ``evaluation`` scores PCA beside a run."""
-    from aemodels.models.training import training_split
+    from aemodels.data.splits import Split
     from aemodels.scoring import metrics
     from aemodels.scoring.evaluation import pca_reconstruction
     from aemodels.scoring.projections import PCAProjection
 
-    split = training_split(config, dataset)
+    split = Split.of(config).images(dataset)
     x_test = to_float(split.x_test)
     usable = [size for size in sizes if size <= min(len(split.x_train), x_test[0].size)]
     pca = PCAProjection(max(usable), config.seed).fit(split.x_train)

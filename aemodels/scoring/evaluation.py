@@ -13,10 +13,10 @@ import dataclasses
 import numpy as np
 
 from aemodels.data.corruption import add_noise
-from aemodels.data.datasets import Dataset, Split, load_dataset, to_float
+from aemodels.data.datasets import Dataset, SplitImages, load_dataset, to_float
+from aemodels.data.splits import Split
 from aemodels.kinds import Task
 from aemodels.models import inference
-from aemodels.models.training import training_split
 from aemodels.scoring import baselines, metrics
 from aemodels.scoring.projections import PCAProjection
 from aemodels.scoring.scoresheet import SCORES_VERSION
@@ -56,7 +56,7 @@ def assess(bundle, dataset: Dataset | None = None) -> Assessment:
     dataset = dataset if dataset is not None else load_dataset(config.dataset)
     # The same split the model trained on: its held-out part, and a training part limited to
     # ``train_images`` so that the PCA baseline sees exactly the images the model saw.
-    split = training_split(config, dataset)
+    split = Split.of(config).images(dataset)
     views = None
     if config.kind.task is Task.EMBEDDING:
         scores, views = _evaluate_embedding(bundle, split, dataset.is_labelled)
@@ -84,10 +84,10 @@ def with_training_maps(bundle, views: EmbeddingViews, dataset: Dataset | None = 
     return views.with_training(inference.encode(bundle, x_train), pca.transform(x_train), bundle.config.seed)
 
 
-def _split_and_pca(bundle, dataset: Dataset | None) -> tuple[Split, PCAProjection]:
+def _split_and_pca(bundle, dataset: Dataset | None) -> tuple[SplitImages, PCAProjection]:
     """The bundle's split of its dataset (loaded when not given) and the pixel PCA behind its maps."""
     config = bundle.config
-    split = training_split(config, dataset if dataset is not None else load_dataset(config.dataset))
+    split = Split.of(config).images(dataset if dataset is not None else load_dataset(config.dataset))
     return split, _pixel_pca(config, split)
 
 
@@ -99,7 +99,7 @@ def _pixel_pca(config, split) -> PCAProjection:
 def pixel_pca(config, dataset: Dataset | None = None) -> PCAProjection:
     """The PCA baseline of a run's config: fitted on its training images, ``max(latent_dim, 2)``
     components (``pca_reconstruction`` keeps the code's size)."""
-    return _pixel_pca(config, training_split(config, dataset))
+    return _pixel_pca(config, Split.of(config).images(dataset))
 
 
 def pca_reconstruction(pca: PCAProjection, images: np.ndarray, code_size: int) -> np.ndarray:

@@ -42,8 +42,8 @@ def export(store, run_id: str, folder: Path) -> list[Path]:
     from PIL import Image
 
     from aemodels.data.datasets import load_dataset, to_float
+    from aemodels.data.splits import Split
     from aemodels.models import inference
-    from aemodels.models.training import training_split
     from aemodels.scoring.evaluation import pixel_pca
 
     info = store.get(run_id)
@@ -54,7 +54,7 @@ def export(store, run_id: str, folder: Path) -> list[Path]:
         raise AemodelsError(f"Run '{run_id}' is a {config.model}, which has no code to project: "
                             "export an embedding run (dense-ae, conv-ae, vae, dense-vae).")
     dataset = load_dataset(config.dataset)
-    split = training_split(config, dataset)
+    split = Split.of(config).images(dataset)
     images = split.x_test[:PROJECTOR_IMAGES]
     codes = inference.encode(store.load_bundle(run_id), to_float(images))
     pca_codes = pixel_pca(config, dataset).transform(to_float(images))[:, :config.latent_dim]

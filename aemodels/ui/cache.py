@@ -14,6 +14,7 @@ import streamlit as st
 
 from aemodels.data import datasets
 from aemodels.data.datasets import Dataset
+from aemodels.data.splits import Split
 from aemodels.scoring.baselines import FAMILIES as FILTER_FAMILIES
 from aemodels.scoring.baselines import filter_name
 from aemodels.ui import state
@@ -25,22 +26,26 @@ def dataset(name: str, home: str) -> Dataset:
     return datasets.load_dataset(name)
 
 
+def held_out(split: Split, home: str) -> tuple[np.ndarray, np.ndarray]:
+    """Held-out uint8 images (N, H, W, C) and int labels (N,) of ``split`` (one cache entry for
+    every split with the same held-out part)."""
+    return _held_out(split.held_out, home)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
-def test_split(name: str, seed: int, test_fraction: float, home: str) -> tuple[np.ndarray, np.ndarray]:
-    """Held-out uint8 images (N, H, W, C) and int labels (N,) of a config's split."""
-    split = dataset(name, home).split(seed, test_fraction)
-    return split.x_test, split.y_test
+def _held_out(split: Split, home: str) -> tuple[np.ndarray, np.ndarray]:
+    images = split.images(dataset(split.dataset, home))
+    return images.x_test, images.y_test
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def pca_map(config, images: int, home: str) -> tuple[np.ndarray, np.ndarray]:
     """PCA's 2-D map of the first ``images`` held-out images of a ``TrainConfig``'s split: points
     (images, 2) and int labels (images,); PCA fitted on the config's training images
-    (``training_split``), as for the scores."""
-    from aemodels.models.training import training_split
+    (``Split``), as for the scores."""
     from aemodels.scoring.projections import PCAProjection
 
-    split = training_split(config, dataset(config.dataset, home))
+    split = Split.of(config).images(dataset(config.dataset, home))
     pca = PCAProjection(2, config.seed).fit(split.x_train)
     return pca.transform(split.x_test[:images]), split.y_test[:images]
 
@@ -69,7 +74,7 @@ def embedding_views(run_id: str, run_key: str):
 
     store = state.store()
     config = state.run_info(run_id).config
-    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
+    x_test, _ = held_out(Split.of(config), state.home_key())
     saved = store.views(run_id, len(x_test))
     return saved if saved is not None else evaluation.embedding_views(bundle(run_id, run_key), dataset(config.dataset, state.home_key()))
 
@@ -78,12 +83,11 @@ def embedding_views(run_id: str, run_key: str):
 def training_maps(run_id: str, run_key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The training images' points on the model's map and PCA's, (M, 2) each, and their int
     labels (M,): saved with the run, or computed for a run saved without them."""
-    from aemodels.models.training import training_split
     from aemodels.scoring import evaluation
 
     config = state.run_info(run_id).config
     data = dataset(config.dataset, state.home_key())
-    labels = training_split(config, data).y_train
+    labels = Split.of(config).images(data).y_train
     views = embedding_views(run_id, run_key)
     if len(views.train_model_2d) != len(labels):  # none saved, or not this run's (a damaged file)
         views = evaluation.with_training_maps(bundle(run_id, run_key), views, data)
@@ -99,9 +103,9 @@ def denoising_scores(run_id: str, run_key: str, kind: str, level: float, images:
 
     info = state.run_info(run_id)
     config = info.config
-    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
-    names = saved_filter_choice(info.metrics, kind, level) or filter_choice(
-        config, config.dataset, config.seed, config.test_fraction, config.train_images, kind, level, state.home_key())
+    x_test, _ = held_out(Split.of(config), state.home_key())
+    names = saved_filter_choice(info.metrics, kind, level) or filter_choice(Split.of(config), kind, level,
+                                                                            state.home_key())
     chosen = {family: baselines.by_name(name) for family, name in names.items()}
     return evaluation.denoising_scores(bundle(run_id, run_key), to_float(x_test[:images]), None, kind, level,
                                        config.seed, chosen=chosen)
@@ -122,18 +126,16 @@ def saved_filter_choice(metrics: dict, kind: str, level: float) -> dict[str, str
 
 
 @st.cache_data(max_entries=256, show_spinner="Choosing the classical filters' settings…")
-def filter_choice(_config, name: str, seed: int, test_fraction: float, train_images: int | None, kind: str,
-                  level: float, home: str) -> dict[str, str]:
+def filter_choice(split: Split, kind: str, level: float, home: str) -> dict[str, str]:
     """Family → the name of its best filter at ``level`` of ``kind`` noise, chosen on the last
-    training images of the split of ``_config`` (a ``TrainConfig``; the cache key is its split:
-    dataset ``name``, ``seed``, ``test_fraction``, ``train_images``). Shared by every run and visitor
-    on that split: it costs 0.6–1 s (non-local means and total variation at every setting)."""
+    training images of ``split``. Shared by every run and visitor on that split: it costs 0.6–1 s
+    (non-local means and total variation at every setting)."""
     from aemodels.data.datasets import to_float
-    from aemodels.models.training import training_split
     from aemodels.scoring import baselines
 
-    validation = training_split(_config, dataset(name, home)).x_train[-baselines.VALIDATION_IMAGES:]
-    return {family: chosen.name for family, chosen in baselines.choose(to_float(validation), kind, level, seed).items()}
+    validation = split.images(dataset(split.dataset, home)).x_train[-baselines.VALIDATION_IMAGES:]
+    return {family: chosen.name
+            for family, chosen in baselines.choose(to_float(validation), kind, level, split.seed).items()}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -151,7 +153,7 @@ def forming(run_id: str, run_key: str):
 
     store = state.store()
     config = state.run_info(run_id).config
-    x_test, _ = test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
+    x_test, _ = held_out(Split.of(config), state.home_key())
     return store.forming(run_id, len(x_test))
 
 

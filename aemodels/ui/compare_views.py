@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from aemodels.data.datasets import dataset_title
+from aemodels.data.splits import Split
 from aemodels.store.run_folder import RunInfo
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
@@ -53,7 +54,7 @@ def same_images(infos: list[RunInfo]) -> list[RunInfo]:
     for info in infos:
         if info.broken is None and info.config.has_embedding:
             config = info.config
-            groups.setdefault((config.dataset, config.seed, config.test_fraction), []).append(info)
+            groups.setdefault(Split.of(config).held_out, []).append(info)
     return max(groups.values(), key=len, default=[])
 
 
@@ -65,7 +66,7 @@ def side_by_side(infos: list[RunInfo]) -> None:
         return
     st.subheader("Their maps of the same held-out images")
     config, home = group[0].config, state.home_key()
-    _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    _, labels = cache.held_out(Split.of(config), home)
     names = cache.dataset(config.dataset, home).class_names
     shown = [(f"{info.name or info.config.model} · {info.run_id[-6:]}", info.run_id, "model_2d") for info in group]
     shown.append(("PCA of the pixels", group[0].run_id, "pca_2d"))

@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from aemodels.data.datasets import to_float
+from aemodels.data.splits import Split
 from aemodels.models import inference
 from aemodels.store.run_folder import RunInfo
 from aemodels.ui import cache, state
@@ -201,7 +202,7 @@ def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -
     """Decode evenly spaced codes between two ends: typical images of two classes, two points
     clicked on the map, or two held-out images by index."""
     home, config = state.home_key(), info.config
-    x_test, y_test = cache.test_split(config.dataset, config.seed, config.test_fraction, home)
+    x_test, y_test = cache.held_out(Split.of(config), home)
     bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
     codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
     st.subheader("Interpolate between two ends")

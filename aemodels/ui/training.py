@@ -21,6 +21,7 @@ import streamlit as st
 
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import dataset_title
+from aemodels.data.splits import Split
 from aemodels.jobs.background import JobState, TrainingJob, board
 from aemodels.ui import access, cache, state
 from aemodels.ui.figures import charts, maps
@@ -198,7 +199,7 @@ def _live_map(job: TrainingJob) -> None:
     config = job.config
     epoch, codes = job.latest_codes
     codes = codes[:LIVE_MAP_IMAGES]
-    _, labels = cache.test_split(config.dataset, config.seed, config.test_fraction, state.home_key())
+    _, labels = cache.held_out(Split.of(config), state.home_key())
     names = cache.dataset(config.dataset, state.home_key()).class_names
     codes = map_of(codes)
     when = "before training" if epoch == 0 else f"after epoch {epoch} of {config.epochs}"
