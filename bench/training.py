@@ -115,7 +115,7 @@ def _train_once(tab, server: Server, seed: int) -> None:
     tab.goto(f"{server.url}/train")
     _wait_for_app(tab)
     for label, value in (("Epochs", 1), ("Seed", seed)):
-        box = tab.get_by_label(label)
+        box = tab.get_by_label(label, exact=True)
         box.fill(str(value))
         box.press("Enter")
         _wait_for_app(tab)

@@ -362,7 +362,7 @@ def test_quick_slider_moves_never_ask_for_a_dropped_image(server, page):
 
 def test_stop_ends_the_training_with_where_it_stopped(server, page):
     open_page(page, f"{server.url}/train?dataset=digits", "Train a model")
-    epochs = page.get_by_label("Epochs")
+    epochs = page.get_by_label("Epochs", exact=True)
     epochs.fill("60")
     epochs.press("Enter")
     wait_for_app(page)
@@ -380,7 +380,7 @@ def test_stop_ends_the_training_with_where_it_stopped(server, page):
     text = notice.first.inner_text()
     assert "of 60; nothing was saved" in text, text
     assert page.get_by_role("button", name="Stop training").count() == 0
-    assert page.get_by_label("Epochs").input_value() == "60"  # the page as it was before the click
+    assert page.get_by_label("Epochs", exact=True).input_value() == "60"  # the page as it was before the click
     screenshot(page, "train_stopped")
 
 
@@ -422,8 +422,8 @@ def test_an_imported_run_is_listed_and_current_at_once(server, page, tmp_path):
 
 def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
     open_page(page, f"{server.url}/train?dataset=digits", "Train a model")
-    page.get_by_label("Epochs").fill("25")
-    page.get_by_label("Epochs").press("Enter")
+    page.get_by_label("Epochs", exact=True).fill("25")
+    page.get_by_label("Epochs", exact=True).press("Enter")
     wait_for_app(page)
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_role("button", name="Stop training").wait_for(timeout=TRAIN_TIMEOUT_MS)
@@ -453,11 +453,11 @@ def test_a_training_goes_on_while_the_person_reads_other_screens(server, page):
 
 def _start_training(tab, url: str, kind: str, epochs: int) -> None:
     open_page(tab, url, "Train a model")
-    tab.get_by_label("Model kind").click()
+    tab.get_by_label("Model kind", exact=True).click()
     tab.get_by_role("option", name=re.compile(f"^{re.escape(kind)}:")).click()
     wait_for_app(tab)
-    tab.get_by_label("Epochs").fill(str(epochs))
-    tab.get_by_label("Epochs").press("Enter")
+    tab.get_by_label("Epochs", exact=True).fill(str(epochs))
+    tab.get_by_label("Epochs", exact=True).press("Enter")
     wait_for_app(tab)
     tab.get_by_role("button", name="Train", exact=True).click()
 

@@ -161,7 +161,7 @@ def test_the_owner_signs_in_and_deletes_a_shared_run(public_server, browser):
     open_page(owner, f"{server.url}/runs?run={server.shared_run}", "Runs")
     assert owner.get_by_text("Delete this run").count() == 0
     owner.get_by_text("Owner", exact=True).click()
-    owner.get_by_label("Owner password").fill(PASSWORD)
+    owner.get_by_label("Owner password", exact=True).fill(PASSWORD)
     owner.get_by_role("button", name="Sign in").click()
     owner.get_by_text("Signed in as the owner").wait_for(timeout=APP_TIMEOUT_MS)
     wait_for_app(owner)

@@ -477,8 +477,8 @@ def train(person: Person, rng: random.Random, walk) -> str:
         person.settle(mark)
     epochs = rng.randint(1, 2)
     mark = person.started
-    page.get_by_label("Epochs").fill(str(epochs))
-    page.get_by_label("Epochs").press("Enter")
+    page.get_by_label("Epochs", exact=True).fill(str(epochs))
+    page.get_by_label("Epochs", exact=True).press("Enter")
     person.settle(mark, expect_answer=False)
     page.get_by_role("button", name="Train", exact=True).click()
     started = time.monotonic()
