@@ -8,6 +8,7 @@ from aemodels.data.splits import Split
 from aemodels.kinds import Screen
 from aemodels.models import inference
 from aemodels.scoring import baselines
+from aemodels.scoring.scores import DenoisingLevel
 from aemodels.settings import NOISE_KINDS
 from aemodels.ui import cache, state
 from aemodels.ui.entry import require_app
@@ -30,12 +31,12 @@ st.write("The denoiser learnt to turn noisy images back into clean ones, over a 
 info = require_run(Screen.DENOISING)
 
 
-def filter_table(scores: dict) -> None:
+def filter_table(scores: DenoisingLevel) -> None:
     """Each classical family at its chosen setting, beside the model, at this noise level."""
-    rows = [{"denoiser": "the model", "setting": "", "PSNR dB": round(scores["model_psnr"], 2),
-             "SSIM": round(scores["model_ssim"], 3)}]
+    rows = [{"denoiser": "the model", "setting": "", "PSNR dB": round(scores.model_psnr, 2),
+             "SSIM": round(scores.model_ssim, 3)}]
     rows += [{"denoiser": family, "setting": row["setting"], "PSNR dB": round(row["psnr"], 2),
-              "SSIM": round(row["ssim"], 3)} for family, row in scores["filters"].items()]
+              "SSIM": round(row["ssim"], 3)} for family, row in scores.filters.items()]
     with st.expander("Every classical filter at this level"):
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(f"Each filter's setting is the one with the best PSNR on {baselines.VALIDATION_IMAGES} training "
@@ -58,27 +59,27 @@ def noise_view(run_id: str) -> None:
                    "it never learnt to remove, so expect it to do worse.")
     x_test, _ = cache.held_out(Split.of(config), home)
     bundle = cache.bundle(run_id, state.run_key(run_id))
-    scores = cache.denoising_scores(run_id, state.run_key(run_id), kind, round(level, 2))
+    scores = DenoisingLevel.read(cache.denoising_scores(run_id, state.run_key(run_id), kind, round(level, 2)))
     clean = to_float(x_test[:SHOWN])
     noisy = add_noise(clean, kind, level, config.seed)
     denoised = inference.reconstruct(bundle, noisy)
-    filtered = baselines.by_name(scores["filter"]).apply(noisy, level)
+    filtered = baselines.by_name(scores.filter).apply(noisy, level)
     for i in range(SHOWN):
         image_row([clean[i], noisy[i], filtered[i], denoised[i]],
-                  ["original", f"noisy ({kind} {level:g})", scores["filter"], "denoised by the model"])
+                  ["original", f"noisy ({kind} {level:g})", scores.filter, "denoised by the model"])
     a, b, c, d = st.columns(4)
-    a.metric("Model PSNR", f"{scores['model_psnr']:.1f} dB", f"{scores['model_psnr'] - scores['filter_psnr']:+.1f} dB vs filter")
-    b.metric("Filter PSNR", f"{scores['filter_psnr']:.1f} dB", help=f"best filter: {scores['filter']}")
-    c.metric("Model SSIM", f"{scores['model_ssim']:.3f}", f"{scores['model_ssim'] - scores['filter_ssim']:+.3f} vs filter")
-    d.metric("Filter SSIM", f"{scores['filter_ssim']:.3f}")
-    st.caption(f"Means over the first 200 held-out images; the best classical filter here is {scores['filter']}. "
-               f"The noisy input itself scores {scores['noisy_psnr']:.1f} dB.")
+    a.metric("Model PSNR", f"{scores.model_psnr:.1f} dB", f"{scores.model_psnr - scores.filter_psnr:+.1f} dB vs filter")
+    b.metric("Filter PSNR", f"{scores.filter_psnr:.1f} dB", help=f"best filter: {scores.filter}")
+    c.metric("Model SSIM", f"{scores.model_ssim:.3f}", f"{scores.model_ssim - scores.filter_ssim:+.3f} vs filter")
+    d.metric("Filter SSIM", f"{scores.filter_ssim:.3f}")
+    st.caption(f"Means over the first 200 held-out images; the best classical filter here is {scores.filter}. "
+               f"The noisy input itself scores {scores.noisy_psnr:.1f} dB.")
     filter_table(scores)
-    curve = info.metrics.get("denoising", {}).get("curve")
-    if curve:
-        st.plotly_chart(charts.denoising_curve(curve, level), key="denoise_curve")
-        if kind != info.metrics["denoising"].get("kind"):
-            st.caption(f"The curve is for {info.metrics['denoising'].get('kind')} noise, the kind it was trained on.")
+    saved = info.scores.denoising
+    if saved is not None and saved.curve:
+        st.plotly_chart(charts.denoising_curve(saved.curve, level), key="denoise_curve")
+        if kind != saved.kind:
+            st.caption(f"The curve is for {saved.kind} noise, the kind it was trained on.")
 
 
 if info is not None:

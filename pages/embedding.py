@@ -37,12 +37,12 @@ if info is not None:
             st.info("The code has a single number: the map shows it against a zero second axis.")
         embedding.restore_point(info.run_id, len(x_test))
         hidden = embedding.class_filter(data.class_names, data.is_labelled)
-        training = embedding.training_toggle(info.metrics.get("train_images") or len(data.images) - len(x_test))
+        training = embedding.training_toggle(info.scores.train_images or len(data.images) - len(x_test))
         embedding.linked_maps(info, views, y_test, data.class_names, hidden, training)
         embedding.chosen_images(info, views, x_test, y_test, data.class_names, data.is_labelled)
 
         st.subheader("Scores on the held-out images")
-        st.dataframe(model_vs_pca(info.metrics, config.model), width="content", height="content")
+        st.dataframe(model_vs_pca(info.scores, config.model), width="content", height="content")
         knn = ("5-NN and 1-NN accuracy: a nearest-neighbour vote among the *training* images' codes, scored on the "
                "held-out ones (the published protocol). " if data.is_labelled else "")
         st.caption(knn + "Trustworthiness at k: how few of an image's k nearest in the map were not among its k "

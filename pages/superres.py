@@ -7,6 +7,7 @@ from aemodels.data.splits import Split
 from aemodels.kinds import Screen
 from aemodels.models import inference
 from aemodels.scoring import metrics
+from aemodels.scoring.scores import SuperresScores
 from aemodels.ui import cache, state
 from aemodels.ui.entry import require_app
 from aemodels.ui.figures import charts
@@ -27,15 +28,15 @@ st.write("Each held-out image is shrunk by the factor below (pixels averaged), t
 info = require_run(Screen.SUPER_RESOLUTION)
 
 
-def gain_sentence(summary: dict, images, run_id: str) -> str:
+def gain_sentence(summary: SuperresScores, images, run_id: str) -> str:
     """The model's mean PSNR gain over the classical upscalers, in words (runs scored before
     Lanczos was compared carry their gain over bicubic only)."""
-    if summary.get("gain_db") is None:
-        gain = summary.get("bicubic_gain_db", 0.0)
+    if summary.gain_db is None:
+        gain = summary.bicubic_gain_db or 0.0
         return (f"On average over its trained factors the model {'beats' if gain >= 0 else 'trails'} **bicubic** by "
                 f"{abs(gain):.2f} dB of PSNR ({images} held-out images). It was scored before Lanczos was compared; "
                 f"the rows above and `python -m aemodels evaluate {run_id}` compare with it.")
-    gain = summary["gain_db"]
+    gain = summary.gain_db
     return (f"On average over its trained factors the model **{'beats' if gain >= 0 else 'trails'} the best "
             f"classical interpolation (bicubic or Lanczos) by {abs(gain):.2f} dB** of PSNR ({images} held-out images).")
 
@@ -61,10 +62,10 @@ def factor_view(run_id: str) -> None:
                   [f"low-res {low.shape[0]}×{low.shape[1]}", f"nearest {psnr['nearest']:.1f} dB",
                    f"bicubic {psnr['bicubic']:.1f} dB", f"Lanczos {psnr['lanczos']:.1f} dB",
                    f"model {psnr['model']:.1f} dB", "original"])
-    summary = info.metrics.get("superres")
-    if summary:
-        st.markdown(gain_sentence(summary, info.metrics.get("test_images", "?"), run_id))
-        st.plotly_chart(charts.superres_bars(summary["factors"], factor), key="superres_bars")
+    summary = info.scores.superres
+    if summary is not None and summary.factors:
+        st.markdown(gain_sentence(summary, info.scores.test_images or "?", run_id))
+        st.plotly_chart(charts.superres_bars(summary.factors, factor), key="superres_bars")
 
 
 if info is not None:

@@ -50,10 +50,10 @@ def test_the_page_takes_the_filter_settings_the_run_was_scored_with(home_with_ru
     info = RunStore().get(runs["denoise"])
     curve = info.metrics["denoising"]["curve"]
     at_03 = next(point for point in curve if abs(point["level"] - 0.3) < 1e-9)
-    saved = saved_filter_choice(info.metrics, "gaussian", 0.3)
+    saved = saved_filter_choice(info.scores, "gaussian", 0.3)
     assert saved == {family: f"{family} {at_03['filters'][family]['setting']}" for family in baselines.FAMILIES}
-    assert saved_filter_choice(info.metrics, "gaussian", 0.35) is None
-    assert saved_filter_choice(info.metrics, "salt-and-pepper", 0.3) is None
+    assert saved_filter_choice(info.scores, "gaussian", 0.35) is None
+    assert saved_filter_choice(info.scores, "salt-and-pepper", 0.3) is None
 
     validation = to_float(Split.of(info.config).images(load_dataset("mnist-10k")).x_train[-baselines.VALIDATION_IMAGES:])
     at = open_page(PAGE, runs["denoise"])

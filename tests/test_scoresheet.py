@@ -29,7 +29,7 @@ def test_an_old_run_reads_as_version_2_and_its_table_names_the_old_protocol(home
     (home / "runs" / run_ids["dense-ae"] / "metrics.json").write_text(json.dumps(VERSION_1))  # a private copy
     info = store.get(run_ids["dense-ae"])
     assert info.metrics["model"]["knn_cv_accuracy"] == 0.66
-    table = model_vs_pca(info.metrics)
+    table = model_vs_pca(info.scores)
     assert "kNN accuracy, old protocol: 5-fold CV on held-out codes" in table.index
     assert "trustworthiness at k = 10: neighbours not invented (higher is better)" in table.index
     assert not any(label.startswith("kNN accuracy, 5 neighbours") for label in table.index)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aemodels.config import TrainConfig
-from aemodels.scoring.scoresheet import by_k
+from aemodels.scoring.scores import Scores, SideScores
 
 
 def result_json(run_id: str, config: TrainConfig, train_seconds: float, metrics: dict, replicas: int = 1) -> dict:
@@ -17,24 +17,26 @@ def figure(value) -> str:
 
 
 def print_metrics(metrics: dict) -> None:
+    """The scores of ``metrics`` (a ``metrics.json`` document) as a table, model beside PCA."""
+    scores = Scores.read(metrics)
     print(f"{'':<22}{'model':>10}{'pca':>10}")
     for key in ("knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "silhouette",
                 "reconstruction_mse", "psnr"):
-        cells = [metrics[side].get(key) for side in ("model", "pca")]
+        cells = [getattr(scores.model, key), getattr(scores.pca, key)]
         if any(isinstance(c, dict) for c in cells):
-            per_k = [by_k(c) for c in cells]
-            for k in sorted({k for scores in per_k for k in scores}, key=int):
-                print(f"{key + ' k=' + k:<22}" + "".join(f"{figure(scores.get(k)):>10}" for scores in per_k))
+            for k in sorted({k for per_k in cells for k in per_k}, key=int):
+                print(f"{key + ' k=' + k:<22}" + "".join(f"{figure(per_k.get(k)):>10}" for per_k in cells))
         elif any(c is not None for c in cells):
             print(f"{key:<22}" + "".join(f"{figure(c):>10}" for c in cells))
-    for row in metrics.get("denoising", {}).get("curve", []):
-        print(f"noise {row['level']:.1f}: model {row['model_psnr']:.2f} dB, "
-              f"best filter {row['filter_psnr']:.2f} dB ({row['filter']}), noisy {row['noisy_psnr']:.2f} dB")
-    for row in metrics.get("superres", {}).get("factors", []):
-        lanczos = f"Lanczos {row['lanczos_psnr']:.2f} dB, " if "lanczos_psnr" in row else ""
-        print(f"factor {row['factor']}: model {row['model_psnr']:.2f} dB, {lanczos}bicubic {row['bicubic_psnr']:.2f} dB, "
-              f"nearest {row['nearest_psnr']:.2f} dB")
+    for row in scores.denoising.curve if scores.denoising else ():
+        print(f"noise {row.level:.1f}: model {row.model_psnr:.2f} dB, "
+              f"best filter {row.filter_psnr:.2f} dB ({row.filter}), noisy {row.noisy_psnr:.2f} dB")
+    for row in scores.superres.factors if scores.superres else ():
+        lanczos = f"Lanczos {row.lanczos_psnr:.2f} dB, " if row.lanczos_psnr is not None else ""
+        print(f"factor {row.factor}: model {row.model_psnr:.2f} dB, {lanczos}bicubic {row.bicubic_psnr:.2f} dB, "
+              f"nearest {row.nearest_psnr:.2f} dB")
 
 
-def curve_scores(scores: dict) -> dict:
-    return {key: scores.get(key) for key in ("reconstruction_mse", "knn_accuracy")}
+def curve_scores(side: SideScores) -> dict:
+    """The two figures of the code-size curve, for the JSON of ``sweep``."""
+    return {"reconstruction_mse": side.reconstruction_mse, "knn_accuracy": side.knn_accuracy}

@@ -53,8 +53,8 @@ def runs_command(args) -> int:
             print(f"{info.run_id}  BROKEN: {info.broken}")
             continue
         created = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
-        knn = info.metrics.get("model", {}).get("knn_accuracy")
-        knn_text = f"5-NN {knn:.3f}" if isinstance(knn, (int, float)) else ""
+        knn = info.scores.model.knn_accuracy
+        knn_text = f"5-NN {knn:.3f}" if knn is not None else ""
         print(f"{info.run_id}  {created}  {info.config.dataset:<12} {info.config.model:<9} "
               f"latent {info.config.latent_dim:<3} epochs {info.config.epochs:<4} {knn_text}")
     return 0

@@ -9,6 +9,7 @@ from aemodels.cli.parser import SWEEP_SETTINGS
 from aemodels.cli.printing import curve_scores, figure, print_metrics, result_json
 from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError
+from aemodels.scoring.scores import Scores
 from aemodels.settings import SETTINGS
 
 
@@ -65,7 +66,7 @@ def train_command(args) -> int:
     assessment = assess(result.bundle, dataset)
     metrics = assessment.metrics
     run_id = RunStore().save(result, metrics, assessment.views)
-    verdict = advice(config, metrics, metrics.get("train_images"))
+    verdict = advice(config, Scores.read(metrics))
     if args.json:
         print(json.dumps({**result_json(run_id, config, result.train_seconds, metrics, result.replicas),
                           "jit": bool(args.jit), "mixed_precision": result.mixed_precision, "advice": verdict}))
@@ -106,7 +107,7 @@ def sweep_command(args) -> int:
             assessment = assess(result.bundle, dataset)
             run_id, metrics = store.save(result, assessment.metrics, assessment.views), assessment.metrics
         points.append({"latent_dim": config.latent_dim, "run_id": run_id, "reused": found is not None,
-                       "model": curve_scores(metrics.get("model", {})), "pca": curve_scores(metrics.get("pca", {}))})
+                       "model": curve_scores(Scores.read(metrics).model), "pca": curve_scores(Scores.read(metrics).pca)})
     if args.json:
         print(json.dumps({"dataset": base.dataset, "model": base.model, "points": points}))
         return 0

@@ -58,10 +58,10 @@ def model_curve(infos, config: TrainConfig) -> list[CurvePoint]:
     newest: dict[int, CurvePoint] = {}
     for info in sorted((i for i in infos if i.broken is None), key=lambda i: i.created):
         if info.config == sweep_config(config, info.config.latent_dim):
-            model = info.metrics.get("model", {})
-            if isinstance(model.get("reconstruction_mse"), (int, float)):
-                newest[info.config.latent_dim] = CurvePoint(info.config.latent_dim, float(model["reconstruction_mse"]),
-                                                            model.get("knn_accuracy"), info.run_id)
+            model = info.scores.model
+            if model.reconstruction_mse is not None:
+                newest[info.config.latent_dim] = CurvePoint(info.config.latent_dim, model.reconstruction_mse,
+                                                            model.knn_accuracy, info.run_id)
     return [newest[size] for size in sorted(newest)]
 
 

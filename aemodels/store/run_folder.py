@@ -10,6 +10,7 @@ ever run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import secrets
@@ -20,6 +21,7 @@ from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.models.forming import FORMING_FILE
 from aemodels.scoring import scoresheet
+from aemodels.scoring.scores import Scores
 from aemodels.scoring.views import VIEWS_FILE
 from aemodels.words import safe_label
 
@@ -53,6 +55,11 @@ class RunInfo:
     @property
     def created(self) -> float:
         return float(self.meta.get("created", 0.0))
+
+    @functools.cached_property
+    def scores(self) -> Scores:
+        """The run's scores (``metrics`` read by ``scores.Scores``)."""
+        return Scores.read(self.metrics)
 
 
 def read_run(folder: Path, run_id: str) -> RunInfo:

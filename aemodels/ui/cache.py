@@ -17,6 +17,7 @@ from aemodels.data.datasets import Dataset
 from aemodels.data.splits import Split
 from aemodels.scoring.baselines import FAMILIES as FILTER_FAMILIES
 from aemodels.scoring.baselines import filter_name
+from aemodels.scoring.scores import Scores
 from aemodels.ui import state
 
 
@@ -104,25 +105,23 @@ def denoising_scores(run_id: str, run_key: str, kind: str, level: float, images:
     info = state.run_info(run_id)
     config = info.config
     x_test, _ = held_out(Split.of(config), state.home_key())
-    names = saved_filter_choice(info.metrics, kind, level) or filter_choice(Split.of(config), kind, level,
+    names = saved_filter_choice(info.scores, kind, level) or filter_choice(Split.of(config), kind, level,
                                                                             state.home_key())
     chosen = {family: baselines.by_name(name) for family, name in names.items()}
     return evaluation.denoising_scores(bundle(run_id, run_key), to_float(x_test[:images]), None, kind, level,
                                        config.seed, chosen=chosen)
 
 
-def saved_filter_choice(metrics: dict, kind: str, level: float) -> dict[str, str] | None:
+def saved_filter_choice(scores: Scores, kind: str, level: float) -> dict[str, str] | None:
     """Family → filter name chosen when the run was scored, at ``level`` of ``kind`` noise (the same
     validation images and seed ``filter_choice`` uses); None where the run's curve has no such
     level, or predates the four families."""
-    denoising = metrics.get("denoising") or {}
-    if denoising.get("kind") != kind:
+    if scores.denoising is None or scores.denoising.kind != kind:
         return None
-    for point in denoising.get("curve") or []:
-        filters = point.get("filters") or {}
-        if abs(float(point.get("level", -1)) - level) < 1e-9 and set(filters) == set(FILTER_FAMILIES):
-            return {family: filter_name(family, filters[family]["setting"]) for family in FILTER_FAMILIES}
-    return None
+    point = scores.denoising.at(level)
+    if point is None or set(point.filters) != set(FILTER_FAMILIES):
+        return None
+    return {family: filter_name(family, point.filters[family]["setting"]) for family in FILTER_FAMILIES}
 
 
 @st.cache_data(max_entries=256, show_spinner="Choosing the classical filters' settings…")

@@ -256,7 +256,7 @@ def reference_section(info: RunInfo, labelled: bool) -> None:
         return
     with st.expander("Published figures for 2-D embeddings of MNIST, to read these scores against"):
         st.dataframe(reference_table(), width="content")
-        train_images = info.metrics.get("train_images")
+        train_images = info.scores.train_images
         ours = f"{train_images:,}" if isinstance(train_images, int) else "fewer"
         st.caption(f"Source: {REFERENCE_SOURCE}. Protocol: {REFERENCE_PROTOCOL} This run was fitted on {ours} "
                    f"training images of {dataset_title(info.config.dataset)} and scored on its own held-out split, so the "

@@ -9,6 +9,7 @@ import streamlit as st
 
 from aemodels.data.datasets import dataset_title
 from aemodels.scoring import scoresheet
+from aemodels.scoring.scores import Scores
 from aemodels.store.run_folder import RunInfo
 
 
@@ -16,7 +17,8 @@ def _row(info: RunInfo) -> dict:
     created = datetime.datetime.fromtimestamp(info.created).strftime("%Y-%m-%d %H:%M") if info.created else ""
     if info.broken:
         return {"run": info.run_id, "status": f"broken: {info.broken}", "created": created}
-    config, model, pca = info.config, info.metrics.get("model", {}), info.metrics.get("pca", {})
+    config, scores = info.config, info.scores
+    model, pca = scores.model, scores.pca
     applies = config.to_dict()  # only the settings of this kind: the others stay blank
     row = {"run": info.run_id, "name": info.name, "status": "ok", "created": created, "model": config.model,
            "dataset": dataset_title(config.dataset), "latent": applies.get("latent_dim"),
@@ -26,11 +28,11 @@ def _row(info: RunInfo) -> dict:
            "train s": round(float(info.meta.get("train_seconds", 0.0)), 1),
            "devices": int(info.meta.get("replicas", 1)),
            "precision": "mixed float16" if info.meta.get("mixed_precision") else "float32",
-           KNN_COLUMN: model.get("knn_accuracy"), "PCA " + KNN_COLUMN: pca.get("knn_accuracy"),
-           TRUST_COLUMN: scoresheet.at_k(model.get("trustworthiness")), "MSE": model.get("reconstruction_mse"),
-           "PSNR dB": model.get("psnr"), "PCA PSNR dB": pca.get("psnr"), "scored at": _conditions(info.metrics)}
-    if "superres" in info.metrics:
-        row[GAIN_COLUMN] = info.metrics["superres"].get("gain_db")
+           KNN_COLUMN: model.knn_accuracy, "PCA " + KNN_COLUMN: pca.knn_accuracy,
+           TRUST_COLUMN: model.at("trustworthiness"), "MSE": model.reconstruction_mse,
+           "PSNR dB": model.psnr, "PCA PSNR dB": pca.psnr, "scored at": _conditions(scores)}
+    if scores.superres is not None:
+        row[GAIN_COLUMN] = scores.superres.gain_db
     return row
 
 
@@ -39,16 +41,15 @@ KNN_COLUMN = "5-NN acc"
 TRUST_COLUMN = f"trust k={scoresheet.DEFAULT_K}"
 
 
-def _conditions(metrics: dict) -> str:
+def _conditions(scores: Scores) -> str:
     """Where the MSE and PSNR columns were measured: a denoiser at one noise level, a
     super-resolution model at one factor; an embedding's reconstructions of clean images."""
-    if "denoising" in metrics:
-        noise = metrics["denoising"]
-        return f"{noise.get('kind', 'gaussian')} noise σ = {noise.get('report_level', 0.3):g}"
-    if "superres" in metrics:
-        factors = [row.get("factor") for row in metrics["superres"].get("factors", [])]
+    if scores.denoising is not None:
+        return f"{scores.denoising.kind} noise σ = {scores.denoising.report_level:g}"
+    if scores.superres is not None:
+        factors = [row.factor for row in scores.superres.factors]
         span = f"×{min(factors)}–×{max(factors)}" if factors else "its factors"
-        return f"×{metrics['superres'].get('summary_factor')} (gain: mean over {span})"
+        return f"×{scores.superres.summary_factor} (gain: mean over {span})"
     return "clean held-out images"
 
 

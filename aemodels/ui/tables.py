@@ -1,10 +1,11 @@
-"""Metric tables built from a run's ``metrics.json``."""
+"""Metric tables built from a run's ``Scores``."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from aemodels.scoring import scoresheet
+from aemodels.scoring.scores import Scores
 
 SIGNIFICANT_DIGITS = 3  # enough to tell model and PCA apart; more is noise of one seed
 EMBEDDING_METRICS = {
@@ -23,17 +24,15 @@ def _cell(value) -> float | None:
     return None if value is None else float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 
-def model_vs_pca(metrics: dict, model_label: str = "model") -> pd.DataFrame:
+def model_vs_pca(scores: Scores, model_label: str = "model") -> pd.DataFrame:
     """Rows: the embedding metrics (one per k for the by-k scores); columns: the model and PCA
     at the same code size. Scores neither side has are left out."""
-    sides = [metrics.get(side, {}) for side in ("model", "pca")]
     rows = {}
     for key, label in EMBEDDING_METRICS.items():
-        values = [side.get(key) for side in sides]
+        values = [getattr(scores.model, key), getattr(scores.pca, key)]
         if any(isinstance(v, dict) for v in values):
-            per_k = [scoresheet.by_k(v) for v in values]
-            for k in sorted({k for scores in per_k for k in scores}, key=int):
-                rows[label.format(k=k)] = [_cell(scores.get(k)) for scores in per_k]
+            for k in sorted({k for per_k in values for k in per_k}, key=int):
+                rows[label.format(k=k)] = [_cell(per_k.get(k)) for per_k in values]
         elif any(v is not None for v in values):
             rows[label] = [_cell(v) for v in values]
     return pd.DataFrame.from_dict(rows, orient="index", columns=[model_label, "PCA"])

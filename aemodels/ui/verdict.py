@@ -10,6 +10,6 @@ from aemodels.store.run_folder import RunInfo
 
 def warn_if_beaten(info: RunInfo) -> None:
     """Draw ``diagnosis.advice`` for the run as a warning; nothing when it wins."""
-    text = advice(info.config, info.metrics, info.metrics.get("train_images"))
+    text = advice(info.config, info.scores)
     if text:
         st.warning(text, icon=":material/trending_down:")

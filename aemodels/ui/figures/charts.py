@@ -94,17 +94,16 @@ def compare_losses(histories: dict[str, dict[str, list[float]]], units: dict[str
     return figure
 
 
-def denoising_curve(curve: list[dict], level: float | None = None) -> go.Figure:
+def denoising_curve(curve, level: float | None = None) -> go.Figure:
     """PSNR (dB) of noisy input, best filter and model against noise level, ``level`` marked.
 
-    ``curve`` is ``metrics.json["denoising"]["curve"]``: dicts with ``level``,
-    ``noisy_psnr``, ``filter_psnr``, ``model_psnr``.
+    ``curve``: the run's ``scores.DenoisingLevel`` points.
     """
-    levels = [point["level"] for point in curve]
+    levels = [point.level for point in curve]
     figure = go.Figure()
     for key, name in (("model_psnr", "model"), ("filter_psnr", "best classical filter"),
                       ("noisy_psnr", "noisy input")):
-        figure.add_trace(go.Scatter(x=levels, y=[point[key] for point in curve],
+        figure.add_trace(go.Scatter(x=levels, y=[getattr(point, key) for point in curve],
                                     mode="lines+markers", name=name))
     if level is not None:
         figure.add_vline(x=level, line_dash="dash", line_color="grey",
@@ -115,15 +114,15 @@ def denoising_curve(curve: list[dict], level: float | None = None) -> go.Figure:
     return figure
 
 
-def superres_bars(factors: list[dict], current: int | None = None) -> go.Figure:
-    """Grouped bars of PSNR (dB) per upscale factor for nearest, bicubic, Lanczos (runs scored
-    before it was compared have none) and the model."""
+def superres_bars(factors, current: int | None = None) -> go.Figure:
+    """Grouped bars of PSNR (dB) per upscale factor (``scores.SuperresFactor``s) for nearest,
+    bicubic, Lanczos (runs scored before it was compared have none) and the model."""
     figure = go.Figure()
-    labels = [f"×{f['factor']}" + (" (slider)" if f["factor"] == current else "") for f in factors]
+    labels = [f"×{f.factor}" + (" (slider)" if f.factor == current else "") for f in factors]
     for key, name in (("nearest_psnr", "nearest"), ("bicubic_psnr", "bicubic"), ("lanczos_psnr", "Lanczos"),
                       ("model_psnr", "model")):
-        if all(key in f for f in factors):
-            figure.add_trace(go.Bar(x=labels, y=[f[key] for f in factors], name=name))
+        if all(getattr(f, key) is not None for f in factors):
+            figure.add_trace(go.Bar(x=labels, y=[getattr(f, key) for f in factors], name=name))
     figure.update_layout(title="PSNR per upscale factor (held-out images)", barmode="group",
                          yaxis_title="PSNR (dB)", margin=FIGURE_MARGIN, height=320)
     return figure
