@@ -98,8 +98,8 @@ def admit_upload(size_bytes: int) -> None:
     used = st.session_state.get(UPLOADED_KEY, 0)
     if used + size_bytes > allowance:
         raise visitors.LimitReached(f"A visitor of this public app may upload {limits().upload_mb_per_visitor} MB in "
-                                  f"all, and this file would bring you to {(used + size_bytes) / 2**20:.1f} MB: "
-                                  "run the app on your own machine for bigger data.")
+                                    f"all, and this file would bring you to {(used + size_bytes) / 2**20:.1f} MB: "
+                                    "run the app on your own machine for bigger data.")
     st.session_state[UPLOADED_KEY] = used + size_bytes
 
 

@@ -83,7 +83,7 @@ def _check_public_limits(config: TrainConfig, store) -> None:
 
     if any(not job.finished for job in my_jobs()):
         raise visitors.LimitReached("You already have a training queued or running: in this public app a visitor "
-                                  "trains one model at a time. Wait for it, or stop it on Train.")
+                                    "trains one model at a time. Wait for it, or stop it on Train.")
     store.check_room()
     images = len(cache.dataset(config.dataset, state.home_key()))
     train_images = images - held_out_count(images, config.test_fraction)
