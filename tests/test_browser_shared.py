@@ -106,15 +106,24 @@ def test_a_run_deleted_by_another_person_is_said_at_the_next_move(server, browse
         wait_for_app(a)
         _delete_for_good(b, server.url, run_id)
         assert not (Path(server.store_root) / run_id).exists()
-        if control is not None:  # a fragment rerun, which replaces the slider with the message
-            thumb = a.locator("[data-testid='stSlider']").filter(has_text=control).first.locator("input[type='range']")
-            thumb.focus()
-            a.keyboard.press("ArrowRight")
-        else:
-            a.get_by_text("Training images too").first.click()  # a toggle: the whole page reruns
-        wait_for_app(a)
         message = a.get_by_text(f"Run {run_id} is not in the store").first
-        message.wait_for(timeout=APP_TIMEOUT_MS)
+        # The next move: a slider's fragment rerun (which replaces the slider with the message) or
+        # a toggle's full rerun. A key press that lands while the first load is still drawing can
+        # be dropped (1 run in 3 of the whole suite): a person would move again, and so does this.
+        for attempt in range(4):
+            if control is not None:
+                slider = a.locator("[data-testid='stSlider']").filter(has_text=control)
+                if slider.count():
+                    slider.first.locator("input[type='range']").focus()
+                    a.keyboard.press("ArrowRight" if attempt % 2 == 0 else "ArrowLeft")
+            else:
+                a.get_by_text("Training images too").first.click()
+            wait_for_app(a)
+            try:
+                message.wait_for(timeout=15_000)
+                break
+            except Exception:
+                assert attempt < 3, "no vanished-run message after four moves"
         a.get_by_role("link", name="Open Runs").first.wait_for(timeout=APP_TIMEOUT_MS)  # drawn after the line
         assert_no_traceback(a)
         screenshot(a, f"shared_vanished_{screen}")
@@ -295,6 +304,9 @@ def test_the_embedding_cross_is_drawn_above_webgl_dots(server, browsers):
         open_page(tab, f"{server.url}/embedding?run={server.run_ids['kept-vae']}&point=7", "Embedding vs PCA")
         tab.get_by_role("heading", name=re.compile(r"^Image 7")).wait_for(timeout=APP_TIMEOUT_MS)
         wait_for_app(tab)
+        tab.wait_for_function("() => { const plot = document.querySelector('.js-plotly-plot');"
+                              " return plot && plot._fullData && plot._fullData.some(t => t.name === 'image 7'); }",
+                              timeout=APP_TIMEOUT_MS)  # Plotly draws after Streamlit's run ends
         types = tab.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => [t.name, t.type])")
         assert ["image 7", "scattergl"] in types, types
         tab.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
