@@ -106,8 +106,9 @@ def sweep_command(args) -> int:
             result = train(config, dataset)
             assessment = assess(result.bundle, dataset)
             run_id, metrics = store.save(result, assessment.metrics, assessment.views), assessment.metrics
+        scores = Scores.read(metrics)
         points.append({"latent_dim": config.latent_dim, "run_id": run_id, "reused": found is not None,
-                       "model": curve_scores(Scores.read(metrics).model), "pca": curve_scores(Scores.read(metrics).pca)})
+                       "model": curve_scores(scores.model), "pca": curve_scores(scores.pca)})
     if args.json:
         print(json.dumps({"dataset": base.dataset, "model": base.model, "points": points}))
         return 0
