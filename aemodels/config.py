@@ -50,14 +50,6 @@ class _ConfigMethods:
     def has_embedding(self) -> bool:
         return self.kind.has_embedding
 
-    @property
-    def loss_words(self) -> str:
-        """What this run's training ``loss`` measures, in words and units: runs with other words
-        have losses that are not comparable numbers."""
-        if self.is_variational and self.beta != 1:
-            return f"reconstruction + {self.beta:g} × KL, nats per image"
-        return self.kind.loss_words
-
     def to_dict(self) -> dict[str, Any]:
         """The settings that apply to this kind, as JSON-ready values (lists, not tuples), less
         those a run saved before the setting existed did not have."""

@@ -17,8 +17,9 @@ import re
 from aemodels.errors import ConfigError
 
 
-class Task(enum.Enum):
-    """What a model does, which decides its training targets and its scores."""
+class TaskName(enum.Enum):
+    """Which task a model does; the task itself (its training pairs, builder, scores and verdict)
+    is the ``tasks.task.Task`` registered under this name in ``tasks.registry``."""
 
     EMBEDDING = "embedding"  # images → code → images; scored against PCA at the same code size
     DENOISING = "denoising"  # noisy images → clean; scored against classical filters
@@ -44,7 +45,7 @@ class ModelKind:
     Attributes:
         name: the id used in configs, run ids and the command line (``NAME_PATTERN``).
         title: a short noun phrase for people ("convolutional autoencoder").
-        task: what it does.
+        task: the name of what it does (``tasks.registry.task_of`` gives the task).
         layout: ``"dense"`` or ``"conv"`` encoder/decoder (embedding kinds), ``"unet"`` otherwise.
         variational: a VAE (mean and log-variance, sampling, reconstruction + KL loss).
         screens: the result screens that show its runs, the main one first.
@@ -52,28 +53,18 @@ class ModelKind:
 
     name: str
     title: str
-    task: Task
+    task: TaskName
     layout: str
     variational: bool
     screens: tuple[Screen, ...]
 
     @property
     def has_embedding(self) -> bool:
-        return self.task is Task.EMBEDDING
+        return self.task is TaskName.EMBEDDING
 
     @property
     def main_screen(self) -> Screen:
         return self.screens[0]
-
-    @property
-    def loss_words(self) -> str:
-        """What its training ``loss`` measures, in words and units (``architectures`` compiles it):
-        losses of kinds with different words are not comparable numbers."""
-        if self.variational:
-            return "negative ELBO (reconstruction + KL), nats per image"
-        if self.has_embedding:
-            return "binary cross-entropy per pixel"
-        return "mean squared error per pixel"
 
     def label(self) -> str:
         """``name: title``, for pickers."""
@@ -83,16 +74,16 @@ class ModelKind:
 KINDS: dict[str, ModelKind] = {
     kind.name: kind
     for kind in (
-        ModelKind("dense-ae", "fully-connected autoencoder", Task.EMBEDDING, "dense", False,
+        ModelKind("dense-ae", "fully-connected autoencoder", TaskName.EMBEDDING, "dense", False,
                   (Screen.EMBEDDING, Screen.LATENT)),
-        ModelKind("conv-ae", "convolutional autoencoder", Task.EMBEDDING, "conv", False,
+        ModelKind("conv-ae", "convolutional autoencoder", TaskName.EMBEDDING, "conv", False,
                   (Screen.EMBEDDING, Screen.LATENT)),
-        ModelKind("vae", "convolutional variational autoencoder", Task.EMBEDDING, "conv", True,
+        ModelKind("vae", "convolutional variational autoencoder", TaskName.EMBEDDING, "conv", True,
                   (Screen.LATENT, Screen.EMBEDDING)),
-        ModelKind("dense-vae", "fully-connected variational autoencoder", Task.EMBEDDING, "dense", True,
+        ModelKind("dense-vae", "fully-connected variational autoencoder", TaskName.EMBEDDING, "dense", True,
                   (Screen.LATENT, Screen.EMBEDDING)),
-        ModelKind("denoise", "convolutional denoiser", Task.DENOISING, "unet", False, (Screen.DENOISING,)),
-        ModelKind("superres", "super-resolution network", Task.SUPER_RESOLUTION, "unet", False,
+        ModelKind("denoise", "convolutional denoiser", TaskName.DENOISING, "unet", False, (Screen.DENOISING,)),
+        ModelKind("superres", "super-resolution network", TaskName.SUPER_RESOLUTION, "unet", False,
                   (Screen.SUPER_RESOLUTION,)),
     )
 }

@@ -15,7 +15,7 @@ import dataclasses
 import math
 from typing import Any, Callable
 
-from aemodels.kinds import KINDS, ModelKind, Task
+from aemodels.kinds import KINDS, ModelKind, TaskName
 
 NOISE_KINDS = ("gaussian", "salt-and-pepper")
 _ALWAYS = object()  # ``omitted_at`` of a setting that is always written
@@ -68,7 +68,7 @@ class Setting:
         requires: a rule across settings: given the config, a one-line reason or None.
         omitted_at: left out of the run's JSON at this value (for a setting added later).
         recommended: left unset, it takes the value recommended for the kind and the data
-            (``models.defaults``): on the command line its flag defaults to that.
+            (``tasks.defaults``): on the command line its flag defaults to that.
         command_line: whether ``python -m aemodels train`` has a flag for it.
         form: how the Train form offers it; None where the form has a picker of its own or none.
     """
@@ -157,7 +157,7 @@ def _number(value: Any) -> bool:
 
 
 def _embedding(kind: ModelKind) -> bool:
-    return kind.task is Task.EMBEDDING
+    return kind.task is TaskName.EMBEDDING
 
 
 def _neighbours_need_a_2d_code(config) -> str | None:
@@ -203,15 +203,15 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     Setting("train_images", None, "Training images", "Training images", "optional int", low=2, high=100_000,
             help="use only this many training images (default: all)"),
     Setting("noise_kind", "gaussian", "Noise kind", "Noise kind", str, choices=NOISE_KINDS,
-            help="the corruption the denoiser trains on", applies=lambda kind: kind.task is Task.DENOISING,
+            help="the corruption the denoiser trains on", applies=lambda kind: kind.task is TaskName.DENOISING,
             form=Form("radio", "noise_kind", column=1, options=NOISE_KINDS)),
     Setting("noise_max", 0.5, "Largest training noise level", "The largest training noise level", float,
-            low=0, high=1, above_low=True, applies=lambda kind: kind.task is Task.DENOISING,
+            low=0, high=1, above_low=True, applies=lambda kind: kind.task is TaskName.DENOISING,
             help="The denoiser trains on levels from 0 up to this; the Denoising slider warns beyond it.",
             form=Form("slider", "noise_max", column=1, low=0.05, high=1.0, step=0.05)),
     Setting("upscale_factors", (2, 3, 4, 7), "Upscale factors", "Upscale factors", "factors", low=2, high=8,
             help="the factors the super-resolution model trains on, each image at one of them",
-            applies=lambda kind: kind.task is Task.SUPER_RESOLUTION,
+            applies=lambda kind: kind.task is TaskName.SUPER_RESOLUTION,
             form=Form("multiselect", "factors", column=1, options=tuple(range(2, 9)))),
     Setting("test_fraction", 0.2, "Held-out share", "The held-out share", float, low=0.05, high=0.5,
             help="the share of the dataset held out for scoring", command_line=False),

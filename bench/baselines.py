@@ -1,7 +1,7 @@
 """The image-to-image models against strong classical baselines, on mnist-10k.
 
 Denoising: a denoiser with the Train defaults per noise kind and seed, scored at every noise
-level of ``evaluation.NOISE_LEVELS`` on 1,000 held-out images against Gaussian, median,
+level of ``tasks.denoising.NOISE_LEVELS`` on 1,000 held-out images against Gaussian, median,
 non-local means and total variation, each at its setting chosen on 100 training images
 (``baselines.choose``). Super-resolution: the model against bicubic and Lanczos per factor.
 """
@@ -21,7 +21,7 @@ DENOISING_TARGET = (("gaussian", 0.3), 4.0)  # the gain claimed before the basel
 def _defaults(model: str, seed: int, dataset, **settings):
     from aemodels.config import TrainConfig
     from aemodels.data.splits import Split
-    from aemodels.models.defaults import recommended
+    from aemodels.tasks.defaults import recommended
 
     base = TrainConfig(dataset=DATASET, model=model, seed=seed, **settings)
     best = recommended(base.kind, len(Split.of(base).images(dataset).x_train))
@@ -36,10 +36,11 @@ def _spread(values, digits: int = 2) -> str:
 def denoising(seeds, log) -> list[Row]:
     from aemodels.data.datasets import load_dataset, to_float
     from aemodels.data.splits import Split
-    from aemodels.models.training import train
     from aemodels.scoring import baselines
-    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, NOISE_LEVELS, denoising_scores
+    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT
     from aemodels.settings import NOISE_KINDS
+    from aemodels.tasks.denoising import NOISE_LEVELS, denoising_scores
+    from aemodels.tasks.training import train
 
     dataset = load_dataset(DATASET)
     rows = []
@@ -89,7 +90,7 @@ def _screen_cost(bundle, split, kind: str, seed: int) -> Row:
     and every family on the screen's images."""
     from aemodels.data.datasets import to_float
     from aemodels.scoring import baselines
-    from aemodels.scoring.evaluation import denoising_scores
+    from aemodels.tasks.denoising import denoising_scores
     from bench.common import median, p95
 
     clean = to_float(split.x_test[:SCREEN_IMAGES])
@@ -108,8 +109,9 @@ def _screen_cost(bundle, split, kind: str, seed: int) -> Row:
 def superres(seeds, log) -> list[Row]:
     from aemodels.data.datasets import load_dataset, to_float
     from aemodels.data.splits import Split
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, superres_scores
+    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT
+    from aemodels.tasks.superres import superres_scores
+    from aemodels.tasks.training import train
 
     dataset = load_dataset(DATASET)
     per_factor: dict[int, list[dict]] = {}

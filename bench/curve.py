@@ -18,10 +18,10 @@ def run(seed: int, log) -> list[Row]:
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import load_dataset
     from aemodels.data.splits import Split
-    from aemodels.models.defaults import recommended
-    from aemodels.models.training import train
     from aemodels.scoring import curve
-    from aemodels.scoring.evaluation import evaluate
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.defaults import recommended
+    from aemodels.tasks.training import train
 
     dataset = load_dataset(DATASET)
     base = TrainConfig(dataset=DATASET, model=MODEL, seed=seed)

@@ -66,9 +66,9 @@ def quick_button(repeats: int, log) -> list[Row]:
 def _vae_run() -> str:
     """A small VAE whose codes spread (std about 1), so that every slider step changes the image."""
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     config = TrainConfig(model="vae", latent_dim=2, epochs=3, train_images=1000, batch_size=32, learning_rate=3e-3)
     result = train(config)
@@ -78,9 +78,9 @@ def _vae_run() -> str:
 def _image_runs() -> dict[str, str]:
     """Small denoise and super-resolution runs (400 images, 2 epochs): page name → run id."""
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     runs = {}
     for page, kind in (("denoising", "denoise"), ("superres", "superres")):

@@ -1,4 +1,4 @@
-"""The Train screen's defaults (``aemodels.models.defaults.recommended``) against the classical baselines,
+"""The Train screen's defaults (``aemodels.tasks.defaults.recommended``) against the classical baselines,
 on all of mnist-10k's 8,000 training images and on 500 of them (a small upload).
 
 Every kind trains with exactly the settings the Train screen and the command line start from, so
@@ -18,12 +18,12 @@ def run(seed: int, log) -> list[Row]:
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import load_dataset
     from aemodels.data.splits import Split
-    from aemodels.kinds import KINDS, Task
-    from aemodels.models.defaults import recommended
-    from aemodels.models.training import train
-    from aemodels.scoring.diagnosis import baseline_losses
-    from aemodels.scoring.evaluation import evaluate
+    from aemodels.kinds import KINDS, TaskName
     from aemodels.scoring.scoresheet import at_k
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.defaults import recommended
+    from aemodels.tasks.diagnosis import baseline_losses
+    from aemodels.tasks.training import train
 
     dataset = load_dataset("mnist-10k")
     rows = []
@@ -37,11 +37,11 @@ def run(seed: int, log) -> list[Row]:
             metrics = evaluate(train(config, dataset).bundle, dataset)
             seconds = time.perf_counter() - started
             lost = baseline_losses(config, metrics)
-            if kind.task is Task.EMBEDDING:
+            if kind.task is TaskName.EMBEDDING:
                 model, pca = metrics["model"], metrics["pca"]
                 value = (f"5-NN {model['knn_accuracy']:.3f} vs PCA {pca['knn_accuracy']:.3f}; trust k=5 "
                          f"{at_k(model['trustworthiness'], 5):.3f} vs {at_k(pca['trustworthiness'], 5):.3f}")
-            elif kind.task is Task.DENOISING:
+            elif kind.task is TaskName.DENOISING:
                 at = next(p for p in metrics["denoising"]["curve"] if abs(p["level"] - 0.3) < 1e-9)
                 value = f"PSNR at σ 0.3: {at['model_psnr']:.2f} vs best filter {at['filter_psnr']:.2f} dB"
             else:

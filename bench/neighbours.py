@@ -35,9 +35,9 @@ def run(seeds: tuple[int, ...], log) -> list[Row]:
     from aemodels.data.datasets import load_dataset
     from aemodels.data.splits import Split
     from aemodels.kinds import KINDS as ALL_KINDS
-    from aemodels.models.defaults import recommended
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.defaults import recommended
+    from aemodels.tasks.training import train
 
     dataset = load_dataset(DATASET)
     figures: dict[tuple[str, float], dict[str, list[float]]] = {}

@@ -68,9 +68,9 @@ def _visitors(label: str, extra_env: dict, log) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
     from bench.dashboard import TIMEOUT, Server, _free_port, _wait_for_app
     from tests.browser import CHROMIUM_ARGS, chromium_path
 

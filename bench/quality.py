@@ -44,7 +44,7 @@ def _config(spec: dict, epochs: int | None, seed: int):
 
 
 def _train(config, dataset):
-    from aemodels.models.training import train
+    from aemodels.tasks.training import train
 
     return train(config, dataset)
 
@@ -63,7 +63,7 @@ def _describe(config) -> str:
 
 def embedding_runs(spec: dict, epochs: int | None, seeds, dataset, log) -> dict:
     """Train and evaluate one config per seed; lists of the figures, and the train seconds."""
-    from aemodels.scoring.evaluation import evaluate
+    from aemodels.tasks.assessment import evaluate
 
     out: dict[str, list] = {"knn": [], "trust": [], "mse": [], "pca_knn": [], "pca_trust": [], "pca_mse": [],
                             "seconds": [], "neg_elbo": []}
@@ -146,7 +146,9 @@ def run(mode: str, seeds: tuple[int, ...], log) -> list[Row]:
 def image_to_image(dataset, epochs, seeds, log, n_seeds) -> list[Row]:
     from aemodels.data.datasets import to_float
     from aemodels.scoring.baselines import VALIDATION_IMAGES
-    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, denoising_scores, superres_scores
+    from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT
+    from aemodels.tasks.denoising import denoising_scores
+    from aemodels.tasks.superres import superres_scores
 
     rows = []
     gains, filters, times, config = [], [], [], None

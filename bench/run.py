@@ -155,7 +155,7 @@ def _guarded(what: str, measure):
 def _inference(log):
     """Decode timings on a trained VAE (a short training: the timing does not depend on quality)."""
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
+    from aemodels.tasks.training import train
     from bench import speed
 
     log("speed: inference paths")

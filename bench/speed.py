@@ -12,15 +12,15 @@ THROUGHPUT_CONFIG = dict(dataset="mnist-10k", model="dense-ae", latent_dim=2, ep
 
 
 def throughput(repeats: int, log) -> list[Row]:
-    """Images per second through ``training.train`` (with a dashboard-like progress callback) and
+    """Images per second through ``tasks.training.train`` (with a dashboard-like progress callback) and
     through a bare ``model.fit`` of the same model on the same data, alternating, same batch."""
     import keras
 
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import load_dataset
     from aemodels.data.splits import Split
-    from aemodels.models.architectures import build_model
-    from aemodels.models.training import array_arguments, train
+    from aemodels.tasks.registry import build_model
+    from aemodels.tasks.training import array_arguments, train
 
     config = TrainConfig(**THROUGHPUT_CONFIG)
     dataset = load_dataset(config.dataset)
@@ -50,7 +50,7 @@ def throughput(repeats: int, log) -> list[Row]:
     ratio = median(theirs) / median(ours)
     per_pair = [b / a for a, b in zip(ours, theirs)]
     log(f"  train {[round(s, 2) for s in ours]} s, bare fit {[round(s, 2) for s in theirs]} s")
-    return [Row("speed", "training throughput, training.train ÷ bare model.fit", f"{ratio:.3f}",
+    return [Row("speed", "training throughput, train ÷ bare model.fit", f"{ratio:.3f}",
                 "≥ 0.95", ratio >= 0.95,
                 f"dense-ae 2-D, {n} images × {config.epochs} epochs, batch {config.batch_size}, with validation; "
                 f"median of {repeats} alternating pairs; {images / median(ours):.0f} vs {images / median(theirs):.0f} "

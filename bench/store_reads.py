@@ -27,9 +27,9 @@ RUNS = 3
 
 def _train_runs(home: Path) -> list[str]:
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
 
     store = RunStore(home / "runs")
     run_ids = []

@@ -1,9 +1,9 @@
 """Streaming input against the float arrays it replaced: peak memory, throughput, quality.
 
 Each measurement is a fresh interpreter (``python -m bench.streaming MODE MODEL``) that builds the
-model, then fits it for ``EPOCHS`` epochs on mnist-10k, fed by ``training.array_arguments``
+model, then fits it for ``EPOCHS`` epochs on mnist-10k, fed by ``tasks.training.array_arguments``
 (``arrays``: the whole split as floats, corrupted once, as before streaming) or by
-``training.streamed_arguments``, what ``train`` uses: batches built in ``tf.data``'s prefetch
+``tasks.training.streamed_arguments``, what ``train`` uses: batches built in ``tf.data``'s prefetch
 thread (``stream``) or by 2 worker threads ahead of it (``stream-2``). It prints its wall seconds in ``fit``, the process's peak RSS (VmHWM) and its RSS before the
 data was touched, and the last held-out loss. The roofline: dense-ae's training FLOPs per image
 (6 per weight: a multiply-add forward, two backward) against the machine's measured float32
@@ -41,8 +41,8 @@ def worker(mode: str, model: str) -> dict:
 
     from aemodels.config import TrainConfig
     from aemodels.data.splits import Split
-    from aemodels.models.architectures import build_model
-    from aemodels.models.training import array_arguments, streamed_arguments
+    from aemodels.tasks.registry import build_model
+    from aemodels.tasks.training import array_arguments, streamed_arguments
 
     config = TrainConfig(dataset="mnist-10k", model=model, epochs=EPOCHS, batch_size=BATCH)
     split = Split.of(config).images()

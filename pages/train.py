@@ -4,7 +4,7 @@ import streamlit as st
 
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
-from aemodels.models.defaults import recommended, steps_per_epoch
+from aemodels.tasks.defaults import recommended, steps_per_epoch
 from aemodels.ui import state, training
 from aemodels.ui.dataset_picker import pick_dataset
 from aemodels.ui.entry import require_app

@@ -38,9 +38,9 @@ def trained_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     ``home_with_runs`` first.
     """
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
 
     path = tmp_path_factory.mktemp("trained-home")
     store = RunStore(path / "runs")

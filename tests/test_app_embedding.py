@@ -153,9 +153,9 @@ def test_unlabelled_data_gets_no_class_words(home):
 
     from aemodels.config import TrainConfig
     from aemodels.data.datasets import Dataset, save_upload
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     images = np.random.default_rng(0).integers(0, 256, (200, 8, 8, 1), dtype=np.uint8)
     name = save_upload(Dataset("upload", images, np.zeros(200, np.int64), ("unlabelled",)), "patches.npz")

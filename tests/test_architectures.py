@@ -7,7 +7,8 @@ import pytest
 
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
-from aemodels.models.architectures import ModelBundle, build_model
+from aemodels.models.architectures import ModelBundle
+from aemodels.tasks.registry import build_model
 
 EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
 IMAGE_TO_IMAGE_KINDS = tuple(name for name, kind in KINDS.items() if not kind.has_embedding)
@@ -95,7 +96,7 @@ def test_image_to_image_kinds_have_no_code():
 
 def test_a_build_cut_by_another_sessions_clear_session_is_made_again(monkeypatch):
     """Streamlit's clear_session() in another thread resets Keras's layer names mid-build
-    (architectures.build_model); the build is made again instead of failing."""
+    (architectures.build); the build is made again instead of failing."""
     import keras
 
     from aemodels.models import architectures
@@ -110,7 +111,7 @@ def test_a_build_cut_by_another_sessions_clear_session_is_made_again(monkeypatch
                 keras.backend.clear_session()
 
     monkeypatch.setattr(architectures.layers, "Add", AddCutOnce)
-    bundle = architectures.build_model(TrainConfig(model="denoise"), (28, 28, 1))
+    bundle = build_model(TrainConfig(model="denoise"), (28, 28, 1))
     assert cut and bundle.model.name == "denoise"
     names = [layer.name for layer in bundle.model.layers]
     assert len(names) == len(set(names))

@@ -40,9 +40,9 @@ TRAINING = {"vae": {**SMALL_TRAINING, "train_images": 1000, "epochs": 3, "batch_
 def _pretrain(home: Path) -> dict[str, str]:
     """Tiny real runs of the kinds the result screens need; model kind → run id."""
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     store = RunStore(home / "runs")
     run_ids = {}
@@ -394,9 +394,9 @@ def test_stop_ends_the_training_with_where_it_stopped(server, page):
 
 def test_an_imported_run_is_listed_and_current_at_once(server, page, tmp_path):
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     laptop = RunStore(tmp_path / "laptop" / "runs")  # a run trained on another machine
     result = train(TrainConfig(model="dense-ae", train_images=200, epochs=1, batch_size=32, seed=7))

@@ -38,9 +38,9 @@ SWEEP_WAIT_SECONDS = 90  # the sweep runs at most every 30 s, on some session's 
 @pytest.fixture(scope="module")
 def public_server(tmp_path_factory):
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     home = tmp_path_factory.mktemp("public-home")
     result = train(TrainConfig(model="vae", **SMALL_TRAINING))

@@ -47,9 +47,9 @@ KEPT = {"kept-dense-ae": ("dense-ae", {"epochs": 3}), "kept-conv-ae": ("conv-ae"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     home = tmp_path_factory.mktemp("shared-home")
     store = RunStore(home / "runs")

@@ -112,9 +112,9 @@ class Skip(Exception):
 def _pretrain(runs: Path) -> dict[str, str]:
     """Tiny real runs of the kinds the screens need; model kind → run id."""
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
 
     store = RunStore(runs)
     run_ids = {}

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from aemodels.config import TrainConfig
-from aemodels.kinds import KINDS
 from aemodels.errors import AemodelsError, ConfigError
+from aemodels.kinds import KINDS
 
 MODEL_KINDS = tuple(KINDS)
 

@@ -79,17 +79,17 @@ MIXED = """
 import json
 import numpy as np
 import keras
-import aemodels.models.architectures
+import aemodels.tasks.training
 import aemodels.models.devices
 from aemodels.config import TrainConfig
-from aemodels.models.training import train
+from aemodels.tasks.training import train
 
 from keras.src.optimizers.loss_scale_optimizer import LossScaleOptimizer
 
 aemodels.models.devices.gpu_count = lambda: 1
 built = []  # every bundle train builds: the one it trains, then (mixed) its float32 copy
-build = aemodels.models.architectures.build_model
-aemodels.models.architectures.build_model = lambda *a, **k: built.append(build(*a, **k)) or built[-1]
+build = aemodels.tasks.training.build_model
+aemodels.tasks.training.build_model = lambda *a, **k: built.append(build(*a, **k)) or built[-1]
 scaled = []  # losses the training steps scaled (counted when traced)
 scale_loss = LossScaleOptimizer.scale_loss
 LossScaleOptimizer.scale_loss = lambda self, loss: scaled.append(1) or scale_loss(self, loss)

@@ -6,10 +6,10 @@ import pytest
 
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
-from aemodels.models.defaults import recommended
-from aemodels.scoring.diagnosis import advice, baseline_losses
 from aemodels.scoring.scores import Scores
 from aemodels.scoring.scoresheet import SCORES_VERSION
+from aemodels.tasks.defaults import recommended
+from aemodels.tasks.diagnosis import advice, baseline_losses
 
 
 def _scores(**document) -> Scores:
@@ -27,8 +27,8 @@ def test_recommended_trainings_take_enough_steps_whatever_the_data_size(kind, im
 
 
 def test_a_real_training_too_short_to_beat_pca_is_told_why(home):
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import evaluate
+    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.training import train
 
     config = TrainConfig(model="conv-ae", train_images=400, epochs=1, batch_size=128, seed=0)
     scores = Scores.read(evaluate(train(config).bundle))

@@ -11,12 +11,15 @@ from aemodels.config import TrainConfig
 from aemodels.data.datasets import Dataset, load_dataset, to_float
 from aemodels.data.splits import Split
 from aemodels.kinds import KINDS
-from aemodels.models.training import train
 from aemodels.scoring import baselines
-from aemodels.scoring.evaluation import NOISE_LEVELS, assess, embedding_scores, embedding_views, evaluate
+from aemodels.scoring.evaluation import embedding_views
 from aemodels.scoring.metrics import neighbours_kept
 from aemodels.scoring.projections import PCAProjection
 from aemodels.store.runs import RunStore
+from aemodels.tasks.assessment import assess, evaluate
+from aemodels.tasks.denoising import NOISE_LEVELS
+from aemodels.tasks.embedding import embedding_scores
+from aemodels.tasks.training import train
 
 EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
 VARIATIONAL_KINDS = tuple(name for name, kind in KINDS.items() if kind.variational)

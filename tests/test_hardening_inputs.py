@@ -45,9 +45,9 @@ def _cases(corpus, kind):
 def store_source(tmp_path_factory):
     """A home with one sound run (untrained weights: cheap) and one broken run folder."""
     from aemodels.config import TrainConfig
-    from aemodels.models.architectures import build_model
     from aemodels.models.training import TrainResult
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.registry import build_model
 
     path = tmp_path_factory.mktemp("store-home")
     store = RunStore(path / "runs")

@@ -190,8 +190,8 @@ SESSION_CONFIGS = (
 
 
 def _untrained_result(config):
-    from aemodels.models.architectures import build_model
     from aemodels.models.training import TrainResult
+    from aemodels.tasks.registry import build_model
 
     return TrainResult(config, build_model(config, (28, 28, 1)), {"loss": [1.0]}, 0.0)
 
@@ -202,8 +202,8 @@ def _weights(model) -> list[np.ndarray]:
 
 def test_sessions_train_at_once_while_runs_are_deleted(home, monkeypatch):
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.training import train
 
     monkeypatch.setenv("AEMODELS_MAX_TRAINING_JOBS", "2")
     store = RunStore()
@@ -286,8 +286,8 @@ def test_ten_runs_in_a_row_do_not_grow_memory_without_bound(home):
     import gc
 
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.training import train
 
     store = RunStore()
     rss = []

@@ -24,7 +24,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(aemodels.__path__, "aemod
 # The floors, lowest first: a module may import from its own floor and those below it.
 # The top-level modules (errors, home, kinds, config, words, native_log) are the ground floor;
 # the command line (aemodels.cli, run by aemodels.__main__) stands on top.
-FLOORS = ["aemodels", "aemodels.data", "aemodels.models", "aemodels.scoring", "aemodels.store",
+FLOORS = ["aemodels", "aemodels.data", "aemodels.models", "aemodels.scoring", "aemodels.tasks", "aemodels.store",
           "aemodels.jobs", "aemodels.ui", "aemodels.cli"]
 TOP = "aemodels.__main__"
 

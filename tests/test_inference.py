@@ -7,7 +7,7 @@ import numpy as np
 
 from aemodels.config import TrainConfig
 from aemodels.models import inference
-from aemodels.models.architectures import build_model
+from aemodels.tasks.registry import build_model
 
 
 def test_traced_decode_matches_the_eager_call_for_any_batch_size():

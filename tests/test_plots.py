@@ -1,5 +1,7 @@
 """Figures read in words, on scales that show every curve."""
 
+from aemodels.config import TrainConfig
+from aemodels.tasks.registry import task_of
 from aemodels.ui.figures import charts, maps, style
 
 VAE_HISTORY = {"loss": [210.0, 180.0, 170.0], "reconstruction_loss": [205.0, 175.0, 165.0], "kl_loss": [1.0, 4.0, 5.0],
@@ -31,7 +33,8 @@ def test_compared_losses_of_other_units_get_panels_of_their_own():
     from aemodels.kinds import KINDS
 
     histories = {"ae": {"loss": [0.3, 0.2], "val_loss": [0.28, 0.21]}, "vae": VAE_HISTORY}
-    units = {"ae": KINDS["dense-ae"].loss_words, "vae": KINDS["vae"].loss_words}
+    units = {"ae": task_of(KINDS["dense-ae"]).loss_words(TrainConfig(model="dense-ae")),
+             "vae": task_of(KINDS["vae"]).loss_words(TrainConfig(model="vae"))}
     figure = charts.compare_losses(histories, units)
     titles = [a.text for a in figure.layout.annotations]
     assert titles == [units["ae"], units["vae"]] and units["ae"] != units["vae"]

@@ -1,13 +1,12 @@
-"""PCA and the autoencoder behind the projection API."""
+"""PCA behind the projection API."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from aemodels.config import TrainConfig
 from aemodels.data.datasets import load_dataset, to_float
-from aemodels.scoring.projections import AutoencoderProjection, PCAProjection
+from aemodels.scoring.projections import PCAProjection
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +38,6 @@ def test_more_components_reconstruct_better(images):
     assert errors[-1] < 1e-6  # 64 components span 8x8 images
 
 
-def test_autoencoder_projection_needs_an_embedding_kind():
-    with pytest.raises(ValueError):
-        AutoencoderProjection(TrainConfig(model="denoise"))
-    assert AutoencoderProjection(TrainConfig(model="vae", latent_dim=4)).n_components == 4
-
-
 def test_pca_randomized_solver_only_for_few_components(images):
     """Few components of many features use the randomized solver; it stays seeded and agrees with the exact one."""
     from sklearn.decomposition import PCA
@@ -59,21 +52,3 @@ def test_pca_randomized_solver_only_for_few_components(images):
     exact = PCA(2, svd_solver="full").fit(to_float(images).reshape(len(images), -1))
     for a, b in zip(small.pca_.components_, exact.components_):
         assert abs(float(np.dot(a, b))) > 0.99
-
-
-def test_autoencoder_projection_fit_transform_and_from_bundle(images):
-    config = TrainConfig(dataset="digits", model="dense-ae", latent_dim=3, epochs=2, batch_size=64, seed=0)
-    projection = AutoencoderProjection(config).fit(images[:200])
-    assert set(projection.history_) >= {"loss"} and len(projection.history_["loss"]) == 2
-    codes = projection.transform(images[:10])
-    assert codes.shape == (10, 3) and np.isfinite(codes).all()
-    back = projection.inverse_transform(codes)
-    assert back.shape == (10, 8, 8, 1) and back.dtype == np.float32
-    assert back.min() >= 0 and back.max() <= 1
-    # uint8 and float images give the same codes.
-    np.testing.assert_allclose(projection.transform(to_float(images[:10])), codes, atol=1e-5)
-
-    rebuilt = AutoencoderProjection.from_bundle(projection.bundle_)
-    assert rebuilt.n_components == 3 and rebuilt.history_ == {}
-    np.testing.assert_allclose(rebuilt.transform(images[:10]), codes, atol=1e-6)
-    np.testing.assert_allclose(rebuilt.inverse_transform(codes), back, atol=1e-6)

@@ -44,9 +44,9 @@ def test_the_default_comparison_pairs_runs_of_one_kind_and_dataset(home_with_run
     """Current run first, then the newest other run of its kind and dataset; a run of another
     kind is never the default partner."""
     from aemodels.config import TrainConfig
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
     from aemodels.ui.run_table import default_comparison
 
     _, run_ids = home_with_runs

@@ -83,7 +83,7 @@ def test_loaded_bundle_predicts_like_the_saved_one(trained_home, kind, images, t
 
 
 def test_save_of_a_fresh_training_round_trips(home, images):
-    from aemodels.models.training import train
+    from aemodels.tasks.training import train
 
     result = train(TrainConfig(model="dense-ae", dataset="digits", train_images=64, epochs=1, batch_size=32))
     store = RunStore()

@@ -48,8 +48,8 @@ def test_the_saved_store_lists_every_run_under_its_config_id(saved_home):
 
 @pytest.mark.parametrize("kind", ["vae", "superres", "denoise"])
 def test_a_saved_run_loads_and_scores_as_it_did_when_saved(saved_home, kind):
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
 
     home, runs = saved_home
     store = RunStore(home / "runs")

@@ -12,6 +12,7 @@ from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError, ConfigError
 from aemodels.kinds import KINDS
 from aemodels.settings import SETTINGS, for_kind
+from aemodels.tasks.registry import task_of
 from tests.apptest import open_page
 
 
@@ -86,7 +87,7 @@ def _element(widget: str) -> str:
 def test_beta_weighs_the_kl_term_of_the_variational_kinds_only():
     import numpy as np
 
-    from aemodels.models.architectures import build_model
+    from aemodels.tasks.registry import build_model
 
     assert "beta" not in TrainConfig(model="vae").to_dict()  # runs saved before β keep their config id
     assert TrainConfig(model="conv-ae", beta=4.0) == TrainConfig(model="conv-ae")  # not a setting of conv-ae
@@ -95,4 +96,4 @@ def test_beta_weighs_the_kl_term_of_the_variational_kinds_only():
     images = np.random.default_rng(0).random((8, 28, 28, 1)).astype("float32")
     total, reconstruction, kl = (float(x) for x in build_model(config, (28, 28, 1)).model.losses_of(images))
     assert kl > 0 and np.isclose(total, reconstruction + 4.0 * kl, rtol=1e-5)
-    assert config.loss_words != TrainConfig(model="dense-vae").loss_words
+    assert task_of(config).loss_words(config) != task_of(config).loss_words(TrainConfig(model="dense-vae"))

@@ -10,8 +10,9 @@ from aemodels.data.corruption import denoise_inputs, superres_inputs
 from aemodels.data.datasets import Dataset, load_dataset, to_float
 from aemodels.data.splits import Split
 from aemodels.errors import ConfigError, TrainingStopped
-from aemodels.models.training import TrainProgress, TrainResult, train
+from aemodels.models.training import TrainProgress, TrainResult
 from aemodels.store.runs import RunStore
+from aemodels.tasks.training import train
 
 SMALL = {"dataset": "digits", "train_images": 256, "epochs": 2, "batch_size": 64}
 
@@ -169,7 +170,7 @@ def test_neighbour_weight_zero_is_exactly_the_plain_model():
 def test_neighbour_keeping_keeps_more_neighbours_than_the_plain_model():
     """A small real training on the same data and seed: with W = 1 the held-out codes keep more of
     their pixel-space neighbours and separate the classes better than with W = 0."""
-    from aemodels.scoring.evaluation import evaluate
+    from aemodels.tasks.assessment import evaluate
 
     scores = {}
     for weight in (0.0, 1.0):
@@ -191,11 +192,11 @@ def test_neighbour_keeping_keeps_more_neighbours_than_the_plain_model():
 
 def test_streaming_batches_cast_per_batch_and_draw_fresh_noise_each_epoch():
     from aemodels.data.datasets import load_dataset
-    from aemodels.models.batches import TrainingBatches
+    from aemodels.tasks.training import training_batches
 
     images = load_dataset("digits").images[:100]
     config = TrainConfig(dataset="digits", model="denoise", batch_size=32, epochs=2, noise_max=0.4)
-    batches = TrainingBatches(images, config)
+    batches = training_batches(config, images)
     assert len(batches) == 4
     noisy, clean = batches[0]
     assert noisy.dtype == clean.dtype == np.float32 and clean.shape == (32, 8, 8, 1)
@@ -203,7 +204,7 @@ def test_streaming_batches_cast_per_batch_and_draw_fresh_noise_each_epoch():
     seen = np.concatenate([batches[i][1] for i in range(len(batches))])
     assert len(seen) == 100 and np.allclose(np.sort(seen.reshape(100, -1), axis=0),
                                             np.sort(images.reshape(100, -1) / 255.0, axis=0))  # every image once
-    again = TrainingBatches(images, config)[0][0]
+    again = training_batches(config, images)[0][0]
     assert np.array_equal(noisy, again)  # the same seed, epoch and index: the same batch
     batches.on_epoch_end()
     assert not np.array_equal(batches[0][1], clean)  # a new order in the next epoch
@@ -213,13 +214,14 @@ def test_a_batch_depends_on_seed_epoch_and_index_only():
     """Keras asks for batches more than once and in its own threads: the same (seed, epoch, index)
     must give the same batch whatever was asked before, for the corrupted kinds and the layout."""
     from aemodels.data.datasets import load_dataset
-    from aemodels.models.batches import LayoutBatches, TrainingBatches
+    from aemodels.models.batches import LayoutBatches
+    from aemodels.tasks.training import training_batches
 
     images = load_dataset("digits").images[:96]
     layout = np.random.default_rng(0).normal(size=(96, 2)).astype(np.float32)
     superres = TrainConfig(dataset="digits", model="superres", batch_size=32, epochs=2)
     embedding = TrainConfig(dataset="digits", model="dense-ae", latent_dim=2, batch_size=32, epochs=2)
-    for make in (lambda: TrainingBatches(images, superres), lambda: LayoutBatches(images, layout, embedding, 1)):
+    for make in (lambda: training_batches(superres, images), lambda: LayoutBatches(images, layout, embedding, 1)):
         forwards, backwards = make(), make()
         ahead = [forwards[i] for i in range(3)]
         backwards[1]  # asked twice, as Keras does for the first batches' shapes

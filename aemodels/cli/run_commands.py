@@ -21,12 +21,12 @@ def datasets_command(args) -> int:
 
 def evaluate_command(args) -> int:
     """``evaluate``: score a saved run again on its held-out split."""
-    from aemodels.scoring import evaluation
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import evaluate
 
     store = RunStore()
     info = store.get(args.run)
-    metrics = evaluation.evaluate(store.load_bundle(args.run))
+    metrics = evaluate(store.load_bundle(args.run))
     if args.json:
         print(json.dumps(result_json(info.run_id, info.config, info.meta.get("train_seconds", 0.0), metrics,
                                       int(info.meta.get("replicas", 1)))))

@@ -28,7 +28,7 @@ def _recommended_given(given: dict) -> dict:
 def with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
     """``config`` with the recommended epochs, batch and rate for its kind and data, except ``given``."""
     from aemodels.data.splits import Split
-    from aemodels.models.defaults import recommended
+    from aemodels.tasks.defaults import recommended
 
     best = recommended(config.kind, len(Split.of(config).images(dataset).x_train), given.get("batch_size"))
     return config.replace(**{"epochs": best.epochs, "batch_size": best.batch_size,
@@ -38,10 +38,11 @@ def with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
 def train_command(args) -> int:
     """``train``: train one model, save it as a run, print its scores beside PCA's."""
     from aemodels.data.datasets import load_dataset
-    from aemodels.models.training import TrainProgress, train
-    from aemodels.scoring.diagnosis import advice
-    from aemodels.scoring.evaluation import assess
+    from aemodels.models.training import TrainProgress
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.diagnosis import advice
+    from aemodels.tasks.training import train
 
     given = given_settings(args)
     config = TrainConfig(**given)
@@ -81,10 +82,10 @@ def train_command(args) -> int:
 def sweep_command(args) -> int:
     """``sweep``: one run per code size (reusing runs already saved), printed as a table."""
     from aemodels.data.datasets import load_dataset
-    from aemodels.models.training import train
     from aemodels.scoring.curve import sweep_config
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
 
     given = given_settings(args, SWEEP_SETTINGS)
     base = TrainConfig(**given)

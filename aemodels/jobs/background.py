@@ -2,8 +2,8 @@
 
 A ``TrainingJob`` is started by ``JobBoard.start`` and stays on the process-wide board (a few kB
 each) for the life of the server. A thread of the server takes it through the same first-come-first-served line as
-every training (``jobs.limiter``), then a ``Trainer`` process trains it with ``training.train``, scores
-it with ``evaluation.assess`` and saves the run with its 2-D views. It stops only when ``stop()`` is called (answered after the current batch) or the
+every training (``jobs.limiter``), then a ``Trainer`` process trains it with ``tasks.training.train``, scores
+it with ``tasks.assessment.assess`` and saves the run with its 2-D views. It stops only when ``stop()`` is called (answered after the current batch) or the
 process ends; whoever started it may be gone by then (a closed browser tab), and the finished run
 is still saved in the store. Pure ``threading``: no Streamlit.
 """

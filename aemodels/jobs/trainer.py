@@ -37,10 +37,13 @@ def main(argv: list[str]) -> int:
     # The seconds this process exists to spend before the click: TensorFlow and Keras, and the
     # scikit-learn parts the scores use (about 0.3 s more at the first scoring otherwise).
     import keras  # noqa: F401
-    import sklearn.decomposition, sklearn.manifold, sklearn.metrics, sklearn.model_selection, sklearn.neighbors  # noqa: E401, F401
+    import sklearn.decomposition  # noqa: E401, F401
+    import sklearn.manifold
+    import sklearn.metrics
+    import sklearn.model_selection
+    import sklearn.neighbors
 
-    from aemodels.models import training  # noqa: F401
-    from aemodels.scoring import evaluation  # noqa: F401
+    from aemodels.tasks import assessment, training  # noqa: F401
 
     try:
         request = connection.recv()
@@ -57,9 +60,9 @@ def main(argv: list[str]) -> int:
 
 def _run(config, store_root: str, connection) -> None:
     from aemodels.errors import AemodelsError
-    from aemodels.models.training import train
-    from aemodels.scoring.evaluation import assess
     from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
 
     stopped = [False]
     last = [0.0]

@@ -1,4 +1,5 @@
-"""Keras models for every ``TrainConfig.model`` kind, built from the config alone.
+"""Keras models for every ``TrainConfig.model`` kind: each task assembles its own (``embedding_model``,
+``image_to_image_model``) and ``build`` compiles it.
 
 A ``ModelBundle`` holds the model that is trained and, for the embedding kinds, the encoder
 (images → code; ``z_mean`` for a VAE) and the decoder (code → images) that share its weights.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Callable
 
 import keras
 from keras import layers, ops
@@ -49,13 +51,20 @@ class ModelBundle:
     image_shape: tuple[int, int, int]
 
 
+Assemble = Callable[[TrainConfig, tuple[int, int, int]], ModelBundle]  # config, (H, W, C) → uncompiled bundle
+
+
 BUILD_ATTEMPTS = 3
 
 
-def build_model(config: TrainConfig, image_shape: tuple[int, int, int],
-                steps_per_epoch: int | None = None) -> ModelBundle:
-    """The untrained, compiled model for ``config`` on images of ``image_shape`` (H, W, C);
-    ``_build_model`` does the work.
+def build(config: TrainConfig, image_shape: tuple[int, int, int], assemble: Assemble, loss: str | None,
+          steps_per_epoch: int | None = None) -> ModelBundle:
+    """The untrained model ``assemble`` makes for ``config`` on images of ``image_shape`` (H, W, C),
+    compiled with Adam and the Keras ``loss`` (None: the model adds its own, as the VAE does).
+
+    With ``steps_per_epoch`` (batches per epoch) and at least ``SCHEDULE_MIN_EPOCHS`` epochs, the
+    learning rate follows a cosine decay from ``config.learning_rate`` to 5 % of it over all
+    ``config.epochs``; otherwise (short trainings, rebuilding a saved model) it is constant.
 
     In the dashboard server a build can be cut by another session's thread: after every script
     run Streamlit calls ``keras.backend.clear_session()``, which rebinds Keras's thread-local name
@@ -65,43 +74,38 @@ def build_model(config: TrainConfig, image_shape: tuple[int, int, int],
     made again; the race window is a few milliseconds, and weights files do not depend on layer
     names.
     """
+    image_shape = tuple(int(s) for s in image_shape)
     for attempt in range(BUILD_ATTEMPTS):
         try:
-            return _build_model(config, image_shape, steps_per_epoch)
+            bundle = assemble(config, image_shape)
+            break
         except ValueError as exc:
             if "operation names should be unique" not in str(exc) or attempt == BUILD_ATTEMPTS - 1:
                 raise
-    raise AssertionError("unreachable")
-
-
-def _build_model(config: TrainConfig, image_shape: tuple[int, int, int],
-                 steps_per_epoch: int | None = None) -> ModelBundle:
-    """The untrained, compiled model for ``config`` on images of ``image_shape`` (H, W, C).
-
-    With ``steps_per_epoch`` (batches per epoch) and at least ``SCHEDULE_MIN_EPOCHS`` epochs, the
-    learning rate follows a cosine decay from ``config.learning_rate`` to 5 % of it over all
-    ``config.epochs``; otherwise (short trainings, rebuilding a saved model) it is constant.
-    """
-    image_shape = tuple(int(s) for s in image_shape)
-    kind = config.kind
-    if kind.has_embedding:
-        body, decoder = _LAYOUTS[kind.layout]
-        assemble = _variational if kind.variational else _autoencoder
-        bundle = assemble(config, image_shape, lambda x: body(x, image_shape), decoder(config.latent_dim, image_shape))
-    else:
-        bundle = ModelBundle(config, _image_to_image(image_shape, True, kind.name), None, None, image_shape)
     learning_rate = config.learning_rate
     if steps_per_epoch and config.epochs >= SCHEDULE_MIN_EPOCHS:
         learning_rate = keras.optimizers.schedules.CosineDecay(
             config.learning_rate, decay_steps=max(1, config.epochs * int(steps_per_epoch)), alpha=LR_FLOOR)
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
-    if kind.variational:
+    if loss is None:
         bundle.model.compile(optimizer=optimizer)
-    elif kind.has_embedding:
-        bundle.model.compile(optimizer=optimizer, loss="binary_crossentropy")
     else:
-        bundle.model.compile(optimizer=optimizer, loss="mse")
+        bundle.model.compile(optimizer=optimizer, loss=loss)
     return bundle
+
+
+def embedding_model(config: TrainConfig, image_shape: tuple[int, int, int]) -> ModelBundle:
+    """The encoder, decoder and whole model of an embedding kind: dense or conv (``kind.layout``),
+    plain or variational; uncompiled."""
+    kind = config.kind
+    body, decoder = _LAYOUTS[kind.layout]
+    assemble = _variational if kind.variational else _autoencoder
+    return assemble(config, image_shape, lambda x: body(x, image_shape), decoder(config.latent_dim, image_shape))
+
+
+def image_to_image_model(config: TrainConfig, image_shape: tuple[int, int, int]) -> ModelBundle:
+    """The residual U-Net of an image-to-image kind (no encoder or decoder); uncompiled."""
+    return ModelBundle(config, _image_to_image(image_shape, True, config.kind.name), None, None, image_shape)
 
 
 def _padded(side: int) -> int:

@@ -19,28 +19,31 @@ with float arrays.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import keras
 import numpy as np
 
 from aemodels.config import TrainConfig
-from aemodels.data.corruption import denoise_inputs, superres_inputs
 from aemodels.data.datasets import to_float
-from aemodels.kinds import Task
+
+# A task's training pairs: clean float32 images (B, H, W, C) in [0, 1] and the seed of their random
+# draws → ``(inputs,)`` or ``(inputs, targets)`` (``tasks.task.Task.pairs``).
+Pairs = Callable[[np.ndarray, int], tuple]
 
 FIT_OPTIONS = {"shuffle": False}  # the order is ours: see the module's docstring
 
 
 class TrainingBatches(keras.utils.PyDataset):
-    """Batches of ``config.batch_size`` of uint8 ``images`` (N, H, W, C) for ``config``'s kind:
-    ``(x,)`` for a VAE, ``(x, x)`` for the other embedding kinds, ``(corrupted x, x)`` for the
-    image-to-image kinds; x float32 in [0, 1]. ``workers`` > 1 builds batches in that many
+    """Batches of ``config.batch_size`` of uint8 ``images`` (N, H, W, C), as the task's ``pairs``
+    of them: ``(x,)`` for a VAE, ``(x, x)`` for the other embedding kinds, ``(corrupted x, x)`` for
+    the image-to-image kinds; x float32 in [0, 1]. ``workers`` > 1 builds batches in that many
     threads ahead of training (Keras's ``OrderedEnqueuer``, stopped before ``on_epoch_end``), on
-    one device only (``training.streamed_arguments`` says why)."""
+    one device only (``tasks.training.streamed_arguments`` says why)."""
 
-    def __init__(self, images: np.ndarray, config: TrainConfig, workers: int = 1):
+    def __init__(self, images: np.ndarray, config: TrainConfig, pairs: Pairs, workers: int = 1):
         super().__init__(workers=workers, use_multiprocessing=False)
-        self.images, self.config = images, config
+        self.images, self.config, self.pairs = images, config, pairs
         self.epoch = 0
         self.order = self._order()
 
@@ -60,16 +63,7 @@ class TrainingBatches(keras.utils.PyDataset):
         return int(np.random.default_rng([self.config.seed, self.epoch, index]).integers(2**31))
 
     def __getitem__(self, index: int):
-        clean = to_float(self.images[self.rows(index)])
-        config = self.config
-        task = config.kind.task
-        if config.is_variational:
-            return (clean,)
-        if task is Task.DENOISING:
-            return denoise_inputs(clean, config.noise_kind, config.noise_max, self.draw_seed(index)), clean
-        if task is Task.SUPER_RESOLUTION:
-            return superres_inputs(clean, config.upscale_factors, self.draw_seed(index)), clean
-        return clean, clean
+        return self.pairs(to_float(self.images[self.rows(index)]), self.draw_seed(index))
 
     def on_epoch_end(self) -> None:
         self.epoch += 1
@@ -82,7 +76,7 @@ class LayoutBatches(TrainingBatches):
     per batch per epoch), and targets (B, 2) their rows of ``layout`` (N, 2), unshifted."""
 
     def __init__(self, images: np.ndarray, layout: np.ndarray, config: TrainConfig, shift: int, workers: int = 1):
-        super().__init__(images, config, workers)
+        super().__init__(images, config, lambda clean, seed: (clean, clean), workers)
         self.layout, self.shift = layout, shift
 
     def __getitem__(self, index: int):

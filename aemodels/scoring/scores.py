@@ -80,7 +80,7 @@ class DenoisingLevel:
 
     @classmethod
     def read(cls, row: dict) -> DenoisingLevel:
-        """One level's scores, from a curve row of ``metrics.json`` or ``evaluation.denoising_scores``."""
+        """One level's scores, from a curve row of ``metrics.json`` or ``tasks.denoising.denoising_scores``."""
         return cls(float(row["level"]), _number(row.get("model_psnr")), _number(row.get("filter_psnr")),
                    _number(row.get("noisy_psnr")), str(row.get("filter", "")), _number(row.get("model_ssim")),
                    _number(row.get("filter_ssim")), _object(row.get("filters")))

@@ -118,7 +118,7 @@ def valid_shape(shape) -> bool:
 def rebuild(config: TrainConfig, image_shape, weights: Path, checked: bool = False):
     """The model of ``config`` with the weights of file ``weights``; with ``checked`` (a file from
     outside), its HDF5 structure is checked against a fresh model's first (``weights_check``)."""
-    from aemodels.models.architectures import build_model
+    from aemodels.tasks.registry import build_model
 
     bundle = build_model(config, tuple(image_shape))
     if checked:

@@ -55,7 +55,7 @@ class RunStore:
 
     def save(self, result, metrics: dict, views: EmbeddingViews | None = None) -> str:
         """Store a finished ``training.TrainResult`` with its ``metrics`` and, for embedding kinds,
-        its 2-D ``views`` (``evaluation.assess`` gives both) and the codes of every epoch
+        its 2-D ``views`` (``tasks.assessment.assess`` gives both) and the codes of every epoch
         (``result.forming``); returns the run id."""
         config = result.config
         meta = {

@@ -97,10 +97,11 @@ def training_maps(run_id: str, run_key: str) -> tuple[np.ndarray, np.ndarray, np
 
 @st.cache_data(max_entries=64, show_spinner="Scoring the model and the filters…")
 def denoising_scores(run_id: str, run_key: str, kind: str, level: float, images: int = 200) -> dict:
-    """``evaluation.denoising_scores`` on the first ``images`` held-out images, the filters' settings
+    """``tasks.denoising.denoising_scores`` on the first ``images`` held-out images, the filters' settings
     chosen on the last training images (as when the run was scored)."""
     from aemodels.data.datasets import to_float
-    from aemodels.scoring import baselines, evaluation
+    from aemodels.scoring import baselines
+    from aemodels.tasks.denoising import denoising_scores as score_level
 
     info = state.run_info(run_id)
     config = info.config
@@ -108,8 +109,8 @@ def denoising_scores(run_id: str, run_key: str, kind: str, level: float, images:
     names = saved_filter_choice(info.scores, kind, level) or filter_choice(Split.of(config), kind, level,
                                                                             state.home_key())
     chosen = {family: baselines.by_name(name) for family, name in names.items()}
-    return evaluation.denoising_scores(bundle(run_id, run_key), to_float(x_test[:images]), None, kind, level,
-                                       config.seed, chosen=chosen)
+    return score_level(bundle(run_id, run_key), to_float(x_test[:images]), None, kind, level, config.seed,
+                       chosen=chosen)
 
 
 def saved_filter_choice(scores: Scores, kind: str, level: float) -> dict[str, str] | None:

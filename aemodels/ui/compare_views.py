@@ -9,6 +9,7 @@ import streamlit as st
 from aemodels.data.datasets import dataset_title
 from aemodels.data.splits import Split
 from aemodels.store.run_folder import RunInfo
+from aemodels.tasks.registry import task_of
 from aemodels.ui import cache, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.figures import charts, maps
@@ -40,7 +41,7 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
                       if same else "No setting is shared by all of them."))
     log_y = st.checkbox("Log scale", key="compare_log")
     st.plotly_chart(charts.compare_losses({i.run_id: i.history for i in chosen},
-                                         {i.run_id: i.config.loss_words for i in chosen}, log_y),
+                                         {i.run_id: task_of(i.config).loss_words(i.config) for i in chosen}, log_y),
                     key="compare_chart")
     with user_errors():
         side_by_side(chosen)

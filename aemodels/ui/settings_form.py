@@ -13,8 +13,8 @@ from typing import Any
 import streamlit as st
 
 from aemodels.kinds import ModelKind
-from aemodels.models.defaults import Recommendation
 from aemodels.settings import SETTINGS, Setting
+from aemodels.tasks.defaults import Recommendation
 from aemodels.ui.remembered import remember, remembered, reset
 
 BASIS_KEY = "recommended_for"  # (kind, training images) the recommended settings were last set for

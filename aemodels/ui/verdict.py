@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aemodels.scoring.diagnosis import advice
 from aemodels.store.run_folder import RunInfo
+from aemodels.tasks.diagnosis import advice
 
 
 def warn_if_beaten(info: RunInfo) -> None:

@@ -196,7 +196,7 @@ def run_cases(out: Path) -> list[Case]:
     import keras
 
     from aemodels.config import TrainConfig
-    from aemodels.models.architectures import build_model
+    from aemodels.tasks.registry import build_model
 
     marker = out / MARKER_NAME
     folder = out / "runs"

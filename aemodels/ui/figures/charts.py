@@ -70,7 +70,7 @@ def compare_losses(histories: dict[str, dict[str, list[float]]], units: dict[str
     """Held-out loss per epoch (training loss where a run has none) of several runs.
 
     ``histories``: run label → Keras history; ``units``: run label → what its loss measures
-    (``TrainConfig.loss_words``). Runs whose losses measure different things get panels of their
+    (``Task.loss_words``). Runs whose losses measure different things get panels of their
     own, side by side, each titled with its unit: on one axis a VAE's nats per image would flatten
     every autoencoder's per-pixel curve to a line at zero.
     """

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from aemodels.config import TrainConfig
-from aemodels.kinds import Task
-from aemodels.models.defaults import recommended, steps_per_epoch
 from aemodels.scoring.scores import Scores
-from aemodels.scoring.scoresheet import DEFAULT_K
 from aemodels.settings import SETTINGS
+from aemodels.tasks.defaults import recommended, steps_per_epoch
+from aemodels.tasks.registry import task_of
 
 COLLAPSED_KL_NATS = 1.0  # a VAE whose codes carry less than this is ignoring its input
 SHORT_TRAINING = 0.5  # under this share of the recommended steps, the training was too short
@@ -15,31 +14,7 @@ SHORT_TRAINING = 0.5  # under this share of the recommended steps, the training 
 
 def baseline_losses(config: TrainConfig, scores: Scores) -> list[str]:
     """Where the run does worse than its baseline, one phrase each (empty if it wins everywhere)."""
-    task = config.kind.task
-    if task is Task.EMBEDDING:
-        lost = []
-        for key, name, words in (("knn_accuracy", "5-NN accuracy", "separates the classes"),
-                                 ("trustworthiness", f"trustworthiness at k = {DEFAULT_K}", "keeps neighbours")):
-            mine, theirs = scores.model.at(key), scores.pca.at(key)
-            if mine is not None and theirs is not None and mine < theirs:
-                lost.append(f"{words} worse than PCA ({name} {mine:.3f} vs {theirs:.3f})")
-        return lost
-    if task is Task.DENOISING:
-        curve = scores.denoising.curve if scores.denoising else ()
-        worse = [p for p in curve if p.model_psnr is not None and p.filter_psnr is not None
-                 and p.model_psnr < p.filter_psnr]
-        if worse:
-            levels = ", ".join(f"{p.level:g}" for p in worse)
-            return [f"denoises worse than the best classical filter at noise level {levels}"]
-        return []
-    if task is Task.SUPER_RESOLUTION and scores.superres is not None:
-        gain = scores.superres.gain_db
-        if gain is not None and gain < 0:
-            return [f"trails the best classical interpolation (bicubic or Lanczos) by {-gain:.2f} dB on average"]
-        gain = scores.superres.bicubic_gain_db  # a run scored before Lanczos was compared
-        if gain is not None and gain < 0:
-            return [f"trails bicubic interpolation by {-gain:.2f} dB on average"]
-    return []
+    return task_of(config).baseline_losses(scores)
 
 
 def advice(config: TrainConfig, scores: Scores) -> str | None:

@@ -1,0 +1,84 @@
+"""What a task is: the one object that says how a model of its kinds is trained, built, scored and
+judged against its classical baseline, and which screen shows it.
+
+A new task is one module with a ``Task`` subclass, registered in ``tasks.registry`` under a
+``kinds.TaskName``; its kinds name it in ``kinds.KINDS`` and its settings say they apply to it in
+``settings.SETTINGS``. Nothing else asks which task a model does.
+"""
+
+from __future__ import annotations
+
+import abc
+
+import numpy as np
+
+from aemodels.config import TrainConfig
+from aemodels.data.datasets import SplitImages
+from aemodels.kinds import ModelKind, Screen, TaskName
+from aemodels.models import architectures
+from aemodels.models.architectures import ModelBundle
+from aemodels.scoring.scores import Scores
+from aemodels.scoring.views import EmbeddingViews
+
+LARGE_DATA = 4000  # training images from which batches of 64 keep an epoch long enough (``tasks.defaults``)
+LOSS_WORDS = {  # what each compiled loss measures, in words and units
+    None: "negative ELBO (reconstruction + KL), nats per image",  # the VAE adds its own
+    "binary_crossentropy": "binary cross-entropy per pixel",
+    "mse": "mean squared error per pixel",
+}
+
+
+class Task(abc.ABC):
+    """One task. Subclasses set the attributes and implement the abstract methods.
+
+    Attributes:
+        name: the name its kinds give (``ModelKind.task``).
+        screen: the result screen that scores its runs against the baseline.
+        baseline: the classical counterpart it is judged against, in words.
+        step_budget: gradient steps a default training takes (``tasks.defaults``).
+    """
+
+    name: TaskName
+    screen: Screen
+    baseline: str
+    step_budget: int
+
+    @abc.abstractmethod
+    def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int) -> tuple:
+        """What the model trains on, made from clean float32 images (N, H, W, C) in [0, 1]:
+        ``(inputs,)`` for a model that adds its own loss, else ``(inputs, targets)``, the same
+        shapes; ``seed`` seeds any random corruption."""
+
+    @abc.abstractmethod
+    def assemble(self, config: TrainConfig, image_shape: tuple[int, int, int]) -> ModelBundle:
+        """The uncompiled model for ``config`` on images of ``image_shape`` (H, W, C)."""
+
+    @abc.abstractmethod
+    def loss(self, kind: ModelKind) -> str | None:
+        """The Keras loss ``kind``'s model is compiled with (a key of ``LOSS_WORDS``)."""
+
+    @abc.abstractmethod
+    def score(self, bundle: ModelBundle, split: SplitImages, labelled: bool) -> tuple[dict, EmbeddingViews | None]:
+        """The model's scores on the held-out images of ``split`` and its baseline's, as the task's
+        part of ``metrics.json`` (``scoring.scores.Scores`` reads it); and the 2-D views of the
+        held-out images where the task has an embedding."""
+
+    @abc.abstractmethod
+    def baseline_losses(self, scores: Scores) -> list[str]:
+        """Where the run does worse than its baseline, one phrase each; empty when it wins."""
+
+    def build(self, config: TrainConfig, image_shape: tuple[int, int, int],
+              steps_per_epoch: int | None = None) -> ModelBundle:
+        """The untrained, compiled model (``architectures.build``)."""
+        return architectures.build(config, image_shape, self.assemble, self.loss(config.kind), steps_per_epoch)
+
+    def loss_words(self, config: TrainConfig) -> str:
+        """What the run's training ``loss`` measures, in words and units: runs with other words
+        have losses that are not comparable numbers."""
+        if config.is_variational and config.beta != 1:
+            return f"reconstruction + {config.beta:g} × KL, nats per image"
+        return LOSS_WORDS[self.loss(config.kind)]
+
+    def learning_rate(self, kind: ModelKind, train_images: int) -> float:
+        """Adam's default learning rate for ``kind`` on ``train_images`` images."""
+        return 2e-3
