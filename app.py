@@ -5,22 +5,12 @@ Run with ``streamlit run app.py``. The current dataset and run live in the URL (
 
 import streamlit as st
 
-from aemodels.ui import access, gc_tax, runs, sidebar, state, training
+from aemodels.ui import access, gc_tax, runs, screens, sidebar, state, training
 from aemodels.ui.entry import inside_app
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧬", layout="wide")
 
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("pages/embedding.py", title="Embedding vs PCA", icon=":material/scatter_plot:"),
-    st.Page("pages/denoising.py", title="Denoising", icon=":material/blur_off:"),
-    st.Page("pages/superres.py", title="Super-resolution", icon=":material/zoom_in:"),
-    st.Page("pages/latent.py", title="Latent explorer", icon=":material/tune:"),
-    st.Page("pages/runs.py", title="Runs", icon=":material/folder_open:"),
-]
-
-page = st.navigation(PAGES)
+page = st.navigation(screens.navigation())
 state.begin_script_run()  # this run lists the store once, afresh
 state.sync()
 runs.settle_fallback(f"pages/{page.url_path}.py")  # before the sidebar: it names the run the page will show

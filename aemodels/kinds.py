@@ -27,12 +27,13 @@ class TaskName(enum.Enum):
 
 
 class Screen(enum.Enum):
-    """The result screens of the dashboard, named by the library so kinds can list theirs."""
+    """The result screens of the dashboard, named by the library so kinds can list theirs (their
+    words and pages: ``ui.screens``)."""
 
-    EMBEDDING = "Embedding vs PCA"
-    DENOISING = "Denoising"
-    SUPER_RESOLUTION = "Super-resolution"
-    LATENT = "Latent explorer"
+    EMBEDDING = "embedding"
+    DENOISING = "denoising"
+    SUPER_RESOLUTION = "superres"
+    LATENT = "latent"
 
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,31}$")  # also part of run ids

@@ -16,13 +16,14 @@ from aemodels.ui.figures import charts
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.screens import show_heading
 from aemodels.ui.verdict import warn_if_beaten
 
 require_app(__file__)
 
 SHOWN = 4
 
-st.title("Denoising")
+show_heading(__file__)
 st.write("The denoiser learnt to turn noisy images back into clean ones, over a whole range of "
          "noise levels. Move the slider to corrupt held-out images and compare its output with the "
          "best classical filter: Gaussian blur, median, non-local means or total variation, each at "

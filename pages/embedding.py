@@ -8,13 +8,14 @@ from aemodels.ui import cache, embedding, state
 from aemodels.ui.entry import require_app
 from aemodels.ui.guard import run_guard
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.screens import show_heading
 from aemodels.ui.tables import model_vs_pca
 from aemodels.ui.verdict import warn_if_beaten
 from aemodels.words import count
 
 require_app(__file__)
 
-st.title("Embedding vs PCA")
+show_heading(__file__)
 INTRO = ("Each dot is a held-out image the model never trained on, placed by its code. A good embedding "
          "keeps neighbours together. PCA, on the right, is the best *linear* 2-D projection of the pixels.")
 LABELLED = (" Colours are the true classes, which the model never saw: a good embedding also keeps the "

@@ -5,12 +5,12 @@ import streamlit as st
 from aemodels.config import TrainConfig
 from aemodels.data.splits import Split
 from aemodels.jobs.background import JobState, board
-from aemodels.ui import cache, runs, state, training
+from aemodels.ui import cache, runs, session, state, training
 from aemodels.ui.entry import require_app
 from aemodels.ui.errors import user_errors
 from aemodels.ui.figures import maps
 from aemodels.ui.images import image_row
-from aemodels.ui.screens import results_page
+from aemodels.ui.screens import results_page, show_heading
 from aemodels.words import count
 
 require_app(__file__)
@@ -19,17 +19,16 @@ require_app(__file__)
 # on 2 cores (bench/run.py measures it as "quick default").
 QUICK_CONFIG = TrainConfig(dataset="mnist-10k", model="dense-ae", latent_dim=2, epochs=6, batch_size=64,
                            learning_rate=2e-3)
-QUICK_JOB = "quick_model_job"  # the quick model's job id, while Home waits to open its map
 
 # The quick model has just finished while the person waited here: open its map before drawing
 # anything (Home's example would load the model first).
-waiting_for = board().get(st.session_state.get(QUICK_JOB, ""))
+waiting_for = board().get(session.QUICK_JOB.get(""))
 if waiting_for is not None and waiting_for.finished and waiting_for.job_id in training.seen_jobs():
-    del st.session_state[QUICK_JOB]
+    session.QUICK_JOB.pop()
     if waiting_for.state is JobState.DONE:  # the person is still on Home, waiting: open the map they asked for
         st.switch_page(results_page(QUICK_CONFIG.kind), query_params=training.run_params(waiting_for))
 
-st.title("Autoencoder Lab")
+show_heading(__file__)
 st.markdown(
     "An **autoencoder** is a neural network that squeezes each image into a short *code* (the "
     "latent vector) and rebuilds the image from it; what survives the squeeze is what the network "
@@ -89,5 +88,5 @@ with words, user_errors():
         job = training.start(QUICK_CONFIG)
         if job is None:  # trained before: open it now
             st.switch_page(results_page(QUICK_CONFIG.kind), query_params=state.view_params())
-        st.session_state[QUICK_JOB] = job.job_id
+        session.QUICK_JOB.set(job.job_id)
 training.job_panel()

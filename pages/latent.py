@@ -8,11 +8,12 @@ from aemodels.ui import cache, latent, state
 from aemodels.ui.entry import require_app
 from aemodels.ui.guard import run_guard
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.screens import show_heading
 from aemodels.ui.verdict import warn_if_beaten
 
 require_app(__file__)
 
-st.title("Latent explorer")
+show_heading(__file__)
 VARIATIONAL = ("A VAE learns codes that follow a standard normal distribution, its prior: its KL term pulls every "
                "image's code towards the centre, so the space between the classes is filled and any point near "
                "the centre decodes to a plausible image. Move through that space here.")

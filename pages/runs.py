@@ -4,11 +4,11 @@ import streamlit as st
 
 from aemodels.ui import compare_views, run_actions, run_table, state
 from aemodels.ui.entry import require_app
-from aemodels.ui.screens import TRAIN_PAGE
+from aemodels.ui.screens import TRAIN_PAGE, show_heading
 
 require_app(__file__)
 
-st.title("Runs")
+show_heading(__file__)
 st.write("Every finished training is a run: its settings, loss curves, scores and weights. "
          "Pick runs to compare them; download one to share it, upload one someone shared with you.")
 

@@ -14,13 +14,14 @@ from aemodels.ui.figures import charts
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_row
 from aemodels.ui.runs import require_run, run_label
+from aemodels.ui.screens import show_heading
 from aemodels.ui.verdict import warn_if_beaten
 
 require_app(__file__)
 
 SHOWN = 3
 
-st.title("Super-resolution")
+show_heading(__file__)
 st.write("Each held-out image is shrunk by the factor below (pixels averaged), then blown back up "
          "to full size: by repeating pixels (nearest), by bicubic and Lanczos interpolation, and by the "
          "model, which starts from the bicubic image and learnt to restore the detail that was lost.")

@@ -5,21 +5,22 @@ import streamlit as st
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
 from aemodels.tasks.defaults import recommended, steps_per_epoch
-from aemodels.ui import state, training
+from aemodels.ui import session, state, training
 from aemodels.ui.dataset_picker import pick_dataset
 from aemodels.ui.entry import require_app
 from aemodels.ui.errors import user_errors
 from aemodels.ui.remembered import remember, remembered, reset
+from aemodels.ui.screens import show_heading
 from aemodels.ui.settings_form import settings_form
 
 require_app(__file__)
 
-st.title("Train a model")
+show_heading(__file__)
 st.write("Every training is saved as a run with its settings, loss curves and scores against the "
          "classical baseline. Training the exact same settings again reuses the saved run.")
 
 dataset, train_images = pick_dataset()
-asked_kind = st.session_state.pop("train_kind", None)
+asked_kind = session.TRAIN_KIND.pop()
 if asked_kind in KINDS:
     reset("kind", asked_kind)
 kind = KINDS[st.selectbox("Model kind", list(KINDS), format_func=lambda name: KINDS[name].label(),

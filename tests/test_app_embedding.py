@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from aemodels.models.forming import FORMING_FILE
 from aemodels.scoring.neighbours import SHOWN_NEIGHBOURS
-from aemodels.ui.embedding import SELECTION_KEY, Selection
+from aemodels.ui.embedding import Selection
+from aemodels.ui.session import SELECTION
 from tests.apptest import APP, TIMEOUT, open_page
 
 PAGE = "pages/embedding.py"
@@ -105,7 +106,7 @@ def test_the_training_images_can_be_drawn_beneath(home_with_runs, saved):
 def test_a_selection_shows_its_classes_and_both_reconstructions(home_with_runs):
     _, runs = home_with_runs
     at = open_page(PAGE, runs["dense-ae"])
-    at.session_state[SELECTION_KEY] = Selection(runs["dense-ae"], (0, 3))
+    at.session_state[SELECTION.name] = Selection(runs["dense-ae"], (0, 3))
     at.run()
     assert not at.exception
     assert any("2 selected" in s.value for s in at.subheader)
@@ -119,7 +120,7 @@ def test_a_selection_shows_its_classes_and_both_reconstructions(home_with_runs):
 def test_one_point_shows_its_world(home_with_runs):
     _, runs = home_with_runs
     at = open_page(PAGE, runs["dense-ae"])
-    at.session_state[SELECTION_KEY] = Selection(runs["dense-ae"], (5,))
+    at.session_state[SELECTION.name] = Selection(runs["dense-ae"], (5,))
     at.run()
     assert not at.exception
     assert any(s.value.startswith("Image 5, class ") for s in at.subheader)
@@ -129,13 +130,13 @@ def test_one_point_shows_its_world(home_with_runs):
     assert "The model's code keeps" in captions
     assert len(at.get("image")) == 3 + 3 * SHOWN_NEIGHBOURS
     at.button(key="emb_clear").click().run()
-    assert at.session_state[SELECTION_KEY].rows == ()
+    assert at.session_state[SELECTION.name].rows == ()
 
 
 def test_a_selection_of_another_run_is_not_shown(home_with_runs):
     _, runs = home_with_runs
     at = open_page(PAGE, runs["dense-ae"])
-    at.session_state[SELECTION_KEY] = Selection(runs["vae"], (5,))
+    at.session_state[SELECTION.name] = Selection(runs["vae"], (5,))
     at.run()
     assert not any(s.value.startswith("Image 5") for s in at.subheader)
 
@@ -163,7 +164,7 @@ def test_unlabelled_data_gets_no_class_words(home):
     result = train(config)
     run_id = RunStore().save(result, evaluate(result.bundle))
     at = open_page(PAGE, run_id)
-    at.session_state[SELECTION_KEY] = Selection(run_id, (1,))
+    at.session_state[SELECTION.name] = Selection(run_id, (1,))
     at.run()
     assert not at.exception and not at.error
     words = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)

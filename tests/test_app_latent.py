@@ -4,7 +4,8 @@ map: test_browser.py)."""
 
 import pytest
 
-from aemodels.ui.latent import ENDS_KEY, INTERPOLATION_STEPS, SAMPLES, _on_map_click, slider_scales
+from aemodels.ui.latent import INTERPOLATION_STEPS, SAMPLES, _on_map_click, slider_scales
+from aemodels.ui.session import LATENT_ENDS
 from tests.apptest import open_page
 
 PAGE = "pages/latent.py"
@@ -79,12 +80,12 @@ def test_a_click_on_the_map_moves_the_sliders_and_the_decoded_image(home_with_ru
     _, runs = home_with_runs
     at = open_page(PAGE, runs["vae"])
     before = _decoded(at).url
-    state = {"latent_map": {"selection": {"points": [{"x": 1.234, "y": -0.71}]}}, ENDS_KEY: []}
+    state = {"latent_map": {"selection": {"points": [{"x": 1.234, "y": -0.71}]}}, LATENT_ENDS.name: []}
     scales = slider_scales(_held_out_codes(runs["vae"]), True)
     with monkeypatch.context() as patch:
         patch.setattr(streamlit, "session_state", state)  # the callback reads the event from here
         _on_map_click(scales, (0, 1))
-    assert state["z1"] == 1.2 and state["z2"] == -0.7 and state[ENDS_KEY] == [(1.234, -0.71)]
+    assert state["z1"] == 1.2 and state["z2"] == -0.7 and state[LATENT_ENDS.name] == [(1.234, -0.71)]
     at.session_state["z1"], at.session_state["z2"] = state["z1"], state["z2"]
     at.run()
     assert not at.exception, at.exception

@@ -169,7 +169,7 @@ def test_the_latent_sliders_take_their_start_through_the_session_state(home_with
     Session State API", with a stack, in the server log. So the sliders get no default value."""
     from streamlit.elements.lib import policies
 
-    from aemodels.ui.latent import ENDS_KEY
+    from aemodels.ui.session import LATENT_ENDS
 
     defaults: dict[str, object] = {}
     check = policies.check_session_state_rules
@@ -183,7 +183,7 @@ def test_the_latent_sliders_take_their_start_through_the_session_state(home_with
     _, runs = home_with_runs
     at = app("pages/latent.py", run=runs["vae"])
     at.session_state["z1"] = 0.5  # what the map's click callback does
-    at.session_state[ENDS_KEY] = [(0.5, 0.0)]
+    at.session_state[LATENT_ENDS.name] = [(0.5, 0.0)]
     at.run()
     assert not at.exception
     assert at.slider(key="z1").value == 0.5

@@ -22,9 +22,9 @@ from aemodels.home import home_dir
 from aemodels.store import visitors
 from aemodels.store.protocol import Store
 from aemodels.store.runs import RunStore
+from aemodels.ui import session
 
 SECRETS_SECTION = "aemodels"
-OWNER_KEY = "owner_signed_in"
 SWEEP_SECONDS = 30.0  # how often, at most, ended sessions' private stores are looked for
 _last_sweep = [0.0]
 _sweep_lock = threading.Lock()
@@ -78,15 +78,12 @@ def login_owner() -> bool:
 
 def is_owner() -> bool:
     """Outside public mode everyone is; in it, only the signed-in owner."""
-    return not is_public() or login_owner() or bool(st.session_state.get(OWNER_KEY))
+    return not is_public() or login_owner() or bool(session.OWNER_SIGNED_IN.get())
 
 
 def limited() -> bool:
     """True when public mode's limits apply to this session (a visitor, not the owner)."""
     return is_public() and not is_owner()
-
-
-UPLOADED_KEY = "uploaded_bytes"
 
 
 def admit_upload(size_bytes: int) -> None:
@@ -95,12 +92,12 @@ def admit_upload(size_bytes: int) -> None:
     if not limited():
         return
     allowance = limits().upload_mb_per_visitor * 1024 * 1024
-    used = st.session_state.get(UPLOADED_KEY, 0)
+    used = session.UPLOADED_BYTES.get(0)
     if used + size_bytes > allowance:
         raise visitors.LimitReached(f"A visitor of this public app may upload {limits().upload_mb_per_visitor} MB in "
                                     f"all, and this file would bring you to {(used + size_bytes) / 2**20:.1f} MB: "
                                     "run the app on your own machine for bigger data.")
-    st.session_state[UPLOADED_KEY] = used + size_bytes
+    session.UPLOADED_BYTES.set(used + size_bytes)
 
 
 def visitor_id() -> str:
@@ -113,18 +110,17 @@ def visitor_id() -> str:
 
 
 VISITOR_COOKIE = "aemodels_visitor"
-VISITOR_KEY = "visitor_token"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
 def visitor_token() -> str:
     """Who this visitor is: the token this app keeps in the browser's cookie (so a reload, a
     shared link or a second tab in the same browser keeps their runs), else a new one."""
-    token = st.session_state.get(VISITOR_KEY)
+    token = session.VISITOR_TOKEN.get()
     if token is None:
         cookie = _cookie()
         token = cookie if cookie and TOKEN.match(cookie) else secrets.token_urlsafe(32)
-        st.session_state[VISITOR_KEY] = token
+        session.VISITOR_TOKEN.set(token)
     return token
 
 
@@ -169,15 +165,12 @@ def build_store() -> Store:
     return visitors.VisitorStore(RunStore(), private, limits(), is_owner())
 
 
-SEEN_KEY = "visitor_seen_at"
-
-
 def mark_seen() -> None:
     """Public mode: mark the visitor's private store as in use (``visitors.sweep`` removes idle
     ones), at most once every ``visitors.SEEN_EVERY_SECONDS``."""
-    if is_public() and time.time() - st.session_state.get(SEEN_KEY, 0.0) > visitors.SEEN_EVERY_SECONDS:
+    if is_public() and time.time() - session.VISITOR_SEEN.get(0.0) > visitors.SEEN_EVERY_SECONDS:
         visitors.mark_seen(visitor_token(), visitor_id())
-        st.session_state[SEEN_KEY] = time.time()
+        session.VISITOR_SEEN.set(time.time())
 
 
 def sweep_ended_sessions() -> None:
@@ -213,9 +206,8 @@ def owner_panel() -> None:
         return
     if is_owner():
         st.caption("Signed in as the owner: you can add and delete shared runs.")
-        if st.session_state.get(OWNER_KEY) and st.button("Sign out", key="owner_sign_out"):
-            st.session_state[OWNER_KEY] = False
-            st.rerun()
+        if session.OWNER_SIGNED_IN.get():
+            st.button("Sign out", key="owner_sign_out", on_click=session.OWNER_SIGNED_IN.set, args=(False,))
         return
     if _auth_configured():
         if st.button("Owner sign-in", key="owner_login"):
@@ -225,9 +217,16 @@ def owner_panel() -> None:
     if password is None:
         return  # no owner configured: the owner's actions are not offered at all
     with st.expander("Owner"):
-        typed = st.text_input("Owner password", type="password", key="owner_password")
-        if st.button("Sign in", key="owner_sign_in"):
-            if hmac.compare_digest(typed.encode(), password.encode()):
-                st.session_state[OWNER_KEY] = True
-                st.rerun()
+        st.text_input("Owner password", type="password", key=session.OWNER_PASSWORD.name)
+        st.button("Sign in", key="owner_sign_in", on_click=_sign_in, args=(password,))
+        if session.PASSWORD_REFUSED.pop(False):
             st.error("That is not the owner's password.")
+
+
+def _sign_in(password: str) -> None:
+    """The Sign in button's callback: the owner is signed in before the run that follows."""
+    typed = str(session.OWNER_PASSWORD.get(""))
+    if hmac.compare_digest(typed.encode(), password.encode()):
+        session.OWNER_SIGNED_IN.set(True)
+    else:
+        session.PASSWORD_REFUSED.set(True)

@@ -10,7 +10,7 @@ from aemodels.data.datasets import dataset_title
 from aemodels.data.splits import Split
 from aemodels.store.run_folder import RunInfo
 from aemodels.tasks.registry import task_of
-from aemodels.ui import cache, state
+from aemodels.ui import cache, session, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.figures import charts, maps
 from aemodels.ui.run_table import SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
@@ -23,11 +23,11 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
     """A picker of runs to compare (the sound ones of ``infos``; at first the current run and the
     newest other of its kind and dataset), then everything that compares them."""
     sound = [info.run_id for info in infos if info.broken is None]
-    if "compare" in st.session_state:  # runs the filter hides leave the comparison
-        st.session_state["compare"] = [run_id for run_id in st.session_state["compare"] if run_id in sound]
-    default = None if "compare" in st.session_state else default_comparison(infos, state.current_run_id())
+    if session.COMPARED.present:  # runs the filter hides leave the comparison
+        session.COMPARED.set([run_id for run_id in session.COMPARED.get() if run_id in sound])
+    default = None if session.COMPARED.present else default_comparison(infos, state.current_run_id())
     compared = st.multiselect("Compare runs", sound, default=default,
-                              key="compare", help="At first the current run and the newest other run of its kind "
+                              key=session.COMPARED.name, help="At first the current run and the newest other run of its kind "
                                                   "and dataset.")
     if not compared:
         return

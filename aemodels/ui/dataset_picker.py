@@ -17,14 +17,12 @@ from aemodels.data.datasets import (
     unavailable_reason,
     upload_title,
 )
-from aemodels.ui import access, cache, state
+from aemodels.errors import AemodelsError
+from aemodels.ui import access, cache, session, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.images import image_grid
 
 UPLOAD_CHOICE = "upload a file…"
-PICKER_KEY = "dataset_choice"
-SHOW_UPLOAD_KEY = "dataset_picker_show_upload"
-SESSION_UPLOADS = "uploads_of_session"
 PREVIEW_IMAGES = 8
 
 
@@ -32,15 +30,15 @@ def pick_dataset() -> tuple[str | None, int | None]:
     """The chosen dataset's name (``upload:<id>`` for uploads) and its number of training images,
     or (None, None) until one is ready."""
     current = state.current_dataset()
-    session_uploads = st.session_state.setdefault(SESSION_UPLOADS, [])
+    session_uploads = session.SESSION_UPLOADS.setdefault([])
     if current.startswith(UPLOAD_PREFIX) and current not in session_uploads:
         session_uploads.append(current)
     options = list(NAMED_DATASETS) + session_uploads + [UPLOAD_CHOICE]
     labels = {name: _label(name) for name in options}
-    follow = st.session_state.pop(SHOW_UPLOAD_KEY, False) or st.session_state.get(PICKER_KEY) != UPLOAD_CHOICE
+    follow = session.SHOW_UPLOAD.pop(False) or session.DATASET_CHOICE.get() != UPLOAD_CHOICE
     if follow and current in options:
-        st.session_state[PICKER_KEY] = current  # the dataset may have changed elsewhere (a run was chosen)
-    choice = st.selectbox("Dataset", options, format_func=labels.get, key=PICKER_KEY, on_change=_picked)
+        session.DATASET_CHOICE.set(current)  # the dataset may have changed elsewhere (a run was chosen)
+    choice = st.selectbox("Dataset", options, format_func=labels.get, key=session.DATASET_CHOICE.name, on_change=_picked)
     if choice == UPLOAD_CHOICE:
         return _upload()
     reason = unavailable_reason(choice)
@@ -63,7 +61,7 @@ def _preview(dataset) -> None:
 
 def _picked() -> None:
     """Before the script runs: a dataset chosen in the picker becomes current (sidebar included)."""
-    choice = st.session_state[PICKER_KEY]
+    choice = session.DATASET_CHOICE.get()
     if choice != UPLOAD_CHOICE:
         state.set_dataset(choice)
 
@@ -86,17 +84,30 @@ def _train_count(images: int) -> int:
 def _upload() -> tuple[str | None, int | None]:
     file = st.file_uploader(
         "Images as a .npz (array x of shape (N, H, W) or (N, H, W, C), optional labels y) or a "
-        ".zip of PNG/JPEG files (one folder per class gives labels)", type=["npz", "zip"], key="upload")
+        ".zip of PNG/JPEG files (one folder per class gives labels)", type=["npz", "zip"],
+        key=session.DATASET_FILE.name, on_change=_uploaded)
+    refused = session.UPLOAD_REFUSED.get()
+    if file is not None and refused is not None and refused[0] == file.file_id:
+        st.error(refused[1])  # stays while the refused file is in the uploader
+    return None, None
+
+
+def _uploaded() -> None:
+    """The uploader's callback: a new file is read, checked and saved once, before the page that
+    follows; it becomes the current dataset, or its one-line reason stays by the uploader."""
+    file = session.DATASET_FILE.get()
     if file is None:
-        return None, None
-    with user_errors():
+        return
+    try:
         access.admit_upload(file.size)
         dataset = uploads.read_upload(file.getvalue(), file.name)
         name = save_upload(dataset, file.name)
-        if name not in st.session_state[SESSION_UPLOADS]:
-            st.session_state[SESSION_UPLOADS].append(name)
-        state.notice_success(f"Uploaded {file.name}: {uploads.summary(dataset)}.")
-        state.set_dataset(name)
-        st.session_state[SHOW_UPLOAD_KEY] = True  # the picker shows the upload on the next run
-        st.rerun()
-    return None, None
+    except AemodelsError as exc:
+        session.UPLOAD_REFUSED.set((file.file_id, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        return
+    uploaded_here = session.SESSION_UPLOADS.setdefault([])
+    if name not in uploaded_here:
+        uploaded_here.append(name)
+    state.notice_success(f"Uploaded {file.name}: {uploads.summary(dataset)}.")
+    state.set_dataset(name)
+    session.SHOW_UPLOAD.set(True)  # the picker shows the upload on this run

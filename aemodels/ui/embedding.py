@@ -1,7 +1,7 @@
 """The Embedding screen's parts: the two linked maps, one image's neighbours, a selection, the
 embedding forming over the epochs, and the published figures beside the run's scores.
 
-The selection lives in the session (``SELECTION_KEY``), not in the charts: Streamlit gives a
+The selection lives in the session (``session.SELECTION``), not in the charts: Streamlit gives a
 Plotly chart a new identity, and so an empty selection, whenever its figure changes (the figure is
 part of the element id in ``elements/plotly_chart.py``), and drawing the selection on the maps
 changes them.
@@ -21,18 +21,17 @@ from aemodels.scoring.neighbours import neighbourhood
 from aemodels.scoring.scoresheet import REFERENCE_PROTOCOL, REFERENCE_SOURCE
 from aemodels.scoring.views import EmbeddingViews
 from aemodels.store.run_folder import RunInfo
-from aemodels.ui import access, cache, state
+from aemodels.ui import access, cache, session, state
+from aemodels.ui.errors import callback_errors
 from aemodels.ui.figures import charts, maps
 from aemodels.ui.images import captioned_row, image_grid, image_row
 from aemodels.ui.tables import reference_table
 from aemodels.words import count
 
-SELECTION_KEY = "embedding_selection"
 POINT_PARAM = state.POINT_PARAM  # the URL keeps one chosen image: ?point=123
 CLASSES_KEY = "classes"
-CONTOURS_KEY = "contours"
 TRAINING_KEY = "training_points"
-MAP_KEYS = {"model": "emb_model_chart", "pca": "emb_pca_chart"}
+MAP_KEYS = {side: session.MAP_EVENT(side) for side in ("model", "pca")}
 MAX_SHOWN = 10
 KEPT_BY = {(True, True): "kept by both", (True, False): "kept by code", (False, True): "kept by PCA",
            (False, False): "lost by both"}  # (in the code's neighbours, in PCA's) → words
@@ -48,7 +47,7 @@ class Selection:
 
 def selection(run_id: str) -> tuple[int, ...]:
     """The rows chosen on this run's maps (empty when none, or when chosen on another run)."""
-    chosen = st.session_state.get(SELECTION_KEY)
+    chosen = session.SELECTION.get()
     return chosen.rows if isinstance(chosen, Selection) and chosen.run_id == run_id else ()
 
 
@@ -56,7 +55,7 @@ def choose(run_id: str, rows) -> None:
     """Make ``rows`` the selection of run ``run_id`` (empty: no selection); one chosen image
     goes into the URL too."""
     chosen = Selection(run_id, tuple(sorted({int(r) for r in rows})))
-    st.session_state[SELECTION_KEY] = chosen
+    session.SELECTION.set(chosen)
     if len(chosen.rows) == 1:
         st.query_params[POINT_PARAM] = str(chosen.rows[0])
     elif POINT_PARAM in st.query_params:
@@ -80,10 +79,10 @@ def restore_point(run_id: str, held_out: int) -> None:
     del st.query_params[POINT_PARAM]
 
 
-def _on_select(chart_key: str, run_id: str) -> None:
+def _on_select(chart: session.Entry, run_id: str) -> None:
     """A box, lasso or click on a map: keep its images. Streamlit calls this only for a change
     made by the user, so an empty event is the user clearing the selection (a double click)."""
-    event = st.session_state.get(chart_key) or {}
+    event = chart.get() or {}
     points = event.get("selection", {}).get("points", [])
     choose(run_id, [p["customdata"] for p in points if isinstance(p.get("customdata"), (int, float))])
 
@@ -95,7 +94,7 @@ def class_filter(class_names: tuple[str, ...], labelled: bool) -> tuple[int, ...
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     shown = left.multiselect("Classes shown on both maps", class_names, default=list(class_names), key=CLASSES_KEY,
                              bind="query-params", placeholder="Choose classes to show")
-    right.toggle("Density contours", key=CONTOURS_KEY, bind="query-params", help="A contour of each class's density: where it is "
+    right.toggle("Density contours", key=session.CONTOURS.name, bind="query-params", help="A contour of each class's density: where it is "
                  "crowded, when thousands of points overlap.")
     return tuple(k for k, name in enumerate(class_names) if name not in shown)
 
@@ -130,7 +129,7 @@ def linked_maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_
     chosen = np.array(selection(info.run_id), dtype=int)
     one = int(chosen[0]) if len(chosen) == 1 else None
     code_name = code_word(config)
-    contours = bool(st.session_state.get(CONTOURS_KEY))
+    contours = bool(session.CONTOURS.get())
     ringed = chosen if one is None else None
     behind = {"model": None, "pca": None}
     if training:
@@ -143,7 +142,7 @@ def linked_maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_
     ):
         figure = maps.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one,
                                          behind[side])
-        column.plotly_chart(figure, key=MAP_KEYS[side], on_select=lambda key=MAP_KEYS[side]: _on_select(key, info.run_id),
+        column.plotly_chart(figure, key=MAP_KEYS[side].name, on_select=lambda chart=MAP_KEYS[side]: _on_select(chart, info.run_id),
                             selection_mode=("points", "box", "lasso"))
 
 
@@ -155,9 +154,7 @@ def chosen_images(info: RunInfo, views: EmbeddingViews, x_test: np.ndarray, y_te
         st.caption("Click a point to see that image, its reconstructions and its nearest neighbours. Draw a box "
                    "or lasso (the tools at the top right of each map) to see a group of images.")
         return
-    if st.button("Clear the selection", key="emb_clear", icon=":material/close:"):
-        choose(info.run_id, ())
-        st.rerun()
+    st.button("Clear the selection", key="emb_clear", icon=":material/close:", on_click=choose, args=(info.run_id, ()))
     if len(chosen) == 1:
         neighbour_panel(info, chosen[0], views, x_test, y_test, class_names, labelled)
     else:
@@ -289,8 +286,16 @@ def code_size_section(info: RunInfo) -> None:
     if missing and access.limited():
         st.caption("In this public app a visitor trains one model at a time: train the missing sizes one by one "
                    "on **Train**.")
-    elif missing and st.button(f"Train the missing sizes ({', '.join(map(str, missing))})", key="emb_sweep",
-                               icon=":material/play_arrow:"):
-        for size in missing:
+    elif missing:
+        st.button(f"Train the missing sizes ({', '.join(map(str, missing))})", key="emb_sweep",
+                  icon=":material/play_arrow:", on_click=_train_sizes, args=(base, missing))
+
+
+def _train_sizes(base, sizes: list[int]) -> None:
+    """The sweep button's callback: one training per code size, queued before the page that follows."""
+    from aemodels.scoring import curve
+    from aemodels.ui import training
+
+    with callback_errors():
+        for size in sizes:
             training.start(curve.sweep_config(base, size))
-        st.rerun()

@@ -11,6 +11,18 @@ from aemodels.errors import AemodelsError
 
 
 @contextlib.contextmanager
+def callback_errors() -> Iterator[None]:
+    """``user_errors`` for a widget callback, which runs before the page is drawn: the line shows at
+    the top of the page that follows (``state.notice_error``)."""
+    from aemodels.ui import state
+
+    try:
+        yield
+    except AemodelsError as exc:
+        state.notice_error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+@contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Run the block; an ``AemodelsError`` ends it with a one-line ``st.error``."""
     try:

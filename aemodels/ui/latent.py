@@ -16,7 +16,7 @@ from aemodels.data.datasets import to_float
 from aemodels.data.splits import Split
 from aemodels.models import inference
 from aemodels.store.run_folder import RunInfo
-from aemodels.ui import cache, state
+from aemodels.ui import cache, session, state
 from aemodels.ui.figures import maps
 from aemodels.ui.guard import run_fragment
 from aemodels.ui.images import image_grid, image_row
@@ -29,10 +29,6 @@ INTERPOLATION_STEPS = 8
 SAMPLES = 10
 DECODED_SIDE = 196  # pixels on screen for the decoded image
 SLIDER_STEPS = 60  # a plain autoencoder's slider crosses its codes' range in this many steps
-RUN_KEY = "latent_run"  # the run whose sliders are on screen
-ENDS_KEY = "latent_ends"  # the last two points clicked on the map: interpolation ends
-ENDS_CHANGED_KEY = "latent_ends_changed"  # a click changed the ends: the page (not only the fragment) reruns
-MAP_KEY = "latent_map"
 MAP_POINTS = 300  # held-out codes on the map: it is redrawn on every slider move
 
 
@@ -119,34 +115,34 @@ def slider_scales(codes: np.ndarray, variational: bool) -> list[SliderScale]:
 
 def slider_key(i: int) -> str:
     """The session and URL key of coordinate ``i`` (from 0): ``z1``, ``z2``, …"""
-    return f"z{i + 1}"
+    return session.COORDINATE(i + 1).name
 
 
 def start_run(info: RunInfo, scales: list[SliderScale]) -> None:
     """Put the sliders at their starting values when the explorer turns to another run (a URL's
     values stand on a first visit)."""
-    previous = st.session_state.get(RUN_KEY)
+    previous = session.LATENT_RUN.get()
     if previous != info.run_id:
         if previous is not None:
             for i, scale in enumerate(scales[:MAX_SLIDERS]):
-                st.session_state[slider_key(i)] = scale.start
-        st.session_state[ENDS_KEY] = []
-        st.session_state[RUN_KEY] = info.run_id
+                session.COORDINATE(i + 1).set(scale.start)
+        session.LATENT_ENDS.set([])
+        session.LATENT_RUN.set(info.run_id)
 
 
 def _on_map_click(scales: list[SliderScale], dims: tuple[int, int]) -> None:
     """A click on the map: the sliders of the map's two coordinates go to the clicked point,
     which is also kept as an interpolation end."""
-    event = st.session_state.get(MAP_KEY) or {}
+    event = session.LATENT_MAP.get() or {}
     points = event.get("selection", {}).get("points", [])
     if not points:
         return
     x, y = float(points[0]["x"]), float(points[0]["y"])
     for i, value in zip(dims, (x, y)):
         if i < MAX_SLIDERS:
-            st.session_state[slider_key(i)] = scales[i].snap(value)
-    st.session_state[ENDS_KEY] = (st.session_state.get(ENDS_KEY, []) + [(x, y)])[-2:]
-    st.session_state[ENDS_CHANGED_KEY] = True
+            session.COORDINATE(i + 1).set(scales[i].snap(value))
+    session.LATENT_ENDS.set((session.LATENT_ENDS.get([]) + [(x, y)])[-2:])
+    session.LATENT_ENDS_CHANGED.set(True)
 
 
 @run_fragment
@@ -156,7 +152,7 @@ def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) ->
 
     ``labels`` (the held-out images' classes) and ``class_names`` come from the page's full run:
     a fragment rerun reuses them instead of copying the dataset out of the cache on every move."""
-    if st.session_state.pop(ENDS_CHANGED_KEY, False):
+    if session.LATENT_ENDS_CHANGED.pop(False):
         st.rerun(scope="app")  # the interpolation below the fragment uses the clicked ends
     config = info.config
     codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
@@ -170,7 +166,7 @@ def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) ->
             scale = scales[i]
             # The start goes in by key, as a click on the map does: a widget given a value and also
             # set through the session state makes Streamlit log a warning with a stack.
-            st.session_state.setdefault(slider_key(i), scale.start)
+            session.COORDINATE(i + 1).setdefault(scale.start)
             z[i] = st.slider(f"z{i + 1}", scale.low, scale.high, step=scale.step, key=slider_key(i),
                              bind="query-params", help=f"In {unit}; the held-out codes average {codes[:, i].mean():.2f}.")
         image = inference.decode(cache.bundle(info.run_id, state.run_key(info.run_id)), z[None])[0]
@@ -192,8 +188,8 @@ def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndar
     picture, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
     shown = slice(0, MAP_POINTS)
     figure = maps.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], class_names,
-                              ("z1", "z2"), (float(z[0]), float(z[1])), st.session_state.get(ENDS_KEY, []))
-    st.plotly_chart(figure, key=MAP_KEY, on_select=lambda: _on_map_click(scales, dims), selection_mode="points")
+                              ("z1", "z2"), (float(z[0]), float(z[1])), session.LATENT_ENDS.get([]))
+    st.plotly_chart(figure, key=session.LATENT_MAP.name, on_select=lambda: _on_map_click(scales, dims), selection_mode="points")
     st.caption("Click anywhere on the map to decode that point: z1 and z2 follow, and the red cross marks the "
                "sliders' point." + (" The grid holds the other coordinates at their mean." if codes.shape[1] > 2 else ""))
 
@@ -229,7 +225,7 @@ def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -
         ends, originals = codes[rows], to_float(x_test[rows])
         words = f"held-out image {rows[0]} into image {rows[1]}"
     else:
-        clicked = st.session_state.get(ENDS_KEY, [])
+        clicked = session.LATENT_ENDS.get([])
         if len(clicked) < 2:
             st.caption(f"Click two points on the map above ({len(clicked)} so far): they become the ends.")
             return
@@ -260,8 +256,8 @@ def samples(info: RunInfo) -> None:
     bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
     st.subheader("Random samples" + (" from the prior" if info.config.is_variational else ""))
     if st.button("Draw new samples", key="resample"):
-        st.session_state["sample_seed"] = st.session_state.get("sample_seed", 0) + 1
-    rng = np.random.default_rng(st.session_state.get("sample_seed", 0))
+        session.SAMPLE_SEED.set(session.SAMPLE_SEED.get(0) + 1)
+    rng = np.random.default_rng(session.SAMPLE_SEED.get(0))
     if info.config.is_variational:
         codes = rng.standard_normal((SAMPLES, bundle.decoder.input_shape[-1])).astype(np.float32)
         words = "codes drawn from a standard normal distribution, the prior"

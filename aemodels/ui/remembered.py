@@ -9,31 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-import streamlit as st
-
-STORE_KEY = "remembered_settings"
+from aemodels.ui import session
 
 
 def _store() -> dict[str, Any]:
-    return st.session_state.setdefault(STORE_KEY, {})
+    return session.REMEMBERED.setdefault({})
 
 
 def remembered(key: str, default: Any) -> str:
     """Prepare the widget ``key`` with its last value (or ``default``); returns ``key``."""
-    if key not in st.session_state:
-        st.session_state[key] = _store().get(key, default)
+    widget = session.FORM(key)
+    if not widget.present:
+        widget.set(_store().get(key, default))
     return key
 
 
 def remember(key: str) -> Any:
     """Keep the widget's current value for later runs; returns it (the last kept value, or None,
     when the widget was not drawn)."""
-    if key in st.session_state:
-        _store()[key] = st.session_state[key]
+    widget = session.FORM(key)
+    if widget.present:
+        _store()[key] = widget.get()
     return _store().get(key)
 
 
 def reset(key: str, value: Any) -> None:
     """Set a widget's value before it is drawn (and remember it)."""
-    st.session_state[key] = value
+    session.FORM(key).set(value)
     _store()[key] = value

@@ -7,13 +7,10 @@ import streamlit as st
 
 from aemodels.store.run_folder import MAX_NAME, MAX_NOTE, RunInfo
 from aemodels.store.runs import TRASH_SECONDS
-from aemodels.ui import access, state
-from aemodels.ui.errors import user_errors
+from aemodels.ui import access, session, state
+from aemodels.ui.errors import callback_errors
 from aemodels.ui.guard import run_exists, run_guard, vanished_message
 from aemodels.ui.runs import run_label
-
-TRASHED_KEY = "trashed_runs"  # run ids this session moved to the trash, oldest first
-TRASHED_LABELS_KEY = "trashed_run_labels"  # run id → its picker label when it was deleted
 
 
 def one_run(store, infos: list[RunInfo]) -> None:
@@ -21,22 +18,21 @@ def one_run(store, infos: list[RunInfo]) -> None:
     st.subheader("One run")
     ids = [info.run_id for info in infos]
     current = state.current_run_id()
-    chosen = st.session_state.get("one_run")
+    chosen = session.ONE_RUN.get()
     if chosen and chosen not in ids and not run_exists(chosen):  # deleted elsewhere: say it, then move on
         st.warning(vanished_message(chosen), icon=":material/error:")
-    if st.session_state.get("one_run_follows") != current or chosen not in ids:
-        st.session_state["one_run"] = current if current in ids else ids[0]  # start at the current run
-        st.session_state["one_run_follows"] = current
+    if session.ONE_RUN_FOLLOWS.get() != current or chosen not in ids:
+        session.ONE_RUN.set(current if current in ids else ids[0])  # start at the current run
+        session.ONE_RUN_FOLLOWS.set(current)
     run_id = st.selectbox("Run", ids, format_func={info.run_id: run_label(info) for info in infos}.get,
-                          key="one_run")
+                          key=session.ONE_RUN.name)
     one = next(info for info in infos if info.run_id == run_id)
     left, middle, right = st.columns(3)
     if one.broken is None:
         if run_id == current:
             left.caption("This is the current run.")
-        elif left.button("Make it the current run", key="make_current"):
-            state.set_run(run_id)
-            st.rerun()
+        else:
+            left.button("Make it the current run", key="make_current", on_click=state.choose_run, args=(run_id,))
         # The button names its run (its key too, so a click on a button still drawn for the
         # previous choice gets that run, under that run's name).
         with run_guard(run_id):
@@ -51,19 +47,23 @@ def one_run(store, infos: list[RunInfo]) -> None:
 def upload(store, known: set[str]) -> None:
     """A run .zip to import; it becomes the current run (``known``: the run ids already listed)."""
     st.subheader("Upload a run")
-    uploaded = st.file_uploader("A run .zip exported from this app", type=["zip"], key="import")
-    if uploaded is None or st.session_state.get("imported_name") == uploaded.file_id:
+    st.file_uploader("A run .zip exported from this app", type=["zip"], key=session.RUN_ZIP.name,
+                     on_change=_import, args=(store, known))
+
+
+def _import(store, known: set[str]) -> None:
+    """The uploader's callback: a new file is imported once, before the page that follows."""
+    uploaded = session.RUN_ZIP.get()
+    if uploaded is None:
         return
-    with user_errors():
+    with callback_errors():
         access.admit_upload(uploaded.size)
         new_id = store.import_zip(uploaded.getvalue(), uploaded.name)
-        st.session_state["imported_name"] = uploaded.file_id
         state.set_run(new_id)
         if new_id in known:
             state.notice_success(f"{uploaded.name} is run {new_id}, already in the store; it is now the current run.")
         else:
             state.notice_success(f"Imported {uploaded.name} as run {new_id}; it is now the current run.")
-        st.rerun()
 
 
 def words(store, info: RunInfo) -> None:
@@ -74,15 +74,17 @@ def words(store, info: RunInfo) -> None:
             st.text(info.note)
         return
     with st.form(f"words_{info.run_id}", border=False):
-        name = st.text_input("Name", value=info.name, max_chars=MAX_NAME, placeholder="a few words, shown in every picker",
-                             key=f"run_name_{info.run_id}")
-        note = st.text_area("Note", value=info.note, max_chars=MAX_NOTE, height=80, key=f"run_note_{info.run_id}",
-                            placeholder="what you tried, what you saw")
-        if st.form_submit_button("Save name and note"):
-            with user_errors():
-                store.set_words(info.run_id, name, note)
-                state.notice_success(f"Saved the name and note of run {info.run_id}.")
-                st.rerun()
+        st.text_input("Name", value=info.name, max_chars=MAX_NAME, placeholder="a few words, shown in every picker",
+                      key=session.RUN_NAME(info.run_id).name)
+        st.text_area("Note", value=info.note, max_chars=MAX_NOTE, height=80, key=session.RUN_NOTE(info.run_id).name,
+                     placeholder="what you tried, what you saw")
+        st.form_submit_button("Save name and note", on_click=_save_words, args=(store, info.run_id))
+
+
+def _save_words(store, run_id: str) -> None:
+    with callback_errors():
+        store.set_words(run_id, session.RUN_NAME(run_id).get(""), session.RUN_NOTE(run_id).get(""))
+        state.notice_success(f"Saved the name and note of run {run_id}.")
 
 
 def delete(store, info: RunInfo, slot) -> None:
@@ -96,35 +98,49 @@ def delete(store, info: RunInfo, slot) -> None:
                  f"(and for {TRASH_SECONDS // 3600} hours at most).")
         # The key names the run: a click on a button drawn for a run that has since left the list
         # (deleted in another tab) must not land on the run the list shows now.
-        if st.button("Delete", key=f"delete_{run_id}", type="primary"):
-            with user_errors():
-                store.trash(run_id)
-                st.session_state.setdefault(TRASHED_KEY, []).append(run_id)
-                st.session_state.setdefault(TRASHED_LABELS_KEY, {})[run_id] = run_label(info)
-                if state.current_run_id() == run_id:
-                    state.set_run(None)
-                state.notice_success(f"Moved run {run_id} to the trash.")
-                st.rerun()
+        st.button("Delete", key=f"delete_{run_id}", type="primary", on_click=_delete, args=(store, info))
+
+
+def _delete(store, info: RunInfo) -> None:
+    run_id = info.run_id
+    with callback_errors():
+        store.trash(run_id)
+        session.TRASHED.setdefault([]).append(run_id)
+        session.TRASHED_LABELS.setdefault({})[run_id] = run_label(info)
+        if state.current_run_id() == run_id:
+            state.set_run(None)
+        state.notice_success(f"Moved run {run_id} to the trash.")
 
 
 def trash(store) -> None:
     """The runs this session deleted that the trash still holds: restore each, or empty it."""
-    held = [run_id for run_id in st.session_state.get(TRASHED_KEY, []) if store.in_trash(run_id)]
-    st.session_state[TRASHED_KEY] = held
+    held = [run_id for run_id in session.TRASHED.get([]) if store.in_trash(run_id)]
+    session.TRASHED.set(held)
     if not held:
         return
     st.subheader("Trash")
     for run_id in held:
         left, right = st.columns([3, 1])
-        left.text(st.session_state.get(TRASHED_LABELS_KEY, {}).get(run_id, run_id))
-        if right.button("Restore", key=f"restore_{run_id}", icon=":material/restore_from_trash:"):
-            with user_errors():
-                store.restore(run_id)
-                st.session_state[TRASHED_KEY].remove(run_id)
-                state.notice_success(f"Restored run {st.session_state.get(TRASHED_LABELS_KEY, {}).get(run_id, run_id)}.")
-                st.rerun()
-    if st.button("Empty the trash", key="empty_trash", help="Deletes these runs for good."):
+        left.text(_trashed_label(run_id))
+        right.button("Restore", key=f"restore_{run_id}", icon=":material/restore_from_trash:", on_click=_restore,
+                     args=(store, run_id))
+    st.button("Empty the trash", key="empty_trash", help="Deletes these runs for good.", on_click=_empty_trash,
+              args=(store, held))
+
+
+def _trashed_label(run_id: str) -> str:
+    return session.TRASHED_LABELS.get({}).get(run_id, run_id)
+
+
+def _restore(store, run_id: str) -> None:
+    with callback_errors():
+        store.restore(run_id)
+        session.TRASHED.set([held for held in session.TRASHED.get([]) if held != run_id])
+        state.notice_success(f"Restored run {_trashed_label(run_id)}.")
+
+
+def _empty_trash(store, held: list[str]) -> None:
+    with callback_errors():
         store.empty_trash(held)
-        st.session_state[TRASHED_KEY] = []
+        session.TRASHED.set([])
         state.notice_success(f"Deleted {len(held)} run(s) for good.")
-        st.rerun()

@@ -11,6 +11,7 @@ from aemodels.data.datasets import dataset_title
 from aemodels.scoring import scoresheet
 from aemodels.scoring.scores import Scores
 from aemodels.store.run_folder import RunInfo
+from aemodels.ui import session
 
 
 def _row(info: RunInfo) -> dict:
@@ -80,8 +81,8 @@ def filter_runs(infos: list[RunInfo]) -> list[RunInfo]:
     if len(kinds) < 2 and len(datasets) < 2:
         return infos
     left, right = st.columns(2)
-    shown_kinds = _filter(left, "Kinds", kinds, "runs_kinds")
-    shown_datasets = _filter(right, "Datasets", datasets, "runs_datasets", dataset_title)
+    shown_kinds = _filter(left, "Kinds", kinds, "kinds")
+    shown_datasets = _filter(right, "Datasets", datasets, "datasets", dataset_title)
     kept = [info for info in infos if info.config is None
             or (info.config.model in shown_kinds and info.config.dataset in shown_datasets)]
     if len(kept) < len(infos):
@@ -89,15 +90,15 @@ def filter_runs(infos: list[RunInfo]) -> list[RunInfo]:
     return kept
 
 
-def _filter(column, label: str, options: list[str], key: str, title=str) -> list[str]:
+def _filter(column, label: str, options: list[str], which: str, title=str) -> list[str]:
     """A multiselect of ``options`` (shown as ``title(option)``) that remembers what the person
     took *out*: a kind that leaves the store (its last run deleted) and comes back (restored) is
     shown again."""
-    hidden = st.session_state.setdefault(f"{key}_hidden", set())
-    if st.session_state.get(f"{key}_options") != options:
-        st.session_state[key] = [option for option in options if option not in hidden]
-        st.session_state[f"{key}_options"] = options
-    shown = column.multiselect(label, options, key=key, format_func=title, placeholder=f"Choose {label.lower()}")
+    hidden = session.FILTER_HIDDEN(which).setdefault(set())
+    if session.FILTER_OFFERED(which).get() != options:
+        session.FILTER(which).set([option for option in options if option not in hidden])
+        session.FILTER_OFFERED(which).set(options)
+    shown = column.multiselect(label, options, key=session.FILTER(which).name, format_func=title, placeholder=f"Choose {label.lower()}")
     hidden.difference_update(options)
     hidden.update(option for option in options if option not in shown)
     return shown
@@ -109,7 +110,7 @@ def show(infos: list[RunInfo]) -> pd.DataFrame:
     have is blank."""
     table = runs_table(infos)
     sound = [info.run_id for info in infos if info.broken is None]
-    st.dataframe(table, hide_index=True, key="runs_table", placeholder="",
+    st.dataframe(table, hide_index=True, key=session.RUNS_TABLE.name, placeholder="",
                  column_config={"run": st.column_config.TextColumn("run", pinned=True)},
                  on_select=lambda rows=list(table["run"]): compare_selected_rows(rows, sound),
                  selection_mode="multi-row")
@@ -132,10 +133,10 @@ def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
 def compare_selected_rows(rows: list[str], sound: list[str]) -> None:
     """``on_select`` of the run table: the ticked rows (``rows`` are the table's run ids in order)
     become the compared runs, broken ones left out; no tick leaves the comparison as it was."""
-    picked = st.session_state["runs_table"].selection.rows
+    picked = session.RUNS_TABLE.get().selection.rows
     chosen = [rows[i] for i in sorted(picked) if i < len(rows) and rows[i] in sound]
     if chosen:
-        st.session_state["compare"] = chosen
+        session.COMPARED.set(chosen)
 
 
 def default_comparison(infos: list[RunInfo], current: str | None) -> list[str]:

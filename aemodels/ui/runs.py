@@ -7,9 +7,9 @@ import streamlit as st
 from aemodels.data.datasets import dataset_title
 from aemodels.kinds import Screen, kinds_for
 from aemodels.store.run_folder import RunInfo
-from aemodels.ui import state
+from aemodels.ui import session, state
 from aemodels.ui.guard import show_vanished
-from aemodels.ui.screens import TRAIN_PAGE, screen_of
+from aemodels.ui.screens import TRAIN_PAGE, screen_of, title_of
 
 
 def run_label(info: RunInfo) -> str:
@@ -39,14 +39,15 @@ def sidebar_run_picker() -> None:
     labels = {info.run_id: run_label(info) for info in runs}
     current = state.current_run_id()
     index = ids.index(current) if current in ids else None
-    chosen = st.selectbox("Current run", ids, index=index, format_func=labels.get,
-                          placeholder="Pick a run", key=f"run_picker_{state.current_dataset()}_{current}")
-    if chosen and chosen != current:
-        state.set_run(chosen)
-        st.rerun()
+    picker = session.RUN_PICKER(f"{state.current_dataset()}_{current}")
+    st.selectbox("Current run", ids, index=index, format_func=labels.get, placeholder="Pick a run",
+                 key=picker.name, on_change=_picked, args=(picker,))
 
 
-FELL_BACK_KEY = "fell_back_to"  # the run a result screen opened because none was chosen
+def _picked(picker: session.Entry) -> None:
+    """The run picker's callback: the picked run is current before the next run draws anything."""
+    if picker.get():
+        state.choose_run(picker.get())
 
 
 def settle_fallback(page_file: str) -> None:
@@ -60,7 +61,7 @@ def settle_fallback(page_file: str) -> None:
     fitting = sorted((r for r in sound_runs() if screen in r.config.kind.screens), key=lambda r: r.config.dataset != dataset)
     if fitting:
         state.set_run(fitting[0].run_id)
-        st.session_state[FELL_BACK_KEY] = fitting[0].run_id
+        session.FELL_BACK.set(fitting[0].run_id)
 
 
 def require_run(screen: Screen) -> RunInfo | None:
@@ -81,8 +82,8 @@ def require_run(screen: Screen) -> RunInfo | None:
     if info is None and not current and fitting:  # a page run without app.py's settle_fallback
         state.set_run(fitting[0].run_id)
         info, current = fitting[0], fitting[0].run_id
-        st.session_state[FELL_BACK_KEY] = current
-    if info is not None and st.session_state.pop(FELL_BACK_KEY, None) == info.run_id:
+        session.FELL_BACK.set(current)
+    if info is not None and session.FELL_BACK.pop() == info.run_id:
         st.caption(f"No run was chosen: showing the newest {info.config.model} run. Pick another in the sidebar.")
     if info is not None and screen in info.config.kind.screens:
         return info
@@ -90,15 +91,14 @@ def require_run(screen: Screen) -> RunInfo | None:
     if current and info is None:
         show_vanished(current)
     elif info is None:
-        st.info(f"{screen.value} needs a trained **{wanted}** run, and there is none yet.")
+        st.info(f"{title_of(screen)} needs a trained **{wanted}** run, and there is none yet.")
     else:
-        st.info(f"{screen.value} needs a **{wanted}** run, but the current run is a "
+        st.info(f"{title_of(screen)} needs a **{wanted}** run, but the current run is a "
                 f"**{info.config.model}** ({info.config.kind.title}).")
     if fitting:
-        if st.button(f"Open the newest {fitting[0].config.model} run ({run_label(fitting[0])})", key="open_fitting"):
-            state.set_run(fitting[0].run_id)
-            st.rerun()
+        st.button(f"Open the newest {fitting[0].config.model} run ({run_label(fitting[0])})", key="open_fitting",
+                  on_click=state.choose_run, args=(fitting[0].run_id,))
     if st.button(f"Train a {names[0]} model", type="primary" if not fitting else "secondary", key="train_fitting"):
-        st.session_state["train_kind"] = names[0]
+        session.TRAIN_KIND.set(names[0])
         st.switch_page(TRAIN_PAGE, query_params=state.view_params())
     return None

@@ -15,9 +15,8 @@ import streamlit as st
 from aemodels.kinds import ModelKind
 from aemodels.settings import SETTINGS, Setting
 from aemodels.tasks.defaults import Recommendation
+from aemodels.ui import session
 from aemodels.ui.remembered import remember, remembered, reset
-
-BASIS_KEY = "recommended_for"  # (kind, training images) the recommended settings were last set for
 
 
 def settings_form(kind: ModelKind, best: Recommendation, train_images: int | None) -> dict[str, Any]:
@@ -25,8 +24,8 @@ def settings_form(kind: ModelKind, best: Recommendation, train_images: int | Non
 
     ``best`` is the recommendation for the kind on ``train_images`` images (None: data not
     known yet, so nothing follows it)."""
-    if train_images is not None and st.session_state.get(BASIS_KEY) != (kind.name, train_images):
-        st.session_state[BASIS_KEY] = (kind.name, train_images)
+    if train_images is not None and session.RECOMMENDED_FOR.get() != (kind.name, train_images):
+        session.RECOMMENDED_FOR.set((kind.name, train_images))
         for setting in _on_form():
             if setting.recommended:
                 reset(setting.form.key, getattr(best, setting.name))
@@ -61,6 +60,6 @@ def _widget(setting: Setting, start: Any, train_images: int | None) -> Any:
     options = sorted(set(form.options) | {start})
     if form.at_most_images and train_images:
         options = [value for value in options if value <= train_images or value == start]
-    if st.session_state.get(key) not in options:
+    if session.FORM(key).get() not in options:
         reset(key, start)
     return st.select_slider(setting.words, options, key=key, help=tip)

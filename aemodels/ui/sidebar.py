@@ -1,8 +1,10 @@
 """The sidebar every page shares: the current dataset and the current run.
 
-``app.py`` draws it into one placeholder before the page and again after the page if the page
-changed the dataset or run (a training finished, a run was imported, a screen fell back to
-another run), so the sidebar never names a state the page has left.
+``app.py`` draws it into one placeholder before the page. Widgets change the dataset or run in
+their callbacks, before the script runs, and a screen with no run chosen settles on one before the
+sidebar is drawn; only the Train button, which may reuse a run trained before, changes the run
+while the page is drawn, and then the sidebar is drawn again, so it never names a state the page
+has left.
 """
 
 from __future__ import annotations

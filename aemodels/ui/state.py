@@ -1,5 +1,5 @@
 """Where the current dataset and run live: ``st.query_params`` (so a URL reopens the view),
-mirrored in ``st.session_state`` (so they survive moving between pages, which clears the URL).
+mirrored in the session (``session.CURRENT``) (so they survive moving between pages, which clears the URL).
 
 One rule keeps the sidebar, the URL and the page in agreement: a run and its dataset go together.
 Making a run current makes its dataset current; a URL that asks for a dataset or run that cannot
@@ -15,10 +15,10 @@ from aemodels.errors import AemodelsError
 from aemodels.home import home_dir
 from aemodels.store.protocol import Store
 from aemodels.store.run_folder import RunInfo
+from aemodels.ui import session
 
 KEYS = ("dataset", "run")
 POINT_PARAM = "point"  # a chosen held-out image of the current run (the Embedding screen's)
-NOTICES_KEY = "notices"
 
 
 def sync() -> None:
@@ -26,10 +26,10 @@ def sync() -> None:
     for key in KEYS:
         if key in st.query_params:
             asked = st.query_params[key]
-            if asked != st.session_state.get(f"current_{key}"):
+            if asked != session.CURRENT(key).get():
                 _accept(key, asked)
-        elif st.session_state.get(f"current_{key}"):
-            st.query_params[key] = st.session_state[f"current_{key}"]
+        elif session.CURRENT(key).get():
+            st.query_params[key] = session.CURRENT(key).get()
 
 
 def _accept(key: str, asked: str) -> None:
@@ -44,33 +44,38 @@ def _accept(key: str, asked: str) -> None:
         try:
             set_run(asked)  # a run brings its dataset
         except AemodelsError:
-            st.session_state["current_run"] = asked  # not in the store: the screen says so
+            session.CURRENT("run").set(asked)  # not in the store: the screen says so
         return
-    st.session_state[f"current_{key}"] = asked
+    session.CURRENT(key).set(asked)
 
 
 def notice(text: str) -> None:
     """Keep a one-line warning to show at the top of the next page drawn (``show_notices``)."""
-    st.session_state.setdefault(NOTICES_KEY, []).append((st.warning, text))
+    session.NOTICES.setdefault([]).append((st.warning, text))
+
+
+def notice_error(text: str) -> None:
+    """Keep a one-line error (a widget callback's: it runs before the page) for the next page drawn."""
+    session.NOTICES.setdefault([]).append((st.error, text))
 
 
 def notice_success(text: str) -> None:
-    """Keep a one-line success message for the next page drawn, across an ``st.rerun``."""
-    st.session_state.setdefault(NOTICES_KEY, []).append((st.success, text))
+    """Keep a one-line success message for the next page drawn (a widget callback runs before it)."""
+    session.NOTICES.setdefault([]).append((st.success, text))
 
 
 def show_notices() -> None:
     """Draw and forget the kept notices."""
-    for draw, text in st.session_state.pop(NOTICES_KEY, []):
+    for draw, text in session.NOTICES.pop([]):
         draw(text)
 
 
 def _get(key: str) -> str | None:
-    return st.query_params.get(key) or st.session_state.get(f"current_{key}") or None
+    return st.query_params.get(key) or session.CURRENT(key).get() or None
 
 
 def _set(key: str, value: str | None) -> None:
-    st.session_state[f"current_{key}"] = value
+    session.CURRENT(key).set(value)
     if value:
         st.query_params[key] = value
     elif key in st.query_params:
@@ -112,6 +117,15 @@ def set_run(run_id: str | None) -> None:
             _set("dataset", info.config.dataset)
 
 
+def choose_run(run_id: str) -> None:
+    """A widget callback's ``set_run``: a run gone meanwhile (another visitor deleted it) becomes a
+    one-line notice on the page that follows, not an exception."""
+    try:
+        set_run(run_id)
+    except AemodelsError as exc:
+        notice(f"{exc} Pick another run.")
+
+
 def view_params() -> dict[str, str]:
     """The query parameters that reopen the current view (for ``st.switch_page``)."""
     return {key: value for key in KEYS if (value := _get(key))}
@@ -123,9 +137,6 @@ def home_key() -> str:
 
 
 # --- the run store: built once per session, read once per script run -----------------------------
-STORE_KEY = "session_store"  # (whose store, the store)
-LISTING_KEY = "session_listing"  # (script run number, the runs listed in it)
-SCRIPT_RUN_KEY = "script_run_number"
 
 
 def store() -> Store:
@@ -135,11 +146,11 @@ def store() -> Store:
     from aemodels.ui import access
 
     owner = access.store_owner()
-    kept = st.session_state.get(STORE_KEY)
+    kept = session.STORE.get()
     if kept is None or kept[0] != owner:
         kept = (owner, access.build_store())
         kept[1].tidy()  # what a killed save or delete left behind, and the trash past its time
-        st.session_state[STORE_KEY] = kept
+        session.STORE.set(kept)
     access.mark_seen()
     return kept[1]
 
@@ -147,17 +158,17 @@ def store() -> Store:
 def begin_script_run() -> None:
     """A full run of the app starts (``app.py``): the next listing reads the store afresh.
     Fragment reruns do not pass here; they share the listing of the full run before them."""
-    st.session_state[SCRIPT_RUN_KEY] = st.session_state.get(SCRIPT_RUN_KEY, 0) + 1
+    session.SCRIPT_RUN.set(session.SCRIPT_RUN.get(0) + 1)
 
 
 def runs() -> list[RunInfo]:
     """Every run of this session's store, newest first, listed once per script run. A page that
-    writes to the store reruns the script (``st.rerun``), which lists it afresh."""
-    number = st.session_state.get(SCRIPT_RUN_KEY, 0)
-    kept = st.session_state.get(LISTING_KEY)
+    writes to the store does it in a widget callback, before the script run that lists it afresh."""
+    number = session.SCRIPT_RUN.get(0)
+    kept = session.LISTING.get()
     if kept is None or kept[0] != number:
         kept = (number, store().list())
-        st.session_state[LISTING_KEY] = kept
+        session.LISTING.set(kept)
     return kept[1]
 
 

@@ -23,13 +23,12 @@ from aemodels.config import TrainConfig
 from aemodels.data.datasets import dataset_title
 from aemodels.data.splits import Split
 from aemodels.jobs.background import JobState, TrainingJob, board
-from aemodels.ui import access, cache, state
+from aemodels.ui import access, cache, session, state
 from aemodels.ui.figures import charts, maps
 from aemodels.ui.guard import run_exists
 from aemodels.ui.screens import TRAIN_PAGE, results_page
 from aemodels.words import count
 
-SEEN_KEY = "training_jobs_seen"  # finished jobs this session has taken in (its pickers list their runs)
 PANEL_SECONDS = 0.5
 SIDEBAR_SECONDS = PANEL_SECONDS  # the sidebar and the panel tell the same epoch
 OFFERED_SECONDS = 15 * 60  # how long the sidebar offers a finished job's run
@@ -103,7 +102,7 @@ def active() -> bool:
 
 def seen_jobs() -> set[str]:
     """Ids of this browser's finished jobs this session has taken in (its pickers list their runs)."""
-    return st.session_state.setdefault(SEEN_KEY, set())
+    return session.JOBS_SEEN.setdefault(set())
 
 
 def newly_finished() -> list[TrainingJob]:
@@ -150,7 +149,7 @@ def _panel_fragment(run_every):
                 continue
             _draw_running(job)
         if newly_finished() and acknowledge_finished() is not None:
-            st.rerun(scope="app")  # the sidebar and the page follow the new current run
+            st.rerun(scope="app")  # a job ended in the background: no widget to hang a callback on
         last = next((job for job in reversed(jobs) if job.finished), None)
         if last is not None:
             _draw_outcome(last)
