@@ -78,3 +78,17 @@ def test_training_scoring_and_the_verdict_ask_the_registered_task(monkeypatch):
     scores = assess(result.bundle).metrics
     assert scores["denoising"]["curve"] and scores["scores_version"]
     assert "fills holes (judged by this test's task)" in advice(config, Scores.read(scores))
+
+
+def test_the_tasks_and_the_screens_that_read_them_do_not_import_keras():
+    """The web server imports Keras once, silenced, when a screen first needs a model
+    (``native_log.import_tensorflow``): a task read for its words or defaults must not pull it in."""
+    import subprocess
+    import sys
+
+    modules = ("aemodels.tasks.registry", "aemodels.tasks.defaults", "aemodels.tasks.diagnosis",
+               "aemodels.tasks.assessment", "aemodels.tasks.training", "aemodels.ui.settings_form",
+               "aemodels.ui.compare_views", "aemodels.ui.verdict")
+    code = f"import sys\nfor m in {modules!r}: __import__(m)\nprint(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -8,7 +8,7 @@ from aemodels.config import TrainConfig
 from aemodels.data.corruption import add_noise, denoise_inputs
 from aemodels.data.datasets import SplitImages, to_float
 from aemodels.kinds import ModelKind, Screen, TaskName
-from aemodels.models import architectures, inference
+from aemodels.models import inference
 from aemodels.scoring import baselines, metrics
 from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, PCA_DENOISE_COMPONENTS, no_embedding_scores
 from aemodels.scoring.projections import PCAProjection
@@ -67,6 +67,8 @@ class Denoising(Task):
         return denoise_inputs(clean, config.noise_kind, config.noise_max, seed), clean
 
     def assemble(self, config, image_shape):
+        from aemodels.models import architectures
+
         return architectures.image_to_image_model(config, image_shape)
 
     def loss(self, kind: ModelKind) -> str | None:

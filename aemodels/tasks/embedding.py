@@ -7,7 +7,7 @@ import numpy as np
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import SplitImages, to_float
 from aemodels.kinds import ModelKind, Screen, TaskName
-from aemodels.models import architectures, inference
+from aemodels.models import inference
 from aemodels.scoring import metrics
 from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, pca_reconstruction, pixel_pca_of_split
 from aemodels.scoring.scores import Scores
@@ -46,6 +46,8 @@ class Embedding(Task):
         return (clean,) if config.is_variational else (clean, clean)
 
     def assemble(self, config, image_shape):
+        from aemodels.models import architectures
+
         return architectures.embedding_model(config, image_shape)
 
     def loss(self, kind: ModelKind) -> str | None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aemodels.config import TrainConfig
 from aemodels.kinds import ModelKind, TaskName
-from aemodels.models.architectures import ModelBundle
 from aemodels.tasks.denoising import DENOISING
 from aemodels.tasks.embedding import EMBEDDING
 from aemodels.tasks.superres import SUPER_RESOLUTION
 from aemodels.tasks.task import Task
+
+if TYPE_CHECKING:
+    from aemodels.models.architectures import ModelBundle
 
 TASKS: dict[TaskName, Task] = {task.name: task for task in (EMBEDDING, DENOISING, SUPER_RESOLUTION)}
 assert set(TASKS) == set(TaskName), "every task name needs its task"

@@ -9,7 +9,7 @@ from aemodels.config import TrainConfig
 from aemodels.data.corruption import superres_inputs
 from aemodels.data.datasets import SplitImages, to_float
 from aemodels.kinds import ModelKind, Screen, TaskName
-from aemodels.models import architectures, inference
+from aemodels.models import inference
 from aemodels.scoring import metrics
 from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, PCA_DENOISE_COMPONENTS, no_embedding_scores
 from aemodels.scoring.projections import PCAProjection
@@ -42,6 +42,8 @@ class SuperResolution(Task):
         return superres_inputs(clean, config.upscale_factors, seed), clean
 
     def assemble(self, config, image_shape):
+        from aemodels.models import architectures
+
         return architectures.image_to_image_model(config, image_shape)
 
     def loss(self, kind: ModelKind) -> str | None:

@@ -1,6 +1,9 @@
 """What a task is: the one object that says how a model of its kinds is trained, built, scored and
 judged against its classical baseline, and which screen shows it.
 
+Importing a task does not import Keras: the model code is imported when a model is assembled,
+so the web server's screens that only read a task's words stay light.
+
 A new task is one module with a ``Task`` subclass, registered in ``tasks.registry`` under a
 ``kinds.TaskName``; its kinds name it in ``kinds.KINDS`` and its settings say they apply to it in
 ``settings.SETTINGS``. Nothing else asks which task a model does.
@@ -9,16 +12,18 @@ A new task is one module with a ``Task`` subclass, registered in ``tasks.registr
 from __future__ import annotations
 
 import abc
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import SplitImages
 from aemodels.kinds import ModelKind, Screen, TaskName
-from aemodels.models import architectures
-from aemodels.models.architectures import ModelBundle
 from aemodels.scoring.scores import Scores
 from aemodels.scoring.views import EmbeddingViews
+
+if TYPE_CHECKING:  # Keras is imported when a model is built, not with the task
+    from aemodels.models.architectures import ModelBundle
 
 LARGE_DATA = 4000  # training images from which batches of 64 keep an epoch long enough (``tasks.defaults``)
 LOSS_WORDS = {  # what each compiled loss measures, in words and units
@@ -70,6 +75,8 @@ class Task(abc.ABC):
     def build(self, config: TrainConfig, image_shape: tuple[int, int, int],
               steps_per_epoch: int | None = None) -> ModelBundle:
         """The untrained, compiled model (``architectures.build``)."""
+        from aemodels.models import architectures
+
         return architectures.build(config, image_shape, self.assemble, self.loss(config.kind), steps_per_epoch)
 
     def loss_words(self, config: TrainConfig) -> str:
