@@ -82,6 +82,7 @@ def test_delete_asks_first_then_restores_from_the_trash(home_with_runs):
     assert not at.exception
     assert gone not in {i.run_id for i in RunStore().list()} and RunStore().in_trash(gone)
     assert any(f"Moved run {gone} to the trash" in s.value for s in at.success)
+    assert not [w for w in at.warning if gone in w.value]  # deleted here: no "moved elsewhere" warning
     assert gone not in list(at.dataframe[0].value["run"])
     at.button(key=f"restore_{gone}").click().run()
     assert not at.exception

@@ -107,6 +107,8 @@ def _delete(store, info: RunInfo) -> None:
         store.trash(run_id)
         session.TRASHED.setdefault([]).append(run_id)
         session.TRASHED_LABELS.setdefault({})[run_id] = run_label(info)
+        if session.ONE_RUN.get() == run_id:  # deleted here, not elsewhere: the picker moves on without a warning
+            session.ONE_RUN.pop()
         if state.current_run_id() == run_id:
             state.set_run(None)
         state.notice_success(f"Moved run {run_id} to the trash.")

@@ -84,7 +84,8 @@ def require_run(screen: Screen) -> RunInfo | None:
         info, current = fitting[0], fitting[0].run_id
         session.FELL_BACK.set(current)
     if info is not None and session.FELL_BACK.pop() == info.run_id:
-        st.caption(f"No run was chosen: showing the newest {info.config.model} run. Pick another in the sidebar.")
+        st.caption(f"No run was chosen: showing the newest {info.config.model} run, on "
+                   f"{dataset_title(info.config.dataset)}. Pick another in the sidebar.")
     if info is not None and screen in info.config.kind.screens:
         return info
     wanted = " / ".join(names)
