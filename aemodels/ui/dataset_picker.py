@@ -19,7 +19,7 @@ from aemodels.data.datasets import (
 )
 from aemodels.errors import AemodelsError
 from aemodels.ui import access, cache, session, state
-from aemodels.ui.errors import user_errors
+from aemodels.ui.errors import one_line, user_errors
 from aemodels.ui.images import image_grid
 
 UPLOAD_CHOICE = "upload a file…"
@@ -103,7 +103,7 @@ def _uploaded() -> None:
         dataset = uploads.read_upload(file.getvalue(), file.name)
         name = save_upload(dataset, file.name)
     except AemodelsError as exc:
-        session.UPLOAD_REFUSED.set((file.file_id, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        session.UPLOAD_REFUSED.set((file.file_id, one_line(exc)))
         return
     uploaded_here = session.SESSION_UPLOADS.setdefault([])
     if name not in uploaded_here:

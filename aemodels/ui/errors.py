@@ -10,6 +10,11 @@ import streamlit as st
 from aemodels.errors import AemodelsError
 
 
+def one_line(exc: AemodelsError) -> str:
+    """The error's first line (its class name when it has no words)."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 @contextlib.contextmanager
 def callback_errors() -> Iterator[None]:
     """``user_errors`` for a widget callback, which runs before the page is drawn: the line shows at
@@ -19,7 +24,7 @@ def callback_errors() -> Iterator[None]:
     try:
         yield
     except AemodelsError as exc:
-        state.notice_error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        state.notice_error(one_line(exc))
 
 
 @contextlib.contextmanager
@@ -28,4 +33,4 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except AemodelsError as exc:
-        st.error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        st.error(one_line(exc))
