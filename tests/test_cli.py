@@ -248,57 +248,6 @@ def test_export_then_import_elsewhere_then_again(home_with_runs, tmp_path, monke
     assert [info.run_id for info in RunStore().list()] == [new_id]
 
 
-def test_projector_export_files_parse_and_agree_with_the_sprite(home_with_runs, tmp_path, capsys):
-    from PIL import Image
-
-    from aemodels.data.splits import Split
-
-    _, run_ids = home_with_runs
-    run_id = run_ids["conv-ae"]
-    folder = tmp_path / "projector"
-    assert main(["export", run_id, "--projector", str(folder)]) == 0
-    assert "5 files for the Embedding Projector" in capsys.readouterr().out
-    config = RunStore().get(run_id).config
-    held_out = len(Split.of(config).images().x_test)
-    model = np.loadtxt(folder / "model_codes.tsv", delimiter="\t", ndmin=2)
-    pca = np.loadtxt(folder / "pca_codes.tsv", delimiter="\t", ndmin=2)
-    metadata = (folder / "metadata.tsv").read_text().splitlines()
-    assert model.shape == pca.shape == (held_out, config.latent_dim)
-    assert metadata[0] == "index\tclass" and len(metadata) == held_out + 1
-    assert all(line.split("\t")[1].isdigit() for line in metadata[1:])  # the digits' class names
-    sprite = np.asarray(Image.open(folder / "sprite.png"))
-    side = int(np.ceil(np.sqrt(held_out)))
-    assert sprite.shape == (side * 28, side * 28)
-    first = Split.of(config).images().x_test[0][..., 0]
-    assert np.array_equal(sprite[:28, :28], first)  # first image top left
-    pbtxt = (folder / "projector_config.pbtxt").read_text()
-    assert pbtxt.count("embeddings {") == 2 and 'tensor_path: "pca_codes.tsv"' in pbtxt
-    assert pbtxt.count("single_image_dim: 28") == 4
-
-
-def test_mlflow_export_reads_back_through_mlflows_own_client(home_with_runs, tmp_path, monkeypatch, capsys):
-    import mlflow
-
-    from aemodels.store.mlflow_export import EXPERIMENT
-
-    _, run_ids = home_with_runs
-    run_id = run_ids["vae"]
-    monkeypatch.chdir(tmp_path)
-    assert main(["export", run_id, "--mlflow"]) == 0  # the documented default, sqlite:///mlflow.db
-    out = capsys.readouterr().out
-    assert "logged run" in out and (tmp_path / "mlflow.db").exists()
-    client = mlflow.MlflowClient(tracking_uri="sqlite:///mlflow.db")
-    [logged] = client.search_runs([client.get_experiment_by_name(EXPERIMENT).experiment_id])
-    info = RunStore().get(run_id)
-    assert logged.data.tags["aemodels.run_id"] == run_id
-    assert logged.data.params["model"] == "vae" and int(logged.data.params["epochs"]) == info.config.epochs
-    assert len(client.get_metric_history(logged.info.run_id, "val_loss")) == info.config.epochs
-    assert logged.data.metrics["model.knn_accuracy"] == pytest.approx(info.metrics["model"]["knn_accuracy"])
-    assert logged.data.metrics["model.trustworthiness.10"] == pytest.approx(info.metrics["model"]["trustworthiness"]["10"])
-    artifacts = {a.path for a in client.list_artifacts(logged.info.run_id)}
-    assert {"config.json", "metrics.json", "model.weights.h5"} <= artifacts
-
-
 def test_mlflow_export_without_mlflow_says_how_to_install_it(home_with_runs, monkeypatch, capsys):
     _, run_ids = home_with_runs
     monkeypatch.setitem(sys.modules, "mlflow", None)  # as if it were not installed

@@ -14,7 +14,8 @@ EXIT_BAD_INPUT = 2
 COMMANDS = {"datasets": run_commands.datasets_command, "train": training_commands.train_command,
             "sweep": training_commands.sweep_command, "evaluate": run_commands.evaluate_command,
             "runs": run_commands.runs_command, "delete": run_commands.delete_command,
-            "export": run_commands.export_command, "import": run_commands.import_command,
+            "export": run_commands.export_command,
+            "serve-projector": run_commands.serve_projector_command, "import": run_commands.import_command,
             "check-data": run_commands.check_data_command}
 
 

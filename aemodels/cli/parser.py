@@ -1,4 +1,5 @@
-"""The command line's arguments: ``python -m aemodels {datasets,train,sweep,evaluate,runs,delete,export,import,check-data}``."""
+"""The command line's arguments: ``python -m aemodels {datasets,train,sweep,evaluate,runs,delete,export,
+serve-projector,import,check-data}``."""
 
 from __future__ import annotations
 
@@ -74,10 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", default=None, help="the zip to write (default: RUN.zip here)")
     export.add_argument("--projector", metavar="DIR", default=None,
                         help="instead, write the held-out codes, PCA's, the labels and a sprite for the "
-                             "TensorBoard Embedding Projector into DIR")
+                             "TensorBoard Embedding Projector into DIR/RUN, beside the runs already there")
     export.add_argument("--mlflow", metavar="URI", nargs="?", const="sqlite:///mlflow.db", default=None,
                         help="instead, log the run to MLflow at URI (default sqlite:///mlflow.db); needs "
                              "the optional mlflow-skinny, sqlalchemy and alembic")
+
+    serve = commands.add_parser("serve-projector",
+                                help="serve a --projector folder to the standalone projector page "
+                                     "(projector.tensorflow.org), with the headers its browser requests need")
+    serve.add_argument("folder")
+    serve.add_argument("--port", type=int, default=8765)
 
     import_ = commands.add_parser("import", help="add a run .zip (from export or the Runs screen) to the store")
     import_.add_argument("file")

@@ -78,16 +78,20 @@ def export_command(args) -> int:
     if args.mlflow:
         from aemodels.store import mlflow_export
 
-        mlflow_id = mlflow_export.export(RunStore(), args.run, args.mlflow)
-        print(f"logged run {args.run} to MLflow at {args.mlflow} as run {mlflow_id} "
+        exported = mlflow_export.export(RunStore(), args.run, args.mlflow)
+        done = "updated the MLflow run it was logged to before" if exported.updated else "logged it as a new MLflow run"
+        print(f"run {args.run}: {done}, {exported.mlflow_id}, at {mlflow_export.whole_uri(args.mlflow)} "
               f"(experiment {mlflow_export.EXPERIMENT})")
         return 0
     if args.projector:
         from aemodels.store import projector
 
-        written = projector.export(RunStore(), args.run, Path(args.projector))
-        print(f"wrote {len(written)} files for the Embedding Projector into {args.projector}: "
-              + ", ".join(p.name for p in written))
+        folder = Path(args.projector)
+        projector.export(RunStore(), args.run, folder)
+        runs = len(projector.exported_runs(folder))
+        print(f"wrote run {args.run} for the Embedding Projector into {folder / args.run}; {folder} now holds "
+              f"{runs} run{'s' if runs > 1 else ''}. Look with 'tensorboard --logdir {folder}' (Projector tab), "
+              f"or 'python -m aemodels serve-projector {folder}' for the standalone page")
         return 0
     data = RunStore().export_zip(args.run)
     path = Path(args.output or f"{args.run}.zip")
@@ -100,6 +104,24 @@ def export_command(args) -> int:
     except OSError as exc:
         raise AemodelsError(f"cannot write '{path}' ({exc.strerror}): choose a writable place.") from None
     print(f"wrote run {args.run} to {path} ({len(data) / 1e6:.1f} MB)")
+    return 0
+
+
+def serve_projector_command(args) -> int:
+    """``serve-projector``: serve a projector folder to the standalone page until stopped."""
+    from pathlib import Path
+
+    from aemodels.store import projector_page
+
+    server = projector_page.server(Path(args.folder), args.port)
+    config = f"http://localhost:{args.port}/{projector_page.CONFIG}"
+    print(f"serving {args.folder}: open {projector_page.page_url(config)} (Ctrl+C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped serving")
+    finally:
+        server.server_close()
     return 0
 
 

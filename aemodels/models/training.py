@@ -56,7 +56,8 @@ class TrainResult:
     ``train_seconds`` of wall time inside ``fit``, and for the embedding kinds ``forming``, the
     codes of the first held-out images before training and after every epoch; ``replicas``, the
     devices it trained on (``devices.strategy_for``); ``mixed_precision``, whether it trained in
-    float16 (``bundle`` is then a float32 copy, the model the run store rebuilds)."""
+    float16 (``bundle`` is then a float32 copy, the model the run store rebuilds); ``started``,
+    when ``fit`` began (Unix seconds), and ``epoch_ends``, seconds from then to each epoch's end."""
 
     config: TrainConfig
     bundle: object  # architectures.ModelBundle; typed loosely to keep this import light
@@ -65,6 +66,8 @@ class TrainResult:
     forming: Forming | None = None
     replicas: int = 1
     mixed_precision: bool = False
+    started: float | None = None
+    epoch_ends: list[float] = dataclasses.field(default_factory=list)
 
 
 class Reporter:
@@ -78,6 +81,8 @@ class Reporter:
         self.start = time.perf_counter()
         self.epoch = 0
         self.frames: list[np.ndarray] = []
+        self.started = time.time()
+        self.epoch_ends: list[float] = []  # seconds from ``started``
         reporter = self
 
         def codes():
@@ -89,6 +94,7 @@ class Reporter:
         class Callback(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
                 reporter.start = time.perf_counter()  # the pace and time left count training only
+                reporter.started = time.time()
                 before = codes()
                 if progress is not None and before is not None:
                     progress(TrainProgress(0, epochs, 0, batches, {}, 0.0, epoch_done=True, codes=before))
@@ -105,6 +111,7 @@ class Reporter:
                     self.model.stop_training = True
 
             def on_epoch_end(self, epoch, logs=None):
+                reporter.epoch_ends.append(time.perf_counter() - reporter.start)
                 after = codes()
                 if progress is not None:
                     progress(TrainProgress(epoch + 1, epochs, batches, batches, _floats(logs),

@@ -39,7 +39,8 @@ class RunInfo:
 
     ``broken`` is None for a sound run, else a one-line reason (and the other fields may be
     empty). ``meta`` holds ``created`` (Unix seconds), ``train_seconds``, ``image_shape``,
-    ``config_id``, ``aemodels_version``. ``name`` and ``note`` are what people wrote on the run
+    ``config_id``, ``aemodels_version``, and for runs saved since it was kept ``started`` (Unix
+    seconds, when training began) and ``epoch_ends`` (seconds from then). ``name`` and ``note`` are what people wrote on the run
     (empty when nothing): the name in plain characters (``words.safe_label``), the note as text.
     """
 

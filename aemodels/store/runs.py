@@ -67,6 +67,9 @@ class RunStore:
             "replicas": int(getattr(result, "replicas", 1)),
             "mixed_precision": bool(getattr(result, "mixed_precision", False)),
         }
+        if getattr(result, "started", None) is not None:
+            meta["started"] = float(result.started)
+            meta["epoch_ends"] = [round(float(t), 3) for t in result.epoch_ends]
         documents = {"config.json": config.to_dict(), "history.json": result.history,
                      "metrics.json": metrics, "meta.json": meta}
 

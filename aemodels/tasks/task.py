@@ -31,6 +31,15 @@ LOSS_WORDS = {  # what each compiled loss measures, in words and units
     "binary_crossentropy": "binary cross-entropy per pixel",
     "mse": "mean squared error per pixel",
 }
+LOSS_UNITS = {  # the same, as a name part for tools that take no spaces or brackets (MLflow)
+    None: "neg_elbo_nats_per_image",
+    "binary_crossentropy": "bce_per_pixel",
+    "mse": "mse_per_pixel",
+}
+PART_UNITS = {  # the loss terms some models track beside ``loss``
+    "reconstruction_loss": "nats_per_image", "kl_loss": "nats_per_image",
+    "neighbour_loss": "squared_layout_units",
+}
 
 
 class Task(abc.ABC):
@@ -85,6 +94,14 @@ class Task(abc.ABC):
         if config.is_variational and config.beta != 1:
             return f"reconstruction + {config.beta:g} × KL, nats per image"
         return LOSS_WORDS[self.loss(config.kind)]
+
+    def history_units(self, config: TrainConfig) -> dict[str, str]:
+        """Each term of the run's history (``loss`` and the parts its model tracks; ``val_``
+        names take their term's) → its quantity and unit as a name part, so that no two different
+        quantities share a name."""
+        loss = (f"reconstruction_plus_{config.beta:g}_kl_nats_per_image" if config.is_variational and config.beta != 1
+                else LOSS_UNITS[self.loss(config.kind)])
+        return {"loss": loss, **PART_UNITS}
 
     def learning_rate(self, kind: ModelKind, train_images: int) -> float:
         """Adam's default learning rate for ``kind`` on ``train_images`` images."""

@@ -141,7 +141,8 @@ def train(
     if mixed_precision:  # scored as the dashboard will see it: float32 compute, the same weights
         trained, bundle = bundle, build_model(config, split.x_train.shape[1:], steps_per_epoch=batches)
         bundle.model.set_weights(trained.model.get_weights())
-    return TrainResult(config, bundle, losses, seconds, forming, devices, mixed_precision)
+    return TrainResult(config, bundle, losses, seconds, forming, devices, mixed_precision,
+                       reporter.started, reporter.epoch_ends)
 
 
 def _fit_keeping_neighbours(config: TrainConfig, bundle, split: SplitImages, reporter, should_stop):
