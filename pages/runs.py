@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from aemodels.ui import compare_views, run_actions, run_table, state
+from aemodels.ui import compare_views, run_actions, run_table, seed_views, state
 from aemodels.ui.entry import require_app
 from aemodels.ui.screens import TRAIN_PAGE, show_heading
 
@@ -24,6 +24,7 @@ else:
         st.info("No run of the chosen kinds and datasets: choose more above.")
     else:
         table = run_table.show(shown)
+        seed_views.groups_section(shown)
         compare_views.comparison(table, shown)
         run_actions.one_run(store, shown)
 

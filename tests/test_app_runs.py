@@ -146,3 +146,30 @@ def test_every_compared_embedding_gets_its_map_and_the_caption_names_what_is_lef
     caption = next(c.value for c in at.caption if "the same in every map" in c.value)
     assert f"their kind makes no 2-D map: {runs['denoise']}" in caption
     assert "other data or another split" not in caption
+
+
+def test_the_same_held_out_images_go_through_each_compared_run_and_its_baseline(home_with_runs):
+    """An autoencoder, a denoiser and an upscaler of one split: the images, then for each run what
+    it was given, what it made and its baseline, all on the same first held-out images."""
+    from aemodels.scoring.scores import Scores
+    from aemodels.ui.compare_views import EXAMPLE_IMAGES
+
+    _, runs = home_with_runs
+    at = open_page()
+    at.multiselect(key="compare").set_value([runs["vae"], runs["denoise"], runs["superres"]]).run()
+    assert not at.exception and not at.error
+    labels = [c.value for c in at.caption]
+    rows = labels[labels.index("The held-out images"):][:10]
+    denoising = Scores.read(RunStore().get(runs["denoise"]).metrics).denoising
+    point = denoising.at(denoising.report_level)
+    noisy = f"images with {denoising.kind} noise σ = {denoising.report_level:g}"
+    for run, given, baseline in ((runs["vae"], None, "PCA, 2 components"),
+                                 (runs["denoise"], noisy, f"{point.filter}, from the same {noisy}"),
+                                 (runs["superres"], "images shrunk ×", "Lanczos ×")):
+        made = rows.index(f"{RunStore().get(run).config.model} · {run[-6:]}: what it made of them")
+        if given:
+            assert rows[made - 1].startswith(f"Given to the model: {given}")
+        assert rows[made + 1].startswith(f"Baseline: {baseline}") or rows[made + 1].startswith("Baseline: Bicubic ×")
+    # The images, then per run its input (where it has one), its output and its baseline: 9 rows.
+    assert len(at.get("image")) == 9 * EXAMPLE_IMAGES
+    assert any("the same for every run here" in label for label in labels)

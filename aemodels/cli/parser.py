@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--jit", action="store_true", help="compile the training step with XLA")
     train.add_argument("--mixed-precision", action="store_true",
                        help="compute in float16 with float32 weights (GPU only)")
+    train.add_argument("--seeds", type=int, default=1, metavar="N",
+                       help="train N seeds, --seed and the N-1 after it (seeds already saved are kept), then "
+                            "print the group's mean and spread")
     train.add_argument("--json", action="store_true")
 
     sweep = commands.add_parser("sweep", help="train an embedding kind at several code sizes, against PCA")

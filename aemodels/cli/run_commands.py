@@ -37,13 +37,16 @@ def evaluate_command(args) -> int:
 
 def runs_command(args) -> int:
     """``runs``: list the saved runs."""
+    from aemodels.scoring.seed_groups import group_of, seed_groups
     from aemodels.store.runs import RunStore
 
     infos = RunStore().list()
+    groups = seed_groups(infos)
     if args.json:
         print(json.dumps([
             {"run_id": i.run_id, "broken": i.broken, "config": i.config.to_dict() if i.config else None,
-             "metrics": i.metrics, "meta": i.meta} for i in infos
+             "metrics": i.metrics, "meta": i.meta,
+             "seed_group": group.to_dict() if (group := group_of(i.run_id, groups)) else None} for i in infos
         ]))
         return 0
     if not infos:
@@ -56,7 +59,11 @@ def runs_command(args) -> int:
         knn = info.scores.model.knn_accuracy
         knn_text = f"5-NN {knn:.3f}" if knn is not None else ""
         print(f"{info.run_id}  {created}  {info.config.dataset:<12} {info.config.model:<9} "
-              f"latent {info.config.latent_dim:<3} epochs {info.config.epochs:<4} {knn_text}")
+              f"latent {info.config.latent_dim:<3} epochs {info.config.epochs:<4} seed {info.config.seed:<3} {knn_text}")
+    for group in groups:
+        knn = group.scores.get("model.knn_accuracy")
+        print(f"seed group: {group.config.model} on {group.config.dataset}, {group.title}"
+              + (f": 5-NN {knn.text()}" if knn else "") + f" ({', '.join(group.run_ids)})")
     return 0
 
 

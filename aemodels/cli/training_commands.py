@@ -36,20 +36,43 @@ def with_recommended(config: TrainConfig, dataset, given: dict) -> TrainConfig:
 
 
 def train_command(args) -> int:
-    """``train``: train one model, save it as a run, print its scores beside PCA's."""
+    """``train``: train one model, save it as a run, print its scores beside PCA's; with
+    ``--seeds N``, the same model with N seeds from ``--seed`` on (seeds already saved are kept),
+    then the group's spread."""
     from aemodels.data.datasets import load_dataset
+    from aemodels.store.runs import RunStore
+
+    if args.seeds < 1:
+        raise AemodelsError(f"--seeds takes 1 or more, not {args.seeds}.")
+    given = given_settings(args)
+    config = TrainConfig(**given)
+    dataset = load_dataset(config.dataset)
+    config = with_recommended(config, dataset, _recommended_given(given))
+    if args.seeds == 1:
+        _train_one(config, dataset, args)
+        return 0
+    store, out = RunStore(), sys.stderr if args.json else sys.stdout
+    for seed in range(config.seed, config.seed + args.seeds):
+        seeded = config.replace(seed=seed)
+        found = store.find(seeded)
+        if found is not None:
+            print(f"seed {seed}: already saved as run {found.run_id}", file=out, flush=True)
+        else:
+            print(f"seed {seed}: training {seeded.epochs} epochs…", file=out, flush=True)
+            _train_one(seeded, dataset, args)
+    _print_group(config, store, args.json)
+    return 0
+
+
+def _train_one(config: TrainConfig, dataset, args) -> str:
+    """Train ``config``, save it, print its result (a JSON line with ``--json``); the run id."""
     from aemodels.models.training import TrainProgress
     from aemodels.store.runs import RunStore
     from aemodels.tasks.assessment import assess
     from aemodels.tasks.diagnosis import advice
     from aemodels.tasks.training import train
 
-    given = given_settings(args)
-    config = TrainConfig(**given)
-    dataset = load_dataset(config.dataset)
-    config = with_recommended(config, dataset, _recommended_given(given))
     out = sys.stderr if args.json else sys.stdout
-
     interactive = out.isatty()
 
     def show(progress: TrainProgress) -> None:
@@ -70,13 +93,30 @@ def train_command(args) -> int:
     verdict = advice(config, Scores.read(metrics))
     if args.json:
         print(json.dumps({**result_json(run_id, config, result.train_seconds, metrics, result.replicas),
-                          "jit": bool(args.jit), "mixed_precision": result.mixed_precision, "advice": verdict}))
+                          "jit": bool(args.jit), "mixed_precision": result.mixed_precision, "advice": verdict}),
+              flush=True)
     else:
         print(f"saved run {run_id} ({result.train_seconds:.1f} s of training)")
         print_metrics(metrics)
         if verdict:
             print(verdict)
-    return 0
+    return run_id
+
+
+def _print_group(config: TrainConfig, store, as_json: bool) -> None:
+    """The seed group of ``config``'s runs in ``store``: its spread of the main scores (every
+    score with ``--json``, as the last line)."""
+    from aemodels.scoring.seed_groups import seed_groups, without_seed
+
+    group = next(g for g in seed_groups(store.list()) if without_seed(g.config) == without_seed(config))
+    if as_json:
+        print(json.dumps({"seed_group": group.to_dict()}))
+        return
+    print(f"{config.model} on {config.dataset}, {group.title}:")
+    for name in ("model.knn_accuracy", "model.trustworthiness.5", "model.reconstruction_mse", "model.psnr",
+                 "pca.knn_accuracy", "superres.gain_db"):
+        if name in group.scores:
+            print(f"  {name:<26} {group.scores[name].text()}")
 
 
 def sweep_command(args) -> int:

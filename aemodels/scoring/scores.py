@@ -170,3 +170,30 @@ def _superres(raw: Any) -> SuperresScores | None:
                     for row in raw.get("factors") or [] if isinstance(row, dict) and _whole(row.get("factor")))
     return SuperresScores(factors, _whole(raw.get("summary_factor")), _number(raw.get("gain_db")),
                           _number(raw.get("bicubic_gain_db")))
+
+
+def flat_scores(metrics: dict, prefix: str = "") -> dict[str, float | str]:
+    """Every number and text in a run's ``metrics.json`` under a dotted name that follows the
+    file's keys (``model.knn_accuracy``, ``model.trustworthiness.5``,
+    ``denoising.curve.level_0.3.model_psnr``, ``denoising.curve.level_0.3.filter``,
+    ``superres.factors.x2.model_psnr``); rows of a list are named by their level or factor.
+    None and booleans are left out."""
+    flat: dict[str, float | str] = {}
+    for key, value in metrics.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (int, float)):
+            flat[name] = float(value)
+        elif isinstance(value, str):
+            flat[name] = value
+        elif isinstance(value, dict):
+            flat.update(flat_scores(value, name + "."))
+        elif isinstance(value, list):
+            for i, row in enumerate(value):
+                if isinstance(row, dict):
+                    label = (f"level_{row['level']:g}" if isinstance(row.get("level"), (int, float))
+                             else f"x{row['factor']}" if isinstance(row.get("factor"), int) else str(i))
+                    flat.update(flat_scores({k: v for k, v in row.items() if k not in ("level", "factor")},
+                                            f"{name}.{label}."))
+    return flat

@@ -13,7 +13,7 @@ from aemodels.scoring import baselines, metrics
 from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, PCA_DENOISE_COMPONENTS, no_embedding_scores
 from aemodels.scoring.projections import PCAProjection
 from aemodels.scoring.scores import Scores
-from aemodels.tasks.task import Task
+from aemodels.tasks.task import Examples, Task
 
 NOISE_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5)
 REPORT_NOISE_LEVEL = 0.3
@@ -94,6 +94,14 @@ class Denoising(Task):
                           "filters_compared": list(baselines.FAMILIES)},
             "test_images": len(clean),
         }, None
+
+    def examples(self, bundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
+        denoising = scores.denoising
+        point = denoising.at(denoising.report_level)
+        noisy = add_noise(clean, denoising.kind, denoising.report_level, config.seed)
+        best = baselines.by_name(point.filter)
+        return Examples(noisy, f"images with {denoising.kind} noise σ = {denoising.report_level:g}",
+                        inference.reconstruct(bundle, noisy), best.apply(noisy, denoising.report_level), point.filter)
 
     def baseline_losses(self, scores: Scores) -> list[str]:
         curve = scores.denoising.curve if scores.denoising else ()

@@ -13,7 +13,7 @@ from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, pca_reconstruction, 
 from aemodels.scoring.scores import Scores
 from aemodels.scoring.scoresheet import DEFAULT_K
 from aemodels.scoring.views import EmbeddingViews
-from aemodels.tasks.task import LARGE_DATA, Task
+from aemodels.tasks.task import LARGE_DATA, Examples, Task
 
 
 def embedding_scores(images: np.ndarray, codes: np.ndarray, reconstructions: np.ndarray, labels: np.ndarray,
@@ -83,6 +83,13 @@ class Embedding(Task):
         views = EmbeddingViews.of(codes, map_codes, config.seed).with_training(train_codes, train_map_codes,
                                                                                 config.seed)
         return result, views
+
+    def examples(self, bundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
+        from aemodels.scoring.evaluation import pixel_pca
+
+        pca = pca_reconstruction(pixel_pca(config), clean, config.latent_dim)
+        return Examples(None, "", inference.reconstruct(bundle, clean), np.clip(pca, 0.0, 1.0),
+                        f"PCA, {config.latent_dim} component{'s' if config.latent_dim > 1 else ''}")
 
     def baseline_losses(self, scores: Scores) -> list[str]:
         lost = []

@@ -14,7 +14,7 @@ from aemodels.scoring import metrics
 from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, PCA_DENOISE_COMPONENTS, no_embedding_scores
 from aemodels.scoring.projections import PCAProjection
 from aemodels.scoring.scores import Scores
-from aemodels.tasks.task import Task
+from aemodels.tasks.task import Examples, Task
 
 UPSCALERS = ("nearest", "bicubic", "lanczos")  # the classical views of ``inference.super_resolve``
 
@@ -72,6 +72,14 @@ class SuperResolution(Task):
             },
             "test_images": len(clean),
         }, None
+
+    def examples(self, bundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
+        factor = scores.superres.summary_factor or config.upscale_factors[0]
+        views = inference.super_resolve(bundle, clean, factor)
+        row = next((row for row in scores.superres.factors if row.factor == factor), None)
+        classical = "lanczos" if row is None or (row.lanczos_psnr or -1e9) >= row.bicubic_psnr else "bicubic"
+        return Examples(views["nearest"], f"images shrunk ×{factor} (shown blocky)", views["model"], views[classical],
+                        f"{classical.capitalize()} ×{factor}")
 
     def baseline_losses(self, scores: Scores) -> list[str]:
         if scores.superres is None:

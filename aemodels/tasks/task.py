@@ -12,6 +12,7 @@ A new task is one module with a ``Task`` subclass, registered in ``tasks.registr
 from __future__ import annotations
 
 import abc
+import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,6 +41,19 @@ PART_UNITS = {  # the loss terms some models track beside ``loss``
     "reconstruction_loss": "nats_per_image", "kl_loss": "nats_per_image",
     "neighbour_loss": "squared_layout_units",
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class Examples:
+    """What a run makes of a few held-out images, each array float32 (N, H, W, C) in [0, 1]:
+    what its model was given (``given``; None when that is the clean image itself) and what the
+    model and its classical baseline made of it, each with its name."""
+
+    given: np.ndarray | None
+    given_name: str
+    output: np.ndarray
+    baseline: np.ndarray
+    baseline_name: str
 
 
 class Task(abc.ABC):
@@ -80,6 +94,11 @@ class Task(abc.ABC):
     @abc.abstractmethod
     def baseline_losses(self, scores: Scores) -> list[str]:
         """Where the run does worse than its baseline, one phrase each; empty when it wins."""
+
+    @abc.abstractmethod
+    def examples(self, bundle: ModelBundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
+        """The model and its baseline on ``clean`` held-out images (N, H, W, C) in [0, 1], under
+        the conditions the run's summary scores name (``scores``)."""
 
     def build(self, config: TrainConfig, image_shape: tuple[int, int, int],
               steps_per_epoch: int | None = None) -> ModelBundle:

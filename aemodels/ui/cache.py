@@ -147,6 +147,18 @@ def pixel_pca(run_id: str, run_key: str):
     return evaluation.pixel_pca(config, dataset(config.dataset, state.home_key()))
 
 
+@st.cache_data(max_entries=16, show_spinner="Running the compared models on the same images…")
+def examples(run_id: str, run_key: str, count: int):
+    """The run's ``tasks.task.Examples`` on the first ``count`` held-out images of its split."""
+    from aemodels.data.datasets import to_float
+    from aemodels.data.splits import Split
+    from aemodels.tasks.registry import task_of
+
+    info = state.store().get(run_id)
+    images, _ = held_out(Split.of(info.config), state.home_key())
+    return task_of(info.config).examples(bundle(run_id, run_key), to_float(images[:count]), info.config, info.scores)
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def forming(run_id: str, run_key: str):
     """The run's ``forming.Forming`` (codes of every epoch), or None for a run saved without it."""

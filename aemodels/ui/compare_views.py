@@ -6,15 +6,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from aemodels.data.datasets import dataset_title
+from aemodels.data.datasets import dataset_title, to_float
 from aemodels.data.splits import Split
+from aemodels.scoring.seed_groups import SD_FROM
 from aemodels.store.run_folder import RunInfo
 from aemodels.tasks.registry import task_of
-from aemodels.ui import cache, session, state
+from aemodels.ui import cache, seed_views, session, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.figures import charts, maps
-from aemodels.ui.run_table import SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
+from aemodels.ui.images import image_grid
+from aemodels.ui.run_table import GROUP_COLUMN, SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
 
+EXAMPLE_IMAGES = 8
 MAPS_PER_ROW = 3  # a map is about 300 px wide in the main column at 1400 px: readable
 SETTING_COLUMNS = ("latent", "neighbour W", "epochs", "batch", "lr", "seed", "train s")
 
@@ -35,6 +38,7 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
     st.dataframe(comparison_table(table, compared), key="compare_table", placeholder="", height="content",
                  column_config={"_index": st.column_config.Column(width="medium")})  # every row, whole names
     same = {name: value for name, value in shared_settings(table, compared).items() if value}
+    seed_views.compared_groups(infos, compared)
     if len(compared) > 1:
         st.caption("★ marks the best value of each score. "
                    + ("Same in all: " + ", ".join(f"{name} {value}" for name, value in same.items()) + "."
@@ -45,6 +49,8 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
                     key="compare_chart")
     with user_errors():
         side_by_side(chosen)
+    with user_errors():
+        images_across(chosen)
     parameter_against_score(table, compared)
 
 
@@ -57,6 +63,39 @@ def same_images(infos: list[RunInfo]) -> list[RunInfo]:
             config = info.config
             groups.setdefault(Split.of(config).held_out, []).append(info)
     return max(groups.values(), key=len, default=[])
+
+
+def images_across(infos: list[RunInfo]) -> None:
+    """The first ``EXAMPLE_IMAGES`` held-out images through each chosen run that holds them out
+    (the largest such group), with what each was given and its classical baseline."""
+    groups: dict[tuple, list[RunInfo]] = {}
+    for info in infos:
+        if info.broken is None:
+            groups.setdefault(Split.of(info.config).held_out, []).append(info)
+    group = max(groups.values(), key=len, default=[])
+    if not group:
+        return
+    st.subheader("The same images through each run")
+    config = group[0].config
+    images, _ = cache.held_out(Split.of(config), state.home_key())
+    rows = [("The held-out images", to_float(images[:EXAMPLE_IMAGES]))]
+    shown = set()
+    for info in group:
+        examples = cache.examples(info.run_id, state.run_key(info.run_id), EXAMPLE_IMAGES)
+        label = f"{info.name or info.config.model} · {info.run_id[-6:]}"
+        if examples.given is not None and examples.given_name not in shown:
+            rows.append((f"Given to the model: {examples.given_name}", examples.given))
+            shown.add(examples.given_name)
+        rows.append((f"{label}: what it made of them", examples.output))
+        baseline = examples.baseline_name + (f", from the same {examples.given_name}" if examples.given is not None else "")
+        if baseline not in shown:
+            rows.append((f"Baseline: {baseline}", examples.baseline))
+            shown.add(baseline)
+    image_grid(rows)
+    left_out = [info.run_id for info in infos if info.broken is None and info not in group]
+    st.caption(f"The first {EXAMPLE_IMAGES} held-out images of {dataset_title(config.dataset)} (seed {config.seed}), "
+               "the same for every run here, each under the conditions its scores name."
+               + (f" Left out, because they hold out other images: {', '.join(left_out)}." if left_out else ""))
 
 
 def side_by_side(infos: list[RunInfo]) -> None:
@@ -100,3 +139,6 @@ def parameter_against_score(table: pd.DataFrame, run_ids: list[str]) -> None:
     x = left.selectbox("Setting", settings, key="compare_setting")
     y = right.selectbox("Score", scores, key="compare_score")
     st.plotly_chart(charts.parameter_scatter(chosen, x, y), key="compare_scatter")
+    if chosen[GROUP_COLUMN].notna().any():
+        st.caption("A diamond is a seed group's mean over its compared runs, with ± the standard deviation "
+                   f"({SD_FROM} runs or more) or the range of 2; its runs are the faint points.")

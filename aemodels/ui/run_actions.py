@@ -7,7 +7,7 @@ import streamlit as st
 
 from aemodels.store.run_folder import MAX_NAME, MAX_NOTE, RunInfo
 from aemodels.store.runs import TRASH_SECONDS
-from aemodels.ui import access, session, state
+from aemodels.ui import access, seed_views, session, state
 from aemodels.ui.errors import callback_errors
 from aemodels.ui.guard import run_exists, run_guard, vanished_message
 from aemodels.ui.runs import run_label
@@ -42,6 +42,8 @@ def one_run(store, infos: list[RunInfo]) -> None:
         left.warning(f"Broken: {one.broken}")
     delete(store, one, right)
     words(store, one)
+    if one.broken is None:
+        seed_views.add_seeds(one, infos)
 
 
 def upload(store, known: set[str]) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from aemodels.data.datasets import dataset_title
 from aemodels.scoring import scoresheet
 from aemodels.scoring.scores import Scores
+from aemodels.scoring.seed_groups import SeedGroup, seed_groups
 from aemodels.store.run_folder import RunInfo
 from aemodels.ui import session
 
@@ -38,6 +39,7 @@ def _row(info: RunInfo) -> dict:
 
 
 GAIN_COLUMN = "gain vs bicubic or Lanczos dB, mean over trained factors"
+GROUP_COLUMN = "seed group"
 KNN_COLUMN = "5-NN acc"
 TRUST_COLUMN = f"trust k={scoresheet.DEFAULT_K}"
 
@@ -120,8 +122,12 @@ def show(infos: list[RunInfo]) -> pd.DataFrame:
 
 
 def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
-    """All runs, newest first; broken runs keep their id and reason. Scores to 3 significant digits."""
+    """All runs, newest first; broken runs keep their id and reason. Scores to 3 significant
+    digits. A run with other seeds of the same settings names its group (``group_names``)."""
     table = pd.DataFrame([_row(info) for info in infos])
+    names = group_names(seed_groups(infos))
+    named = [next((name for group, name in names if info.run_id in group.run_ids), None) for info in infos]
+    table.insert(list(table.columns).index("seed") + 1 if "seed" in table else len(table.columns), GROUP_COLUMN, named)
     if "latent" in table:
         table["latent"] = table["latent"].astype("Int64")  # whole numbers, blank where none (CSV: 8, not 8.0)
     for column in SCORE_COLUMNS:
@@ -190,7 +196,7 @@ def comparison_table(table: pd.DataFrame, run_ids: list[str]) -> pd.DataFrame:
 def shared_settings(table: pd.DataFrame, run_ids: list[str]) -> dict[str, str]:
     """Settings (not scores, not ``ALWAYS_SHOWN``) with one value across ``run_ids``, as text."""
     chosen = table[table["run"].isin(run_ids)].set_index("run").T
-    scores = set(SCORE_COLUMNS) | {"scored at", "status", "created", "train s", "name"}
+    scores = set(SCORE_COLUMNS) | {"scored at", "status", "created", "train s", "name", GROUP_COLUMN}
     shared = {}
     for row in chosen.index:
         if row in scores or row in ALWAYS_SHOWN:
@@ -205,3 +211,32 @@ def _as_text(value) -> str:
     if value is None or (not isinstance(value, (list, tuple, str)) and pd.isna(value)):  # None, NaN, NA
         return ""
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# The table's score columns as the dotted names of ``scores.flat_scores`` (what a group spreads).
+SCORE_NAMES = {KNN_COLUMN: "model.knn_accuracy", "PCA " + KNN_COLUMN: "pca.knn_accuracy",
+               TRUST_COLUMN: f"model.trustworthiness.{scoresheet.DEFAULT_K}", "MSE": "model.reconstruction_mse",
+               "PSNR dB": "model.psnr", "PCA PSNR dB": "pca.psnr", GAIN_COLUMN: "superres.gain_db"}
+
+
+def group_names(groups: list[SeedGroup]) -> list[tuple[SeedGroup, str]]:
+    """Each group with its short name: a letter, then its seeds (``A: seeds 0, 1, 2``)."""
+    return [(group, f"{chr(ord('A') + i) if i < 26 else i + 1}: seeds {', '.join(map(str, group.seeds))}")
+            for i, group in enumerate(groups)]
+
+
+def groups_table(infos: list[RunInfo], only: list[str] | None = None) -> pd.DataFrame:
+    """One row per seed group of ``infos`` (those holding a run of ``only``, when given): its
+    name, kind, dataset, code size, and each score's mean and spread over the group's seeds, as text."""
+    rows = []
+    for group, name in group_names(seed_groups(infos)):
+        if only is not None and not set(only) & set(group.run_ids):
+            continue
+        settings = group.config.to_dict()
+        row = {GROUP_COLUMN: name, "model": group.config.model, "dataset": dataset_title(group.config.dataset),
+               "latent": settings.get("latent_dim"), "epochs": group.config.epochs, "runs": len(group.run_ids)}
+        for column, score in SCORE_NAMES.items():
+            if score in group.scores:
+                row[column] = group.scores[score].text()
+        rows.append(row)
+    return pd.DataFrame(rows)

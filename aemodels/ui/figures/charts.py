@@ -156,15 +156,38 @@ def code_size_curves(model: list, pca: list, model_name: str) -> go.Figure:
     return figure
 
 
-def parameter_scatter(rows, setting: str, score: str) -> go.Figure:
-    """One point per run (a row of the runs table, a ``pandas.DataFrame`` with a ``run`` and a
-    ``model`` column): ``setting`` across, ``score`` up, one colour per model kind."""
+def parameter_scatter(rows, setting: str, score: str, group_column: str = "seed group") -> go.Figure:
+    """One point per run (a row of the runs table, a ``pandas.DataFrame`` with a ``run``, a
+    ``model`` and a ``group_column`` column): ``setting`` across, ``score`` up, one colour per
+    model kind. Runs of one seed group (two or more of them in ``rows``) are faint, and their
+    mean is a diamond with ± the standard deviation (3 runs or more) or the range of 2."""
+    import pandas as pd
+    from plotly.colors import qualitative
+
+    from aemodels.scoring.seed_groups import Spread
+
     figure = go.Figure()
-    for model, group in rows.groupby("model", sort=True):
+    grouped = rows[group_column].map(rows[group_column].value_counts()).fillna(0) >= 2 if group_column in rows else None
+    for index, (model, group) in enumerate(rows.groupby("model", sort=True)):
+        colour = qualitative.Plotly[index % len(qualitative.Plotly)]
+        faint = grouped[group.index] if grouped is not None else pd.Series(False, index=group.index)
         figure.add_trace(go.Scatter(x=group[setting], y=group[score], mode="markers+text", name=str(model),
                                     text=[run[-6:] for run in group["run"]], textposition="top center",
-                                    marker=dict(size=11), customdata=list(group["run"]),
+                                    marker=dict(size=11, color=colour, opacity=[0.35 if f else 1.0 for f in faint]),
+                                    customdata=list(group["run"]), legendgroup=str(model),
                                     hovertemplate="%{customdata}<br>" + f"{setting} %{{x}}<br>{score} %{{y}}<extra></extra>"))
+        for name, members in group[faint].groupby(group_column, sort=True):
+            values = [float(v) for v in members[score] if pd.notna(v)]
+            if len(values) < 2:
+                continue
+            spread = Spread.of(values)
+            below, above = spread.error
+            figure.add_trace(go.Scatter(
+                x=[members[setting].iloc[0] if members[setting].nunique() == 1 else members[setting].mean()],
+                y=[spread.mean], mode="markers", name=f"{model} · group {name}", legendgroup=str(model),
+                showlegend=False, marker=dict(size=14, symbol="diamond", color=colour),
+                error_y=dict(type="data", symmetric=False, array=[above], arrayminus=[below], thickness=2, width=8),
+                hovertemplate=f"group {name}<br>{score} {spread.text()}<extra></extra>"))
     figure.update_layout(title=f"{score} against {setting}", xaxis_title=setting, yaxis_title=score,
                          margin=FIGURE_MARGIN, height=360)
     return figure
