@@ -158,6 +158,9 @@ def test_the_same_held_out_images_go_through_each_compared_run_and_its_baseline(
     at = open_page()
     at.multiselect(key="compare").set_value([runs["vae"], runs["denoise"], runs["superres"]]).run()
     assert not at.exception and not at.error
+    assert not at.get("image")  # nothing loaded until asked
+    at.toggle(key="compare_images").set_value(True).run()
+    assert not at.exception and not at.error
     labels = [c.value for c in at.caption]
     rows = labels[labels.index("The held-out images"):][:10]
     denoising = Scores.read(RunStore().get(runs["denoise"]).metrics).denoising

@@ -76,6 +76,9 @@ def images_across(infos: list[RunInfo]) -> None:
     if not group:
         return
     st.subheader("The same images through each run")
+    if not st.toggle(f"Run the first {EXAMPLE_IMAGES} held-out images through each compared run", key="compare_images",
+                     help="Loads each compared model and runs it: a few seconds the first time."):
+        return
     config = group[0].config
     images, _ = cache.held_out(Split.of(config), state.home_key())
     rows = [("The held-out images", to_float(images[:EXAMPLE_IMAGES]))]
