@@ -39,7 +39,8 @@ if info is not None:
         embedding.restore_point(info.run_id, len(x_test))
         hidden = embedding.class_filter(data.class_names, data.is_labelled)
         training = embedding.training_toggle(info.scores.train_images or len(data.images) - len(x_test))
-        embedding.linked_maps(info, views, y_test, data.class_names, hidden, training)
+        quality = embedding.quality_controls(views)
+        embedding.linked_maps(info, views, y_test, data.class_names, hidden, training, quality)
         embedding.chosen_images(info, views, x_test, y_test, data.class_names, data.is_labelled)
 
         st.subheader("Scores on the held-out images")

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
+# What a test does not give a home of its own (the session's trained store, the image readers it
+# keeps) stays out of the person's ~/.aemodels.
+os.environ["AEMODELS_HOME"] = tempfile.mkdtemp(prefix="aemodels-tests-")
 
 ROOT = Path(__file__).resolve().parent.parent
 

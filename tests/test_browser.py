@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
 README_SHOTS = ROOT / "docs" / "screenshots"
 README_SCREENSHOTS = ("home", "embedding", "embedding_neighbours", "embedding_forming", "denoising", "superres",
-                      "latent", "runs", "train_bad_upload")
+                      "latent", "runs", "train_bad_upload", "latent_confidence", "embedding_point_trust")
 README_WIDTH = 900
 APP_TIMEOUT_MS = 60_000
 TRAIN_TIMEOUT_MS = 240_000
@@ -41,14 +41,15 @@ def _pretrain(home: Path) -> dict[str, str]:
     """Tiny real runs of the kinds the result screens need; model kind → run id."""
     from aemodels.config import TrainConfig
     from aemodels.store.runs import RunStore
-    from aemodels.tasks.assessment import evaluate
+    from aemodels.tasks.assessment import assess
     from aemodels.tasks.training import train
 
     store = RunStore(home / "runs")
     run_ids = {}
     for kind in PRETRAINED_KINDS:
         result = train(TrainConfig(model=kind, **TRAINING.get(kind, SMALL_TRAINING)))
-        run_ids[kind] = store.save(result, evaluate(result.bundle))
+        assessment = assess(result.bundle)
+        run_ids[kind] = store.save(result, assessment.metrics, assessment.views)
     return run_ids
 
 
@@ -626,3 +627,31 @@ def test_ticking_rows_of_the_run_table_compares_those_runs(server, page):
     assert in_order[0] not in chips.inner_text()
     assert_no_traceback(page)
     screenshot(page, "runs_rows_ticked")
+
+
+def _drawn_trace(tab, test: str) -> None:
+    """Wait until a Plotly chart on the page holds a trace for which ``test`` (JS, of ``t``) holds."""
+    tab.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                          f".some(p => (p.data || []).some(t => {test}))", timeout=APP_TIMEOUT_MS)
+
+
+def test_the_latent_layers_and_each_points_trustworthiness_draw(server, page):
+    open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
+    wait_for_plots(page, 1)
+    for choice, words, name in (("stretch", "per unit step of the code", "latent_stretch"),
+                                ("is it a digit?", "nonsense share", "latent_confidence")):
+        page.get_by_role("button", name=choice, exact=True).click()
+        page.get_by_text(words).first.wait_for(timeout=APP_TIMEOUT_MS)
+        _drawn_trace(page, "t.type === 'heatmap'")
+        wait_for_app(page)
+        assert_no_traceback(page)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        screenshot(page, name)
+    open_page(page, f"{server.url}/embedding?run={server.run_ids['vae']}", "Embedding vs PCA")
+    wait_for_plots(page, 2)
+    page.get_by_role("button", name="each point's own trustworthiness", exact=True).click()
+    _drawn_trace(page, "t.name === 'own trustworthiness'")
+    wait_for_app(page)
+    assert_no_traceback(page)
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    screenshot(page, "embedding_point_trust")

@@ -69,6 +69,45 @@ def _kept_score(ranks_in_truth: np.ndarray, k: int) -> float:
     return 1.0 - 2.0 * penalty / (n * k * (2 * n - 3 * k - 1))
 
 
+def pointwise_trust(images: np.ndarray, embedding: np.ndarray, k: int = 10) -> np.ndarray:
+    """Each point's own trustworthiness at ``k`` (N,): 1 minus its share of the penalty
+    ``neighbours_kept`` sums, normalised so that the mean over the points is the trustworthiness
+    itself. Only the first ``TRUST_MAX_POINTS`` points are ranked; the others are NaN."""
+    flat = np.asarray(images).reshape(len(images), -1)[:TRUST_MAX_POINTS]
+    embedding = np.asarray(embedding)[:TRUST_MAX_POINTS]
+    values = np.full(len(images), np.nan)
+    n = len(flat)
+    if not 1 <= k < n / 2:
+        return values
+    invented = _Neighbours(flat, k).ranks(_Neighbours(embedding, k).nearest)
+    penalty = np.clip(invented[:, :k] - k, 0, None).sum(axis=1)
+    values[:n] = 1.0 - 2.0 * penalty / (k * (2 * n - 3 * k - 1))
+    return values
+
+
+FORMING_CURVE_FRAMES = 60  # frames scored at most, evenly spread, the last always
+
+
+def forming_curve(maps: np.ndarray, images: np.ndarray, labels: np.ndarray | None, k: int = KNN_NEIGHBOURS
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How a map formed: for frames of ``maps`` (F, N, 2) of ``images`` (N, ...), each frame's
+    leave-one-out ``k``-NN accuracy among its own points (each point voted by its k nearest
+    others; NaN without labels) and trustworthiness at ``k``. Returns (frame numbers (S,), accuracy
+    (S,), trustworthiness (S,)) for at most ``FORMING_CURVE_FRAMES`` frames."""
+    frames = len(maps)
+    picked = np.unique(np.r_[np.linspace(0, frames - 1, min(frames, FORMING_CURVE_FRAMES)).round().astype(int), frames - 1])
+    pixels = _Neighbours(np.asarray(images).reshape(len(images), -1), k)
+    accuracy, trust = np.full(len(picked), np.nan), np.empty(len(picked))
+    for row, frame in enumerate(picked):
+        codes = _Neighbours(maps[frame], k)
+        trust[row] = _kept_score(pixels.ranks(codes.nearest), k)
+        if labels is not None:
+            votes = labels[codes.nearest]
+            counts = np.apply_along_axis(np.bincount, 1, votes, minlength=int(labels.max()) + 1)
+            accuracy[row] = float(np.mean(counts.argmax(axis=1) == labels))
+    return picked, accuracy, trust
+
+
 def neighbours_kept(images: np.ndarray, embedding: np.ndarray, ks: tuple[int, ...] = NEIGHBOUR_KS,
                     seed: int = 0) -> dict[str, dict[str, float]]:
     """Trustworthiness and continuity of an embedding at each k of ``ks`` (1 perfect, about 0.5

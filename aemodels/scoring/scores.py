@@ -38,6 +38,8 @@ class SideScores:
         silhouette: of the classes in the code.
         reconstruction_mse: per pixel, on the [0, 1] scale; psnr: dB.
         kl_nats: a VAE's mean KL divergence from the prior, nats per image.
+        nonsense_share: the share of a grid over the latent plane whose decoded tiles the split's
+            image reader gives a top class probability below one half (``latent_layers``).
     """
 
     knn_accuracy: float | None = None
@@ -49,6 +51,7 @@ class SideScores:
     reconstruction_mse: float | None = None
     psnr: float | None = None
     kl_nats: float | None = None
+    nonsense_share: float | None = None
 
     @classmethod
     def read(cls, side: Any) -> SideScores:

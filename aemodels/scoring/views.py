@@ -16,11 +16,20 @@ from typing import Callable
 
 import numpy as np
 
+from aemodels.scoring.latent_layers import LatentLayers
+
 VIEWS_FILE = "views.npz"
+
+
+POINT_TRUST_K = 10
 
 
 def _no_points() -> np.ndarray:
     return np.zeros((0, 2), np.float32)
+
+
+def _no_values() -> np.ndarray:
+    return np.zeros((0,), np.float32)
 
 
 def map_fitted(codes: np.ndarray, seed: int = 0) -> Callable[[np.ndarray], np.ndarray]:
@@ -55,6 +64,12 @@ class EmbeddingViews:
         pca_2d: (N, 2) float32, the first two principal components of the pixels.
         train_model_2d, train_pca_2d: (M, 2) float32, the same two maps of the M training images
             (the same projections); (0, 2) for a run saved without them.
+        trust_model, trust_pca: (N,) each held-out image's own trustworthiness at k =
+            ``POINT_TRUST_K`` in the model's code and in PCA's code of the same size
+            (``metrics.pointwise_trust``; NaN past its first 2,000 images); (0,) for a run saved
+            without them.
+        layers: the decoder's stretch and the decodings' confidence over its latent plane
+            (``latent_layers.LatentLayers``); None for a 1-number code or a run saved without them.
     """
 
     codes: np.ndarray
@@ -62,6 +77,9 @@ class EmbeddingViews:
     pca_2d: np.ndarray
     train_model_2d: np.ndarray = dataclasses.field(default_factory=_no_points)
     train_pca_2d: np.ndarray = dataclasses.field(default_factory=_no_points)
+    trust_model: np.ndarray = dataclasses.field(default_factory=_no_values)
+    trust_pca: np.ndarray = dataclasses.field(default_factory=_no_values)
+    layers: LatentLayers | None = None
 
     @classmethod
     def of(cls, codes: np.ndarray, pca_codes: np.ndarray, seed: int) -> EmbeddingViews:
@@ -76,14 +94,25 @@ class EmbeddingViews:
         return dataclasses.replace(self, train_model_2d=to_map(train_codes),
                                    train_pca_2d=np.asarray(train_pca_codes[:, :2], np.float32))
 
+    def with_insight(self, trust_model: np.ndarray, trust_pca: np.ndarray, layers: LatentLayers | None) -> EmbeddingViews:
+        """These views plus each image's own trustworthiness (N,) in both codes and the layers."""
+        return dataclasses.replace(self, trust_model=np.asarray(trust_model, np.float32),
+                                   trust_pca=np.asarray(trust_pca, np.float32), layers=layers)
+
     @property
     def has_training(self) -> bool:
         return len(self.train_model_2d) > 0
 
+    @property
+    def has_point_trust(self) -> bool:
+        return len(self.trust_model) == len(self.codes) > 0
+
     def save(self, folder: Path) -> None:
         """Write ``views.npz`` into ``folder``."""
         np.savez(folder / VIEWS_FILE, codes=self.codes, model_2d=self.model_2d, pca_2d=self.pca_2d,
-                 train_model_2d=self.train_model_2d, train_pca_2d=self.train_pca_2d)
+                 train_model_2d=self.train_model_2d, train_pca_2d=self.train_pca_2d,
+                 trust_model=self.trust_model, trust_pca=self.trust_pca,
+                 **(self.layers.arrays() if self.layers is not None else {}))
 
     @classmethod
     def load(cls, folder: Path, test_images: int) -> EmbeddingViews | None:
@@ -96,6 +125,9 @@ class EmbeddingViews:
                 views = cls(*(np.asarray(arrays[name], np.float32) for name in ("codes", "model_2d", "pca_2d")))
                 training = [np.asarray(arrays[name], np.float32) for name in ("train_model_2d", "train_pca_2d")
                             if name in arrays.files]
+                trust = [np.asarray(arrays[name], np.float32) for name in ("trust_model", "trust_pca")
+                         if name in arrays.files]
+                layers = LatentLayers.from_arrays(arrays)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
         shapes_fit = (views.codes.ndim == 2 and all(len(a) == test_images for a in (views.codes, views.model_2d, views.pca_2d))
@@ -104,4 +136,6 @@ class EmbeddingViews:
             return None
         if len(training) == 2 and training[0].ndim == 2 and training[0].shape[1:] == (2,) and training[0].shape == training[1].shape:
             views = dataclasses.replace(views, train_model_2d=training[0], train_pca_2d=training[1])
-        return views
+        if len(trust) == 2 and all(t.shape == (test_images,) for t in trust):
+            views = dataclasses.replace(views, trust_model=trust[0], trust_pca=trust[1])
+        return dataclasses.replace(views, layers=layers)

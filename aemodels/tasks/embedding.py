@@ -6,13 +6,16 @@ import numpy as np
 
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import SplitImages, to_float
+from aemodels.data.splits import Split
+from aemodels.home import home_dir
 from aemodels.kinds import ModelKind, Screen, TaskName
 from aemodels.models import inference
-from aemodels.scoring import metrics
+from aemodels.scoring import image_reader, latent_layers, metrics
 from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, pca_reconstruction, pixel_pca_of_split
+from aemodels.scoring.image_reader import reader_for
 from aemodels.scoring.scores import Scores
 from aemodels.scoring.scoresheet import DEFAULT_K
-from aemodels.scoring.views import EmbeddingViews
+from aemodels.scoring.views import POINT_TRUST_K, EmbeddingViews
 from aemodels.tasks.task import LARGE_DATA, Examples, Task
 
 
@@ -80,8 +83,20 @@ class Embedding(Task):
         if config.is_variational:
             total, reconstruction, kl = (float(v) for v in bundle.model.losses_of(x_test[:IMAGE_METRIC_LIMIT]))
             model.update(negative_elbo=total, reconstruction_nats=reconstruction, kl_nats=kl)
-        views = EmbeddingViews.of(codes, map_codes, config.seed).with_training(train_codes, train_map_codes,
-                                                                                config.seed)
+        layers = None
+        if config.latent_dim >= 2:
+            reader = reader_for(Split.of(config), split, home_dir() / "cache" / "readers") if labelled else None
+            layers = latent_layers.measure(lambda z: inference.decode(bundle, z), codes, config.is_variational,
+                                           reader.probabilities if reader is not None else None)
+            if reader is not None:
+                model["nonsense_share"] = layers.nonsense_share
+                result["reader"] = {"name": image_reader.NAME, "held_out_accuracy": reader.accuracy,
+                                    "nonsense_below": latent_layers.NONSENSE_BELOW, "grid_side": latent_layers.SIDE}
+        trust_model = metrics.pointwise_trust(x_test, codes, POINT_TRUST_K)
+        trust_pca = metrics.pointwise_trust(x_test, map_codes[:, :config.latent_dim], POINT_TRUST_K)
+        views = (EmbeddingViews.of(codes, map_codes, config.seed)
+                 .with_training(train_codes, train_map_codes, config.seed)
+                 .with_insight(trust_model, trust_pca, layers))
         return result, views
 
     def examples(self, bundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:

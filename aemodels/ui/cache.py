@@ -169,6 +169,23 @@ def forming(run_id: str, run_key: str):
     return store.forming(run_id, len(x_test))
 
 
+@st.cache_data(max_entries=8, show_spinner="Scoring the map of every epoch…")
+def forming_curve(run_id: str, run_key: str):
+    """``metrics.forming_curve`` of the run's saved frames (None without them): computed on the
+    first look, not on training, so that it adds nothing to a training's wait."""
+    from aemodels.data.datasets import to_float
+    from aemodels.scoring.metrics import forming_curve as curve
+
+    frames = forming(run_id, run_key)
+    if frames is None:
+        return None
+    config = state.run_info(run_id).config
+    x_test, y_test = held_out(Split.of(config), state.home_key())
+    n = frames.maps.shape[1]
+    labelled = dataset(config.dataset, state.home_key()).is_labelled
+    return curve(frames.maps, to_float(x_test[:n]), y_test[:n] if labelled else None)
+
+
 @st.cache_data(max_entries=4, show_spinner="Scoring PCA at every code size…")
 def pca_curve(config, home: str):
     """``curve.pca_curve`` of a ``TrainConfig``'s data and split, at ``curve.SWEEP_SIZES``."""

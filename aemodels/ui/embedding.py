@@ -19,7 +19,7 @@ from aemodels.models import inference
 from aemodels.scoring.evaluation import pca_reconstruction
 from aemodels.scoring.neighbours import neighbourhood
 from aemodels.scoring.scoresheet import REFERENCE_PROTOCOL, REFERENCE_SOURCE
-from aemodels.scoring.views import EmbeddingViews
+from aemodels.scoring.views import POINT_TRUST_K, EmbeddingViews
 from aemodels.store.run_folder import RunInfo
 from aemodels.ui import access, cache, session, state
 from aemodels.ui.errors import callback_errors
@@ -121,8 +121,49 @@ def model_axes(config) -> tuple[str, str]:
     return f"PC 1 of the {config.latent_dim}-number {code_name}", f"PC 2 of the {code_name}"
 
 
+COLOUR_CLASS, COLOUR_TRUST = "class", "each point's own trustworthiness"
+SHOW_ALL, SHOW_WORST, SHOW_DISAGREE = "all points", "the worst placed", "where the model and PCA disagree most"
+
+
+@dataclasses.dataclass(frozen=True)
+class PointQuality:
+    """How the maps colour their points: by class, or by each point's own trustworthiness with
+    only the ``shown`` rows coloured."""
+
+    by_trust: bool
+    shown: np.ndarray
+
+
+def quality_controls(views: EmbeddingViews) -> PointQuality:
+    """The 'colour by' choice and, for trustworthiness, which points to keep coloured."""
+    if not views.has_point_trust:
+        return PointQuality(False, np.arange(len(views.codes)))
+    left, middle, right = st.columns([2, 3, 1], vertical_alignment="bottom")
+    colour = left.segmented_control("Colour by", [COLOUR_CLASS, COLOUR_TRUST], default=COLOUR_CLASS,
+                                    key="emb_colour") or COLOUR_CLASS
+    if colour == COLOUR_CLASS:
+        return PointQuality(False, np.arange(len(views.codes)))
+    show = middle.selectbox("Show", [SHOW_ALL, SHOW_WORST, SHOW_DISAGREE], key="emb_quality_show")
+    n = int(right.number_input("How many", 5, 500, 50, step=5, key="emb_quality_n", disabled=show == SHOW_ALL))
+    rated = np.flatnonzero(np.isfinite(views.trust_model))
+    if show == SHOW_WORST:
+        shown = rated[np.argsort(views.trust_model[rated], kind="stable")[:n]]
+    elif show == SHOW_DISAGREE:
+        gap = np.abs(views.trust_model[rated] - views.trust_pca[rated])
+        shown = rated[np.argsort(-gap, kind="stable")[:n]]
+    else:
+        shown = rated
+    st.caption(f"Each point's own trustworthiness at k = {POINT_TRUST_K}: how few of its {POINT_TRUST_K} nearest "
+               "neighbours on that map were not among its nearest in pixel space, weighted by how far they were "
+               "(1 none invented; the map's trustworthiness is the mean). Each map is coloured by its own. "
+               + {SHOW_ALL: "", SHOW_WORST: f"Coloured: the {n} images the model's map places worst. ",
+                  SHOW_DISAGREE: f"Coloured: the {n} images whose trustworthiness differs most between the two maps. "}[show]
+               + "Click one to see its neighbours three ways.")
+    return PointQuality(True, np.sort(shown))
+
+
 def linked_maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_names: tuple[str, ...],
-         hidden: tuple[int, ...], training: bool = False) -> None:
+         hidden: tuple[int, ...], training: bool = False, quality: PointQuality | None = None) -> None:
     """The model's map beside PCA's, the chosen images ringed on both, one chosen image crossed;
     with ``training``, the training images beneath."""
     config = info.config
@@ -140,8 +181,12 @@ def linked_maps(info: RunInfo, views: EmbeddingViews, labels: np.ndarray, class_
         (left, "model", views.model_2d, f"{config.model}: {code_name} of each image", model_axes(config)),
         (right, "pca", views.pca_2d, "PCA: first two components of the pixels", ("PC 1", "PC 2")),
     ):
-        figure = maps.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one,
-                                         behind[side])
+        if quality is not None and quality.by_trust:
+            own = views.trust_model if side == "model" else views.trust_pca
+            figure = maps.quality_scatter(points, own, title, axes, quality.shown, one, ringed)
+        else:
+            figure = maps.embedding_scatter(points, labels, class_names, title, ringed, axes, hidden, contours, one,
+                                             behind[side])
         column.plotly_chart(figure, key=MAP_KEYS[side].name, on_select=lambda chart=MAP_KEYS[side]: _on_select(chart, info.run_id),
                             selection_mode=("points", "box", "lasso"))
 
@@ -245,6 +290,11 @@ def forming_section(info: RunInfo, labels: np.ndarray, views: EmbeddingViews,
     st.caption("Press ▶ Play, or drag the slider. Each frame has its own axis range: the first codes span a "
                "small fraction of the last ones." + (" A code of more than two numbers is shown on the "
                                                       "principal axes of its last epoch." if info.config.latent_dim > 2 else ""))
+    frames, accuracy, trust = cache.forming_curve(info.run_id, state.run_key(info.run_id))
+    st.plotly_chart(charts.forming_curve(frames, accuracy, trust), key="emb_forming_curve")
+    st.caption(f"The same {n} images' map scored at each epoch: 5-NN accuracy, each image voted by its 5 nearest "
+               "others on that map (not the published protocol's training codes, which are not kept per epoch), and "
+               "trustworthiness at k = 5. Where the curves stop rising, the map has formed.")
 
 
 def reference_section(info: RunInfo, labelled: bool) -> None:

@@ -187,11 +187,53 @@ def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndar
     dims = (0, 1)
     picture, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
     shown = slice(0, MAP_POINTS)
+    layers = cache.embedding_views(info.run_id, state.run_key(info.run_id)).layers
+    offered = [LAYER_NONE] + ([] if layers is None else [LAYER_STRETCH] + ([LAYER_CONFIDENCE] if layers.confidence is not None else []))
+    chosen = st.segmented_control("Over the map", offered, default=LAYER_NONE, key="latent_layer") or LAYER_NONE
     figure = maps.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], class_names,
-                              ("z1", "z2"), (float(z[0]), float(z[1])), session.LATENT_ENDS.get([]))
+                              ("z1", "z2"), (float(z[0]), float(z[1])), session.LATENT_ENDS.get([]),
+                              _map_layer(layers, chosen))
     st.plotly_chart(figure, key=session.LATENT_MAP.name, on_select=lambda: _on_map_click(scales, dims), selection_mode="points")
     st.caption("Click anywhere on the map to decode that point: z1 and z2 follow, and the red cross marks the "
                "sliders' point." + (" The grid holds the other coordinates at their mean." if codes.shape[1] > 2 else ""))
+    if chosen != LAYER_NONE:
+        st.caption(_layer_words(info, layers, chosen))
+    elif layers is None:
+        st.caption("This run was scored before the decoder's stretch and its digits' confidence were kept with runs: "
+                   "train it again to see them.")
+
+
+LAYER_NONE, LAYER_STRETCH, LAYER_CONFIDENCE = "decoded images only", "stretch", "is it a digit?"
+
+
+def _map_layer(layers, chosen: str) -> maps.MapLayer | None:
+    if layers is None or chosen == LAYER_NONE:
+        return None
+    xs, ys = layers.axes
+    if chosen == LAYER_STRETCH:
+        return maps.MapLayer(xs, ys, layers.stretch, "stretch", "Magma", 0.0, float(np.percentile(layers.stretch, 98)))
+    return maps.MapLayer(xs, ys, layers.confidence, "top class prob.", "RdYlGn", 0.0, 1.0)
+
+
+def _layer_words(info: RunInfo, layers, chosen: str) -> str:
+    """How to read the chosen layer, with the run's figures."""
+    where = ("the prior's range, ±3 on z1 and z2" if info.config.is_variational
+             else "the range of the held-out codes on z1 and z2")
+    if chosen == LAYER_STRETCH:
+        low, high = np.percentile(layers.stretch, [10, 90])
+        return (f"How much the decoded image changes per unit step of the code, over {where} (a 20×20 grid): the "
+                "length of the pixel change (intensities 0 to 1) per code unit, averaged over a step along z1 and "
+                f"along z2. Bright tiles are where the decoder stretches: a small move there changes the image a "
+                f"lot, typically between classes; dark tiles, inside a class, change it little. Here it runs from "
+                f"{low:.2g} to {high:.2g} (10th to 90th percentile). That is why distances on a plain autoencoder's "
+                "map are not to be read as differences between images.")
+    reader = info.metrics.get("reader", {})
+    share = info.scores.model.nonsense_share
+    return (f"The top class probability that a classifier of this data gives each decoded tile, over {where} "
+            f"(a 20×20 grid). Red tiles decode to images it cannot call any one class: blends and blurs, no digit. "
+            f"{share:.0%} of the tiles are below one half (the run's nonsense share). The classifier: "
+            f"{reader.get('name', 'a classifier')}, fitted on this run's training images, right on "
+            f"{reader.get('held_out_accuracy', float('nan')):.1%} of its held-out images.")
 
 
 def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -> None:

@@ -191,3 +191,16 @@ def parameter_scatter(rows, setting: str, score: str, group_column: str = "seed 
     figure.update_layout(title=f"{score} against {setting}", xaxis_title=setting, yaxis_title=score,
                          margin=FIGURE_MARGIN, height=360)
     return figure
+
+
+def forming_curve(frames, accuracy, trust) -> go.Figure:
+    """5-NN accuracy and trustworthiness (S,) of the map at epochs ``frames`` (S,), 0 before training."""
+    import numpy as np
+
+    figure = go.Figure()
+    if np.isfinite(accuracy).any():
+        figure.add_trace(go.Scatter(x=frames, y=accuracy, mode="lines+markers", name="5-NN accuracy"))
+    figure.add_trace(go.Scatter(x=frames, y=trust, mode="lines+markers", name="trustworthiness, k = 5"))
+    figure.update_layout(title="The map's scores at each epoch (higher is better)", xaxis_title="epoch (0: before training)",
+                         yaxis_title="score", margin=FIGURE_MARGIN, height=300, legend=dict(orientation="h", y=-0.3))
+    return figure

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -72,6 +74,40 @@ def embedding_scatter(points: np.ndarray, labels: np.ndarray, class_names: tuple
     # (with box or lasso dragging, its frontend turns click selection off).
     figure.update_layout(title=map_title(title), margin=MAP_MARGIN, height=450, uirevision=title,
                          legend=dict(itemsizing="constant"),
+                         xaxis=dict(title=axis_titles[0]), yaxis=dict(title=axis_titles[1]))
+    return figure
+
+
+def quality_scatter(points: np.ndarray, quality: np.ndarray, title: str, axis_titles: tuple[str, str],
+                    shown: np.ndarray, marked: int | None = None, highlight: np.ndarray | None = None) -> go.Figure:
+    """The map's points coloured by each point's own trustworthiness ``quality`` (N,), red where
+    the map invents neighbours; only the rows ``shown`` are coloured, the others stay as pale grey
+    dots for context. ``customdata`` is each point's row, so a click chooses it as on the class map."""
+    size, opacity = marker_style(len(points))
+    scatter = go.Scattergl if len(points) >= WEBGL_FROM_POINTS else go.Scatter
+    others = np.setdiff1d(np.arange(len(points)), shown)
+    figure = go.Figure()
+    if len(others):
+        figure.add_trace(scatter(x=points[others, 0], y=points[others, 1], mode="markers", name="the others",
+                                 customdata=others, hovertemplate="image %{customdata}<extra></extra>",
+                                 marker=dict(size=size, color="#c8c8c8", opacity=0.5)))
+    figure.add_trace(scatter(
+        x=points[shown, 0], y=points[shown, 1], mode="markers", name="own trustworthiness", customdata=shown,
+        text=[f"{q:.2f}" for q in quality[shown]],
+        hovertemplate="image %{customdata}<br>own trustworthiness %{text}<extra></extra>",
+        marker=dict(size=max(size, 6 if len(shown) < len(points) else size), color=quality[shown], colorscale="RdYlGn",
+                    cmin=0.5, cmax=1.0, opacity=max(opacity, 0.8),
+                    colorbar=dict(title=dict(text="own trust k=10", side="right"), thickness=12))))
+    if highlight is not None and len(highlight):
+        figure.add_trace(scatter(x=points[highlight, 0], y=points[highlight, 1], mode="markers", name="selected",
+                                 customdata=highlight, hoverinfo="skip",
+                                 marker=dict(size=max(size + 5, 9), color="rgba(0,0,0,0)",
+                                             line=dict(color="black", width=1.5))))
+    if marked is not None:
+        figure.add_trace(scatter(x=points[[marked], 0], y=points[[marked], 1], mode="markers", name=f"image {marked}",
+                                 customdata=[marked], hoverinfo="skip",
+                                 marker=dict(size=18, symbol="x", color="black", line=dict(color="white", width=1.5))))
+    figure.update_layout(title=map_title(title), margin=MAP_MARGIN, height=450, uirevision=title, showlegend=False,
                          xaxis=dict(title=axis_titles[0]), yaxis=dict(title=axis_titles[1]))
     return figure
 
@@ -149,9 +185,24 @@ def grid_picture(grid: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+@dataclasses.dataclass(frozen=True)
+class MapLayer:
+    """Values over a grid of the latent plane, drawn over the decoded grid: ``values`` (rows, cols)
+    at tile centres ``xs`` (cols,) and ``ys`` (rows,), row 0 at the lowest ``ys``."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    values: np.ndarray
+    title: str
+    colorscale: str
+    zmin: float
+    zmax: float
+
+
 def latent_map(picture: str, extent: tuple[float, float, float, float], points: np.ndarray,
                labels: np.ndarray, class_names: tuple[str, ...], axis_titles: tuple[str, str] = ("z1", "z2"),
-               current: tuple[float, float] | None = None, ends: list[tuple[float, float]] = ()) -> go.Figure:
+               current: tuple[float, float] | None = None, ends: list[tuple[float, float]] = (),
+               layer: MapLayer | None = None) -> go.Figure:
     """The decoded grid (``grid_picture``) under held-out codes, clickable everywhere.
 
     Args:
@@ -168,6 +219,11 @@ def latent_map(picture: str, extent: tuple[float, float, float, float], points: 
     figure = go.Figure()
     figure.add_layout_image(source=picture, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
                             sizing="stretch", layer="below")
+    if layer is not None:
+        figure.add_trace(go.Heatmap(x=layer.xs, y=layer.ys, z=layer.values, colorscale=layer.colorscale,
+                                    zmin=layer.zmin, zmax=layer.zmax, opacity=0.6, name=layer.title, hoverongaps=False,
+                                    colorbar=dict(title=dict(text=layer.title, side="right"), thickness=12),
+                                    hovertemplate="(%{x:.2f}, %{y:.2f})<br>" + layer.title + " %{z:.2f}<extra></extra>"))
     for k, name in enumerate(class_names):
         picked = labels == k
         if picked.any():
