@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
 README_SHOTS = ROOT / "docs" / "screenshots"
 README_SCREENSHOTS = ("home", "embedding", "embedding_neighbours", "embedding_forming", "denoising", "superres",
-                      "latent", "runs", "train_bad_upload", "latent_confidence", "embedding_point_trust")
+                      "latent", "runs", "train_bad_upload", "embedding_point_trust")
 README_WIDTH = 900
 APP_TIMEOUT_MS = 60_000
 TRAIN_TIMEOUT_MS = 240_000
@@ -640,7 +640,7 @@ def test_the_latent_layers_and_each_points_trustworthiness_draw(server, page):
     wait_for_plots(page, 1)
     for choice, words, name in (("stretch", "per unit step of the code", "latent_stretch"),
                                 ("is it a digit?", "nonsense share", "latent_confidence")):
-        page.get_by_role("button", name=choice, exact=True).click()
+        page.locator("[data-testid='stButtonGroup']").get_by_text(choice, exact=True).click()
         page.get_by_text(words).first.wait_for(timeout=APP_TIMEOUT_MS)
         _drawn_trace(page, "t.type === 'heatmap'")
         wait_for_app(page)
@@ -649,7 +649,7 @@ def test_the_latent_layers_and_each_points_trustworthiness_draw(server, page):
         screenshot(page, name)
     open_page(page, f"{server.url}/embedding?run={server.run_ids['vae']}", "Embedding vs PCA")
     wait_for_plots(page, 2)
-    page.get_by_role("button", name="each point's own trustworthiness", exact=True).click()
+    page.locator("[data-testid='stButtonGroup']").get_by_text("each point's own trustworthiness", exact=True).click()
     _drawn_trace(page, "t.name === 'own trustworthiness'")
     wait_for_app(page)
     assert_no_traceback(page)
