@@ -251,10 +251,11 @@ def test_quick_model_opens_both_embedding_maps(server, page):
     page.get_by_role("button", name="Train a quick model").click()
     page.get_by_role("heading", name="Embedding vs PCA").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     wait_for_app(page)
-    # The two maps, the map forming and PCA's beside it, then error and kNN accuracy by code size.
-    points = wait_for_plots(page, 5)
+    # The two maps, the map forming and PCA's beside it, the map's scores per epoch, then error and
+    # kNN accuracy by code size.
+    points = wait_for_plots(page, 6)
     assert_no_traceback(page)
-    assert len(points) == 5 and all(n > 0 for n in points), points
+    assert len(points) == 6 and all(n > 0 for n in points), points
     assert "dense-ae on mnist-10k" in page.inner_text("[data-testid='stMain']")
     assert "run=" in page.url and "dataset=mnist-10k" in page.url
     screenshot(page, "embedding")
@@ -639,7 +640,7 @@ def test_the_latent_layers_and_each_points_trustworthiness_draw(server, page):
     open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
     wait_for_plots(page, 1)
     for choice, words, name in (("stretch", "per unit step of the code", "latent_stretch"),
-                                ("is it a digit?", "nonsense share", "latent_confidence")):
+                                ("which class?", "nonsense share", "latent_confidence")):
         page.locator("[data-testid='stButtonGroup']").get_by_text(choice, exact=True).click()
         page.get_by_text(words).first.wait_for(timeout=APP_TIMEOUT_MS)
         _drawn_trace(page, "t.type === 'heatmap'")

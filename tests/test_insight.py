@@ -91,8 +91,8 @@ def test_latent_explorer_draws_either_layer_with_how_to_read_it(home_with_runs):
     at = open_page("pages/latent.py", runs["vae"])
     assert not at.exception and not at.error
     control = at.get("button_group")[0]
-    assert "stretch" in control.proto.options[1].content and "is it a digit?" in control.proto.options[2].content
-    for choice, words in (("stretch", "per unit step of the code"), ("is it a digit?", "nonsense share")):
+    assert "stretch" in control.proto.options[1].content and "which class?" in control.proto.options[2].content
+    for choice, words in (("stretch", "per unit step of the code"), ("which class?", "nonsense share")):
         at.get("button_group")[0].set_value(choice).run()
         assert not at.exception and not at.error
         spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == "latent_map").proto.spec)

@@ -199,11 +199,11 @@ def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndar
     if chosen != LAYER_NONE:
         st.caption(_layer_words(info, layers, chosen))
     elif layers is None:
-        st.caption("This run was scored before the decoder's stretch and its digits' confidence were kept with runs: "
+        st.caption("This run was scored before the decoder's stretch and its classes' confidence were kept with runs: "
                    "train it again to see them.")
 
 
-LAYER_NONE, LAYER_STRETCH, LAYER_CONFIDENCE = "decoded images only", "stretch", "is it a digit?"
+LAYER_NONE, LAYER_STRETCH, LAYER_CONFIDENCE = "decoded images only", "stretch", "which class?"
 
 
 def _map_layer(layers, chosen: str) -> maps.MapLayer | None:
@@ -230,8 +230,10 @@ def _layer_words(info: RunInfo, layers, chosen: str) -> str:
     reader = info.metrics.get("reader", {})
     share = info.scores.model.nonsense_share
     return (f"The top class probability that a classifier of this data gives each decoded tile, over {where} "
-            f"(a 20×20 grid). Red tiles decode to images it cannot call any one class: blends and blurs, no digit. "
-            f"{share:.0%} of the tiles are below one half (the run's nonsense share). The classifier: "
+            f"(a 20×20 grid). Red tiles decode to images it cannot call any one class: blends and blurs. "
+            f"{share:.0%} of the tiles are below one half (the run's nonsense share). Green is no proof of a "
+            "plausible image: far from its codes a decoder may draw bold, repeated strokes that no image of the data "
+            "looks like, and a classifier still reads them with confidence. The classifier: "
             f"{reader.get('name', 'a classifier')}, fitted on this run's training images, right on "
             f"{reader.get('held_out_accuracy', float('nan')):.1%} of its held-out images.")
 
