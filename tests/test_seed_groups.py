@@ -95,6 +95,8 @@ def test_runs_shows_the_group_in_the_table_the_comparison_and_the_chart(seeded_h
     assert len(table) == 1 and table["runs"].iloc[0] == 3 and "±" in table["5-NN acc"].iloc[0]
     runs = at.dataframe[0].value
     assert runs["seed group"].notna().sum() == 3
+    every = _tables(at, "score")[0]  # the group's every score, in its expander
+    assert "model.continuity.50" in set(every["score"]) and (every["n"] == 3).all()
     at.multiselect(key="compare").set_value(list(members[:2])).run()
     assert not at.exception
     section, compared = _tables(at, "seed group")  # the section's, then the comparison's

@@ -3,6 +3,7 @@ more seeds of a run as background trainings."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from aemodels.config import TrainConfig
@@ -10,7 +11,7 @@ from aemodels.scoring.seed_groups import SD_FROM, group_of, next_seeds, seed_gro
 from aemodels.store.run_folder import RunInfo
 from aemodels.ui import access
 from aemodels.ui.errors import callback_errors
-from aemodels.ui.run_table import groups_table
+from aemodels.ui.run_table import group_names, groups_table
 
 MAX_MORE_SEEDS = 5
 SPREAD_WORDS = (f"Each score is the mean over the group's seeds, then ± the standard deviation ({SD_FROM} seeds or "
@@ -27,6 +28,11 @@ def groups_section(infos: list[RunInfo]) -> None:
     st.caption("Runs whose settings are the same but for the seed. The seed picks the held-out images, the first "
                "weights and the batches, so a group shows how far a score moves by chance: a difference between "
                f"two settings smaller than that means little. {SPREAD_WORDS}")
+    for group, name in group_names(seed_groups(infos)):
+        with st.expander(f"Every score of group {name}"):
+            st.dataframe(pd.DataFrame({"score": list(group.scores), "mean and spread": [s.text() for s in group.scores.values()],
+                                       "n": [s.n for s in group.scores.values()]}),
+                         hide_index=True, key=f"group_scores_{'-'.join(group.run_ids)[:80]}", placeholder="")
 
 
 def compared_groups(infos: list[RunInfo], compared: list[str]) -> None:
