@@ -66,6 +66,15 @@ class LatentLayers:
         return cls(extent, stretch, confidence)
 
 
+def plane_codes(codes: np.ndarray, xs: np.ndarray, ys: np.ndarray, dims: tuple[int, int] = (0, 1)) -> np.ndarray:
+    """Codes (len(ys)·len(xs), D) float32 on the plane of ``dims``: row-major from the lowest
+    ``ys``, the other numbers at the mean of ``codes`` (N, D)."""
+    grid = np.tile(codes.mean(axis=0), (len(xs) * len(ys), 1)).astype(np.float32)
+    yy, xx = np.meshgrid(ys, xs, indexing="ij")
+    grid[:, dims[0]], grid[:, dims[1]] = xx.ravel(), yy.ravel()
+    return grid
+
+
 def layer_extent(codes: np.ndarray, variational: bool) -> tuple[float, float, float, float]:
     """Where the layers are measured: ±``PRIOR_RANGE`` for a VAE; the codes' range on each of the
     first two numbers for a plain autoencoder."""
@@ -83,9 +92,7 @@ def measure(decode: Callable[[np.ndarray], np.ndarray], codes: np.ndarray, varia
     extent = layer_extent(codes, variational)
     x0, x1, y0, y1 = extent
     xs, ys = np.linspace(x0, x1, side), np.linspace(y0, y1, side)
-    grid = np.tile(codes.mean(axis=0), (side * side, 1)).astype(np.float32)
-    yy, xx = np.meshgrid(ys, xs, indexing="ij")
-    grid[:, 0], grid[:, 1] = xx.ravel(), yy.ravel()
+    grid = plane_codes(codes, xs, ys)
     step = 0.1 * min((x1 - x0), (y1 - y0)) / max(side - 1, 1) or 1e-3
     nudged = [grid.copy() for _ in range(2)]
     nudged[0][:, 0] += step

@@ -15,6 +15,7 @@ import streamlit as st
 from aemodels.data.datasets import to_float
 from aemodels.data.splits import Split
 from aemodels.models import inference
+from aemodels.scoring.latent_layers import plane_codes
 from aemodels.store.run_folder import RunInfo
 from aemodels.ui import cache, session, state
 from aemodels.ui.figures import maps
@@ -60,11 +61,7 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     """
     codes = cache.embedding_views(run_id, state.run_key(run_id)).codes
     xs, ys = grid_axes(codes, side, dims, spread)
-    a, b = dims
-    grid_codes = np.tile(codes.mean(axis=0), (side * side, 1)).astype(np.float32)
-    yy, xx = np.meshgrid(ys, xs, indexing="ij")
-    grid_codes[:, a], grid_codes[:, b] = xx.ravel(), yy.ravel()
-    images = inference.decode(cache.bundle(run_id, state.run_key(run_id)), grid_codes)
+    images = inference.decode(cache.bundle(run_id, state.run_key(run_id)), plane_codes(codes, xs, ys, dims))
     return (maps.grid_picture(images.reshape(side, side, *images.shape[1:])),
             grid_extent(codes, side, dims, spread))
 
