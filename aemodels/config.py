@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from typing import Any
 
 from aemodels.errors import ConfigError
 from aemodels.kinds import KINDS, ModelKind, kind_of
-from aemodels.settings import SETTINGS
+from aemodels.settings import SETTINGS, shape_of
 
 
 class _ConfigMethods:
@@ -33,6 +34,8 @@ class _ConfigMethods:
         for setting in SETTINGS.values():
             if not setting.applies(kind):
                 object.__setattr__(self, setting.name, setting.default)
+        if self.code_shape:  # a shaped code's size is the product of its sizes
+            object.__setattr__(self, "latent_dim", math.prod(self.code_grid))
         for setting in SETTINGS.values():
             problem = setting.requires(self) if setting.applies(kind) else None
             if problem:
@@ -45,6 +48,15 @@ class _ConfigMethods:
     @property
     def is_variational(self) -> bool:
         return self.kind.variational
+
+    @property
+    def code_grid(self) -> tuple[int, int, int] | None:
+        """(height, width, channels) of a code with a shape; None for a flat code."""
+        return shape_of(self.code_shape) if self.code_shape else None
+
+    @property
+    def fills_prior(self) -> bool:
+        return self.kind.fills_prior
 
     @property
     def has_embedding(self) -> bool:
@@ -70,14 +82,18 @@ class _ConfigMethods:
 
     @classmethod
     def from_dict(cls, data: Any) -> TrainConfig:
-        """Build from parsed JSON; unknown keys or wrong types give a ``ConfigError``."""
+        """Build from a saved run's parsed JSON; unknown keys or wrong types give a ``ConfigError``.
+        A setting the JSON lacks takes the value runs had before it existed (``Setting.omitted_at``),
+        else its default."""
         if not isinstance(data, dict):
             raise ConfigError("The config must be a JSON object of training settings.")
         unknown = sorted(set(data) - set(SETTINGS))
         if unknown:
             noun = "setting" if len(unknown) == 1 else "settings"
             raise ConfigError(f"Unknown config {noun}: {', '.join(unknown)}.")
-        return cls(**data)
+        earlier = {setting.name: setting.omitted_at for setting in SETTINGS.values()
+                   if setting.name not in data and setting.added_later}
+        return cls(**earlier, **data)
 
     def replace(self, **changes: Any) -> TrainConfig:
         return dataclasses.replace(self, **changes)

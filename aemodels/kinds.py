@@ -36,6 +36,7 @@ class Screen(enum.Enum):
     LATENT = "latent"
 
 
+CONDITIONAL_CLASSES = 10  # a conditional kind's one-hot class input: data of 2 to 10 classes
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,31}$")  # also part of run ids
 
 
@@ -50,6 +51,8 @@ class ModelKind:
         layout: ``"dense"`` or ``"conv"`` encoder/decoder (embedding kinds), ``"unet"`` otherwise.
         variational: a VAE (mean and log-variance, sampling, reconstruction + KL loss).
         screens: the result screens that show its runs, the main one first.
+        adversarial: an adversarial autoencoder (a discriminator pulls its codes to the prior).
+        conditional: its encoder and decoder are told each image's class (it needs labels).
     """
 
     name: str
@@ -58,10 +61,23 @@ class ModelKind:
     layout: str
     variational: bool
     screens: tuple[Screen, ...]
+    adversarial: bool = False
+    conditional: bool = False
 
     @property
     def has_embedding(self) -> bool:
         return self.task is TaskName.EMBEDDING
+
+    @property
+    def fills_prior(self) -> bool:
+        """Whether training pulls its codes towards the standard normal prior N(0, I): a VAE's KL
+        term or an adversarial autoencoder's discriminator."""
+        return self.variational or self.adversarial
+
+    @property
+    def adds_own_loss(self) -> bool:
+        """Whether its model trains with a step of its own, not a compiled Keras loss."""
+        return self.variational or self.adversarial
 
     @property
     def main_screen(self) -> Screen:
@@ -83,6 +99,10 @@ KINDS: dict[str, ModelKind] = {
                   (Screen.LATENT, Screen.EMBEDDING)),
         ModelKind("dense-vae", "fully-connected variational autoencoder", TaskName.EMBEDDING, "dense", True,
                   (Screen.LATENT, Screen.EMBEDDING)),
+        ModelKind("aae", "adversarial autoencoder", TaskName.EMBEDDING, "dense", False,
+                  (Screen.LATENT, Screen.EMBEDDING), adversarial=True),
+        ModelKind("cvae", "conditional variational autoencoder", TaskName.EMBEDDING, "dense", True,
+                  (Screen.LATENT, Screen.EMBEDDING), conditional=True),
         ModelKind("denoise", "convolutional denoiser", TaskName.DENOISING, "unet", False, (Screen.DENOISING,)),
         ModelKind("superres", "super-resolution network", TaskName.SUPER_RESOLUTION, "unet", False,
                   (Screen.SUPER_RESOLUTION,)),

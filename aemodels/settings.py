@@ -26,7 +26,7 @@ class Form:
     """How the Train form offers a setting.
 
     Attributes:
-        widget: ``slider``, ``number``, ``select_slider``, ``radio`` or ``multiselect``.
+        widget: ``slider``, ``number``, ``select_slider``, ``radio``, ``selectbox`` or ``multiselect``.
         key: the widget's key (kept across pages and reruns).
         column: 0 for the left column, 1 for the right one.
         low, high, step: the slider's or number box's range; may be narrower than the valid one.
@@ -57,8 +57,8 @@ class Setting:
         words: what people read beside it ("Latent size (numbers in the code)").
         noun: how an error message names it ("The latent size").
         help: one more line for the form's tooltip and the command line's help.
-        value_type: ``int``, ``float``, ``str``, ``"factors"`` (whole numbers, at least one) or
-            ``"optional int"`` (None allowed).
+        value_type: ``int``, ``float``, ``str``, ``"factors"`` (whole numbers, at least one),
+            ``"optional int"`` (None allowed) or ``"shape"`` (``"HxWxC"``, or "" for none).
         low, high: the valid range, inclusive (of each number, for ``factors``); ``above_low``
             excludes ``low`` itself.
         choices: the allowed values of a ``str`` setting (empty: any non-empty text).
@@ -66,7 +66,8 @@ class Setting:
         applies: whether it applies to a kind; a setting that does not is reset to its default
             and left out of that kind's runs.
         requires: a rule across settings: given the config, a one-line reason or None.
-        omitted_at: left out of the run's JSON at this value (for a setting added later).
+        omitted_at: left out of the run's JSON at this value (for a setting added later); a saved
+            config without the setting is read with this value (``TrainConfig.from_dict``).
         recommended: left unset, it takes the value recommended for the kind and the data
             (``tasks.defaults``): on the command line its flag defaults to that.
         command_line: whether ``python -m aemodels train`` has a flag for it.
@@ -100,9 +101,14 @@ class Setting:
         return {"factors": "tuple[int, ...]", "optional int": "int | None"}.get(self.value_type,
                                                                               getattr(self.value_type, "__name__", ""))
 
+    @property
+    def added_later(self) -> bool:
+        """Whether runs were saved before this setting existed (they have ``omitted_at``)."""
+        return self.omitted_at is not _ALWAYS
+
     def omitted(self, value: Any) -> bool:
         """Whether a run's JSON leaves this value out (the value of runs saved before the setting)."""
-        return self.omitted_at is not _ALWAYS and value == self.omitted_at
+        return self.added_later and value == self.omitted_at
 
     def normal(self, value: Any) -> Any:
         """``value`` in its one canonical form (JSON gives lists, and 1 and 1.0 are one rate)."""
@@ -110,6 +116,8 @@ class Setting:
             return tuple(value)
         if self.value_type is float:
             return float(value)
+        if self.value_type == "shape":
+            return "x".join(str(size) for size in shape_of(value)) if value else ""
         return value
 
     def problem(self, value: Any) -> str | None:
@@ -123,6 +131,11 @@ class Setting:
                 allowed = " or ".join(self.choices) if len(self.choices) == 2 else "one of " + ", ".join(self.choices)
                 return None if value in self.choices else f"Unknown {self.words.lower()} {value!r}: use {allowed}."
             return None if isinstance(value, str) and value else f"{self.noun} must be {self.hint}."
+        if self.value_type == "shape":
+            sizes = shape_of(value) if isinstance(value, str) else None
+            if value == "" or (sizes and all(1 <= s <= 64 for s in sizes) and math.prod(sizes) <= self.high):
+                return None
+            return f"{self.noun} must be three whole numbers such as 4x4x8 (height x width x channels), {self.hint}."
         if self.value_type == "optional int" and value is None:
             return None
         whole = self.value_type in (int, "optional int")
@@ -141,11 +154,21 @@ class Setting:
             return tuple(int(part) for part in text.split(",") if part.strip())
         if self.value_type == "optional int":
             return int(text)
+        if self.value_type == "shape":
+            return text
         return self.value_type(text)
 
     def show(self, value: Any) -> str:
         """``value`` as typed on the command line."""
         return ",".join(str(v) for v in value) if self.value_type == "factors" else str(value)
+
+
+def shape_of(text: str) -> tuple[int, int, int] | None:
+    """``"4x4x8"`` → (4, 4, 8); None when ``text`` is not three whole numbers joined by x."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 3 or not all(part.strip().isdigit() for part in parts):
+        return None
+    return tuple(int(part) for part in parts)
 
 
 def _whole(value: Any) -> bool:
@@ -158,6 +181,26 @@ def _number(value: Any) -> bool:
 
 def _embedding(kind: ModelKind) -> bool:
     return kind.task is TaskName.EMBEDDING
+
+
+def _versioned(kind: ModelKind) -> bool:
+    return kind.task is TaskName.EMBEDDING and kind.layout == "conv"
+
+
+MAX_CODE = 256  # numbers in a code, flat or shaped
+
+
+def _spatial_code(kind: ModelKind) -> bool:
+    return kind.task is TaskName.EMBEDDING and kind.layout == "conv" and not kind.variational
+
+
+def code_map_side(side: int) -> int:
+    """The side of a shaped code's maps for images of ``side`` pixels: padded to a multiple of 4,
+    halved by the encoder's two stride-2 convolutions and by the one that makes the code."""
+    return math.ceil(math.ceil(side / 4) / 2)
+
+
+LATEST_ARCHITECTURE = 2  # what new runs of a versioned kind are built with (``models.architectures``)
 
 
 def _neighbours_need_a_2d_code(config) -> str | None:
@@ -173,12 +216,19 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     Setting("dataset", "mnist-10k", "Dataset", "The dataset", str, hint="a dataset name such as 'mnist-10k'",
             help="a name from 'python -m aemodels datasets', or upload:<id> for an upload kept in the store"),
     Setting("model", "dense-ae", "Model kind", "The model kind", str, choices=tuple(KINDS),
-            help=f"one of {', '.join(KINDS)}"),
-    Setting("latent_dim", 2, "Latent size (numbers in the code)", "The latent size", int, low=1, high=64,
-            help="the size of the code", applies=_embedding,
-            form=Form("slider", "latent", low=1, high=64)),
+            help="one of " + "; ".join(f"{kind.name} ({kind.title})" for kind in KINDS.values())),
+    Setting("code_shape", "", "Code shape", "The code shape", "shape", high=MAX_CODE,
+            hint=f"at most {MAX_CODE} numbers in all", applies=_spatial_code, omitted_at="",
+            help="A code with a shape, as the lesson's notebook has (4x4x8: 8 maps of 4×4, 128 numbers): the encoder "
+                 "ends on a convolution instead of a dense layer, and the latent size is the product. Empty: a flat "
+                 "code. Its height and width are the images' sides halved three times (4x4 for 28×28 images).",
+            form=Form("selectbox", "code_shape", options=("", "4x4x4", "4x4x8", "4x4x16"))),
+    Setting("latent_dim", 2, "Latent size (numbers in the code)", "The latent size", int, low=1, high=MAX_CODE,
+            help="the size of the code (with --code-shape, the product of its sizes)", applies=_embedding,
+            form=Form("slider", "latent", low=1, high=64, shown=lambda chosen: not chosen.get("code_shape"))),
     Setting("neighbour_weight", 0.0, "Neighbour keeping", "The neighbour weight", float, low=0, high=10,
-            hint="0 is the plain model, 1 the recommended strength", applies=_embedding,
+            hint="0 is the plain model, 1 the recommended strength",
+            applies=lambda kind: _embedding(kind) and not kind.adversarial,
             requires=_neighbours_need_a_2d_code, omitted_at=0.0,
             help="0 is the plain model. Above 0, the code is also pulled towards a t-SNE map of the training "
                  "images, so images that look alike stay neighbours; 1 is the recommended strength.",
@@ -190,6 +240,13 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
                  "towards the prior: smoother and more regular, with blurrier reconstructions; below 1 the "
                  "reverse.",
             form=Form("slider", "beta", low=0.0, high=8.0, step=0.25)),
+    Setting("architecture", LATEST_ARCHITECTURE, "Architecture version", "The architecture version", int,
+            low=1, high=LATEST_ARCHITECTURE, applies=_versioned, omitted_at=1,
+            hint=f"{LATEST_ARCHITECTURE} is the current one",
+            help="The layers of a convolutional kind. 2 (new runs): the published conv autoencoder's, Conv64/s2 → "
+                 "Conv128/s2 → Dense512 → code and back. 1: the small Conv16/s2 → Conv32/s2 → Dense128 of runs "
+                 "saved before it; a run always rebuilds the version it was trained with.",
+            form=Form("radio", "architecture", column=1, options=tuple(range(LATEST_ARCHITECTURE, 0, -1)))),
     Setting("epochs", 10, "Epochs", "Epochs", int, low=1, high=500, recommended=True, help=RECOMMENDED_HELP,
             form=Form("number", "epochs", low=1, high=500)),
     Setting("batch_size", 128, "Batch size", "The batch size", int, low=1, high=4096, recommended=True,

@@ -31,7 +31,16 @@ if info is not None:
         st.write(INTRO + (LABELLED if data.is_labelled else " This data has no labels, so the dots have one colour."))
         warn_if_beaten(info)
         st.caption(f"Run: {run_label(info)} · {len(x_test):,} held-out images.")
-        if config.latent_dim > 2:
+        if config.kind.conditional:
+            st.info("A conditional VAE is told each image's class, so its code is free to leave the class out: this "
+                    "map is of style (slant, width, size), and classes that overlap here are what it was built for. "
+                    "Its scores against PCA are shown, not judged; Latent explorer decodes each class in one style.")
+        if config.code_grid:
+            height, width, channels = config.code_grid
+            st.info(f"The code has a shape, {channels} maps of {height}×{width} ({config.latent_dim} numbers): the left "
+                    "map is PCA of the flattened codes to 2-D; the neighbours and scores below use the full code. "
+                    "Latent explorer draws the maps.")
+        elif config.latent_dim > 2:
             st.info(f"The code has {config.latent_dim} numbers: the left map is PCA of the codes to 2-D; "
                     "the neighbours and scores below use the full code.")
         elif config.latent_dim == 1:
@@ -50,6 +59,7 @@ if info is not None:
         st.caption(knn + "Trustworthiness at k: how few of an image's k nearest in the map were not among its k "
                    "nearest in pixel space (invented neighbours); continuity: how few pixel-space neighbours the map "
                    f"lost. PCA uses {count(config.latent_dim, 'component')}, the same code size.")
+        embedding.prior_sentence(info)
         embedding.reference_section(info, data.is_labelled)
         embedding.forming_section(info, y_test, views, data.class_names)
         embedding.code_size_section(info)

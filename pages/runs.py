@@ -26,6 +26,7 @@ else:
         table = run_table.show(shown)
         seed_views.groups_section(shown)
         compare_views.comparison(table, shown)
+        compare_views.rate_distortion_plane(table)
         run_actions.one_run(store, shown)
 
 run_actions.trash(store)

@@ -8,6 +8,7 @@ import pytest
 from aemodels.config import TrainConfig
 from aemodels.kinds import KINDS
 from aemodels.models.architectures import ModelBundle
+from aemodels.models.conditional import one_hot
 from aemodels.tasks.registry import build_model
 
 EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
@@ -25,13 +26,15 @@ def test_builds_with_documented_shapes(kind, shape):
     assert isinstance(bundle, ModelBundle)
     assert bundle.image_shape == shape and bundle.config == config
     images = np.random.default_rng(0).random((2, *shape), dtype=np.float32)
-    out = np.asarray(bundle.model(images, training=False))
+    given = [images, one_hot([3, 7])] if bundle.classes else images  # a conditional kind is told the class
+    out = np.asarray(bundle.model(given, training=False))
     assert out.shape == (2, *shape)
     assert np.all(np.isfinite(out))
     if kind in EMBEDDING_KINDS:
-        codes = np.asarray(bundle.encoder(images))
+        codes = np.asarray(bundle.encoder(given))
         assert codes.shape == (2, 3)
-        decoded = np.asarray(bundle.decoder(codes))
+        decoded = np.asarray(bundle.decoder(np.concatenate([codes, one_hot([3, 7])], axis=1) if bundle.classes
+                                            else codes))
         assert decoded.shape == (2, *shape)
         assert decoded.min() >= 0 and decoded.max() <= 1
         # The model is the decoder of the encoder's code (z_mean for a VAE).
@@ -49,11 +52,12 @@ def test_outputs_are_images_in_0_1(kind):
 
     bundle = build_model(TrainConfig(model=kind), (12, 12, 1))
     wild = np.random.default_rng(1).normal(0, 3, (4, 12, 12, 1)).astype(np.float32)
-    out = inference.reconstruct(bundle, wild)
+    labels = np.array([0, 1, 2, 9]) if bundle.classes else None
+    out = inference.reconstruct(bundle, wild, labels)
     assert out.shape == wild.shape and out.dtype == np.float32
     assert out.min() >= 0 and out.max() <= 1
     if kind in EMBEDDING_KINDS:
-        raw = np.asarray(bundle.model(wild))
+        raw = np.asarray(bundle.model([wild, one_hot(labels)] if bundle.classes else wild))
         assert raw.min() >= 0 and raw.max() <= 1
 
 

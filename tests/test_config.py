@@ -25,7 +25,7 @@ def test_defaults_are_valid():
 def test_every_model_kind_is_accepted(kind):
     config = TrainConfig(model=kind)
     assert config.has_embedding == (kind not in ("denoise", "superres"))
-    assert config.is_variational == (kind in ("vae", "dense-vae"))
+    assert config.is_variational == (kind in ("vae", "dense-vae", "cvae"))
 
 
 BAD_VALUES = [
@@ -34,7 +34,7 @@ BAD_VALUES = [
     ("model", "resnet"),
     ("model", ""),
     ("latent_dim", 0),
-    ("latent_dim", 65),
+    ("latent_dim", 257),
     ("latent_dim", 2.0),
     ("latent_dim", True),
     ("epochs", 0),

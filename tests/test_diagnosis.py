@@ -48,7 +48,7 @@ def test_a_winning_run_gets_no_advice():
 
 def test_a_collapsed_vae_is_named():
     config = TrainConfig(model="vae", epochs=50, batch_size=64)
-    scores = _scores(model={"knn_accuracy": 0.2, "trustworthiness": {"10": 0.6}, "kl_nats": 0.05},
+    scores = _scores(model={"knn_accuracy": 0.2, "trustworthiness": {"10": 0.6}, "rate_nats": 0.05},
                      pca={"knn_accuracy": 0.42, "trustworthiness": {"10": 0.75}}, train_images=8000)
     assert "collapsed (KL 0.05 nats)" in advice(config, scores)
 

@@ -85,8 +85,8 @@ def test_keys_for_every_kind(evaluated, kind):
 def test_vae_elbo_is_reconstruction_plus_kl(evaluated, kind):
     _, result = evaluated[kind]
     model = result["model"]
-    assert model["kl_nats"] >= 0 and model["reconstruction_nats"] > 0
-    assert model["negative_elbo"] == pytest.approx(model["reconstruction_nats"] + model["kl_nats"], rel=1e-4)
+    assert model["rate_nats"] >= 0 and model["distortion_nats"] > 0
+    assert model["negative_elbo"] == pytest.approx(model["distortion_nats"] + model["rate_nats"], rel=1e-4)
 
 
 def test_denoising_curve(evaluated):

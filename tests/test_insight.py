@@ -35,11 +35,11 @@ def test_the_stretch_of_a_linear_decoder_is_its_columns_length():
         return (z @ columns.T).reshape(len(z), 3, 1, 1)
 
     codes = np.random.default_rng(1).standard_normal((100, 2))
-    layers = latent_layers.measure(decode, codes, variational=True, read=None, side=6)
+    layers = latent_layers.measure(decode, codes, has_prior=True, read=None, side=6)
     expected = (np.linalg.norm(columns[:, 0]) + np.linalg.norm(columns[:, 1])) / 2
     assert layers.stretch.shape == (6, 6) and np.allclose(layers.stretch, expected, rtol=1e-4)
     assert layers.extent == (-3.0, 3.0, -3.0, 3.0) and layers.confidence is None and layers.nonsense_share is None
-    plain = latent_layers.measure(decode, codes, variational=False, read=None, side=6)
+    plain = latent_layers.measure(decode, codes, has_prior=False, read=None, side=6)
     assert plain.extent[0] == pytest.approx(codes[:, 0].min()) and plain.extent[3] == pytest.approx(codes[:, 1].max())
 
 

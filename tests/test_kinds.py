@@ -13,7 +13,8 @@ from aemodels.store.runs import RUN_ID_PATTERN
 def test_every_kind_has_a_main_screen():
     for kind in KINDS.values():
         assert kind.screens and kind.main_screen in Screen
-    assert [k.name for k in kinds_for(Screen.LATENT)] == ["dense-ae", "conv-ae", "vae", "dense-vae"]
+    assert [k.name for k in kinds_for(Screen.LATENT)] == ["dense-ae", "conv-ae", "vae", "dense-vae", "aae", "cvae"]
+    assert [k.name for k in kinds_for(Screen.EMBEDDING)] == ["dense-ae", "conv-ae", "vae", "dense-vae", "aae", "cvae"]
     assert [k.name for k in kinds_for(Screen.DENOISING)] == ["denoise"]
 
 

@@ -51,3 +51,12 @@ def test_version_2_image_scores_keep_their_weak_baselines_under_their_own_names(
                                                "filter": "median 3×3"}]
     superres = scoresheet.upgrade({"scores_version": 2, "superres": {"gain_db": 4.5, "factors": []}})
     assert superres["superres"] == {"bicubic_gain_db": 4.5, "factors": []}
+
+
+def test_version_3_vae_terms_read_as_rate_and_distortion():
+    saved = {"scores_version": 3, "model": {"negative_elbo": 150.0, "reconstruction_nats": 144.0, "kl_nats": 6.0},
+             "pca": {"psnr": 15.0}}
+    upgraded = scoresheet.upgrade(saved)
+    assert upgraded["model"] == {"negative_elbo": 150.0, "distortion_nats": 144.0, "rate_nats": 6.0}
+    assert upgraded["pca"] == {"psnr": 15.0}
+    assert saved["model"]["kl_nats"] == 6.0  # the input is not changed

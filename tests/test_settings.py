@@ -68,7 +68,8 @@ def test_the_train_form_offers_exactly_the_settings_of_the_kind(home, kind):
     at = open_page("pages/train.py")
     at.selectbox(key="kind").set_value(kind).run()
     assert not at.exception
-    keys = {widget.key for kind_of_widget in ("slider", "number_input", "select_slider", "radio", "multiselect")
+    keys = {widget.key for kind_of_widget in ("slider", "number_input", "select_slider", "radio", "multiselect",
+                                              "selectbox")
             for widget in at.get(kind_of_widget)}
     expected = {s.form.key for s in for_kind(KINDS[kind]) if s.form is not None and s.form.shown({"latent_dim": 2})}
     assert expected <= keys

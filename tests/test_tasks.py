@@ -39,11 +39,16 @@ def test_a_task_without_a_verdict_cannot_be_made():
 def test_pairs_are_clean_targets_and_the_tasks_inputs(model):
     config = TrainConfig(dataset="digits", model=model, noise_max=0.5)
     clean = to_float(load_dataset("digits").images[:16])
-    pairs = task_of(config).pairs(config, clean, seed=3)
-    again = task_of(config).pairs(config, clean, seed=3)
+    labels = load_dataset("digits").labels[:16]
+    pairs = task_of(config).pairs(config, clean, seed=3, labels=labels)
+    again = task_of(config).pairs(config, clean, seed=3, labels=labels)
+    if config.kind.conditional:  # the images and their one-hot classes, as one input
+        (images, classes), = pairs
+        assert np.array_equal(images, clean) and np.array_equal(classes.argmax(axis=1), labels)
+        return
     assert all(part.shape == clean.shape and part.dtype == np.float32 for part in pairs)
     assert all(np.array_equal(a, b) for a, b in zip(pairs, again))  # seeded
-    if config.is_variational:
+    if config.kind.adds_own_loss:
         assert len(pairs) == 1 and np.array_equal(pairs[0], clean)
     else:
         inputs, targets = pairs
@@ -62,13 +67,13 @@ def test_training_scoring_and_the_verdict_ask_the_registered_task(monkeypatch):
     asked = []
 
     class Inpainting(Denoising):
-        def pairs(self, config, clean, seed):
+        def pairs(self, config, clean, seed, labels=None):
             asked.append(len(clean))
             holed = clean.copy()
             holed[:, 2:6, 2:6, :] = 0
             return holed, clean
 
-        def baseline_losses(self, scores):
+        def baseline_losses(self, config, scores):
             return ["fills holes (judged by this test's task)"]
 
     monkeypatch.setitem(registry.TASKS, TaskName.DENOISING, Inpainting())

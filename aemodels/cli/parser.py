@@ -23,7 +23,7 @@ def add_setting_flags(parser: argparse.ArgumentParser, names: tuple[str, ...] | 
     for setting in SETTINGS.values():
         if setting.command_line and (names is None or setting.name in names):
             default = None if setting.recommended else setting.default
-            shown = "" if setting.recommended or default is None else f" (default {setting.show(default)})"
+            shown = "" if setting.recommended or default in (None, "") else f" (default {setting.show(default)})"
             parser.add_argument(setting.flag, type=_reader(setting), default=default, dest=setting.name,
                                 help=setting.help + shown)
 

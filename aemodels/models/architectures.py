@@ -23,12 +23,26 @@ from aemodels.models.devices import EXACT
 from aemodels.models.vae import VAE
 
 DENSE_UNITS = (512, 256)  # hidden layers of the fully-connected encoder (decoder: reversed)
-CONV_FILTERS = (16, 32)  # two stride-2 convolutions: the feature map is a quarter of the side
+
+
+@dataclasses.dataclass(frozen=True)
+class ConvLayers:
+    """The layers of one architecture version of the convolutional kinds: two stride-2
+    convolutions of ``filters`` (the feature map is a quarter of the side), then a dense layer of
+    ``hidden`` units before the code; the decoder mirrors it."""
+
+    filters: tuple[int, int]
+    hidden: int
+
+
+CONV_VERSIONS = {  # ``TrainConfig.architecture`` → layers; a saved run rebuilds its own version
+    1: ConvLayers((16, 32), 128),
+    2: ConvLayers((64, 128), 512),  # the published conv autoencoder (parametric UMAP's)
+}
 LR_FLOOR = 0.05  # the cosine schedule ends at this share of the initial learning rate
 # Shorter trainings keep a constant rate: they stop far from convergence, where decaying the rate
 # only slows them (the dashboard's 5-epoch quick model fell below PCA's kNN with the decay).
 SCHEDULE_MIN_EPOCHS = 10
-CODE_HIDDEN = 128  # conv models: dense layer between the conv features and the code, and after it
 
 
 @dataclasses.dataclass(eq=False)
@@ -42,6 +56,9 @@ class ModelBundle:
         encoder: images (N, H, W, C) → codes (N, latent_dim); None for image-to-image kinds.
         decoder: codes (N, latent_dim) → images (N, H, W, C); None for image-to-image kinds.
         image_shape: (H, W, C) of the images it takes.
+        classes: one-hot slots of a conditional kind's class input (0: not conditional); its
+            encoder then takes ``[images, one-hot]`` and its decoder the code and the one-hot
+            packed in one row (N, latent_dim + classes).
     """
 
     config: TrainConfig
@@ -49,6 +66,7 @@ class ModelBundle:
     encoder: keras.Model | None
     decoder: keras.Model | None
     image_shape: tuple[int, int, int]
+    classes: int = 0
 
 
 Assemble = Callable[[TrainConfig, tuple[int, int, int]], ModelBundle]  # config, (H, W, C) → uncompiled bundle
@@ -98,9 +116,16 @@ def embedding_model(config: TrainConfig, image_shape: tuple[int, int, int]) -> M
     """The encoder, decoder and whole model of an embedding kind: dense or conv (``kind.layout``),
     plain or variational; uncompiled."""
     kind = config.kind
-    body, decoder = _LAYOUTS[kind.layout]
-    assemble = _variational if kind.variational else _autoencoder
-    return assemble(config, image_shape, lambda x: body(x, image_shape), decoder(config.latent_dim, image_shape))
+    if kind.conditional:
+        return _conditional(config, image_shape)
+    if config.code_grid:
+        return _spatial_autoencoder(config, image_shape)
+    assemble = _variational if kind.variational else _adversarial if kind.adversarial else _autoencoder
+    if kind.layout == "conv":
+        shape = CONV_VERSIONS[config.architecture]
+        return assemble(config, image_shape, lambda x: _conv_encoder_body(x, image_shape, shape),
+                        _conv_decoder(config.latent_dim, image_shape, shape))
+    return assemble(config, image_shape, _dense_encoder_body, _dense_decoder(config.latent_dim, image_shape))
 
 
 def image_to_image_model(config: TrainConfig, image_shape: tuple[int, int, int]) -> ModelBundle:
@@ -131,7 +156,7 @@ def _crop_to(x, image_shape):
 # --- plain autoencoders -----------------------------------------------------------------------
 
 
-def _dense_encoder_body(inputs, image_shape):
+def _dense_encoder_body(inputs):
     x = layers.Flatten()(inputs)
     for units in DENSE_UNITS:
         x = layers.Dense(units, activation="relu")(x)
@@ -147,29 +172,61 @@ def _dense_decoder(latent_dim: int, image_shape, name: str = "decoder") -> keras
     return keras.Model(codes, layers.Reshape(image_shape, dtype=EXACT)(x), name=name)
 
 
-def _conv_encoder_body(inputs, image_shape):
+def _conv_encoder_body(inputs, image_shape, shape: ConvLayers):
     x = _pad_to_multiple_of_4(inputs, image_shape)
-    for filters in CONV_FILTERS:
+    for filters in shape.filters:
         x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
     # A hidden layer between the 7×7 feature map and the code: a single linear map straight to
     # a 2-number code cannot separate the classes (kNN 0.49 without it).
-    return layers.Dense(CODE_HIDDEN, activation="relu")(layers.Flatten()(x))
+    return layers.Dense(shape.hidden, activation="relu")(layers.Flatten()(x))
 
 
-def _conv_decoder(latent_dim: int, image_shape, name: str = "decoder") -> keras.Model:
+def _conv_decoder(latent_dim: int, image_shape, shape: ConvLayers, name: str = "decoder") -> keras.Model:
     h, w, c = image_shape
-    small = (_padded(h) // 4, _padded(w) // 4, CONV_FILTERS[-1])
+    small = (_padded(h) // 4, _padded(w) // 4, shape.filters[-1])
     codes = keras.Input((latent_dim,), name="code")
-    x = layers.Dense(CODE_HIDDEN, activation="relu")(codes)
+    x = layers.Dense(shape.hidden, activation="relu")(codes)
     x = layers.Dense(math.prod(small), activation="relu")(x)
     x = layers.Reshape(small)(x)
-    for filters in reversed(CONV_FILTERS):
+    for filters in reversed(shape.filters):
         x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(x)
     x = layers.Conv2D(c, 3, padding="same", activation="sigmoid", dtype=EXACT)(x)
     return keras.Model(codes, _crop_to(x, image_shape), name=name)
 
 
+def _spatial_autoencoder(config, image_shape) -> ModelBundle:
+    """A conv autoencoder whose code has a shape (``config.code_grid``, H × W × C), as the
+    notebook's 4×4×8: the encoder ends on a stride-2 convolution with C filters, no dense layer.
+    The encoder gives the code flattened (N, H·W·C), the decoder takes it so, as every screen
+    expects of a code."""
+    shape = CONV_VERSIONS[config.architecture]
+    grid = config.code_grid
+    small_side = (_padded(image_shape[0]) // 4, _padded(image_shape[1]) // 4)
+    inputs = keras.Input(image_shape, name="image")
+    x = _pad_to_multiple_of_4(inputs, image_shape)
+    for filters in shape.filters:
+        x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.Conv2D(shape.filters[-1], 3, padding="same", activation="relu")(x)
+    x = layers.Conv2D(grid[2], 3, strides=2, padding="same", name="code_maps", dtype=EXACT)(x)
+    encoder = keras.Model(inputs, layers.Flatten(name="code", dtype=EXACT)(x), name="encoder")
+
+    codes = keras.Input((config.latent_dim,), name="code")
+    x = layers.Reshape(grid)(codes)
+    x = layers.Conv2DTranspose(shape.filters[-1], 3, strides=2, padding="same", activation="relu")(x)
+    extra = (2 * grid[0] - small_side[0], 2 * grid[1] - small_side[1])
+    if any(extra):
+        x = layers.Cropping2D(((0, extra[0]), (0, extra[1])))(x)
+    x = layers.Conv2D(shape.filters[-1], 3, padding="same", activation="relu")(x)
+    for filters in reversed(shape.filters):
+        x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.Conv2D(image_shape[2], 3, padding="same", activation="sigmoid", dtype=EXACT)(x)
+    decoder = keras.Model(codes, _crop_to(x, image_shape), name="decoder")
+    model = keras.Model(inputs, decoder(encoder(inputs)), name=config.model)
+    return ModelBundle(config, model, encoder, decoder, image_shape)
+
+
 def _autoencoder(config, image_shape, body, decoder) -> ModelBundle:
+    """``body``: images → features (a Keras tensor function); ``decoder``: codes → images."""
     inputs = keras.Input(image_shape, name="image")
     code = layers.Dense(config.latent_dim, name="code", dtype=EXACT)(body(inputs))
     encoder = keras.Model(inputs, code, name="encoder")
@@ -190,6 +247,40 @@ def _variational(config, image_shape, body, decoder) -> ModelBundle:
     vae(ops.zeros((1, *image_shape)))  # build, so weights can be saved and loaded
     mean_encoder = keras.Model(inputs, z_mean, name="z_mean_encoder")
     return ModelBundle(config, vae, mean_encoder, decoder, image_shape)
+
+
+def _conditional(config, image_shape) -> ModelBundle:
+    """The dense CVAE: the encoder reads the flattened image beside its one-hot class."""
+    from aemodels.models.conditional import CLASSES, ConditionalVAE
+
+    inputs, classes = keras.Input(image_shape, name="image"), keras.Input((CLASSES,), name="class")
+    features = layers.Concatenate()([layers.Flatten()(inputs), classes])
+    for units in DENSE_UNITS:
+        features = layers.Dense(units, activation="relu")(features)
+    z_mean = layers.Dense(config.latent_dim, name="z_mean", dtype=EXACT)(features)
+    z_log_var = layers.Dense(config.latent_dim, name="z_log_var", dtype=EXACT)(features)
+    full_encoder = keras.Model([inputs, classes], [z_mean, z_log_var], name="encoder")
+    decoder = _dense_decoder(config.latent_dim + CLASSES, image_shape)
+    cvae = ConditionalVAE(full_encoder, decoder, seed=config.seed, beta=config.beta, name=config.model)
+    cvae([ops.zeros((1, *image_shape)), ops.zeros((1, CLASSES))])  # build, so weights can be saved and loaded
+    mean_encoder = keras.Model([inputs, classes], z_mean, name="z_mean_encoder")
+    return ModelBundle(config, cvae, mean_encoder, decoder, image_shape, CLASSES)
+
+
+# --- adversarial autoencoders ----------------------------------------------------------------
+
+
+def _adversarial(config, image_shape, body, decoder) -> ModelBundle:
+    from aemodels.models.adversarial import AdversarialAutoencoder, discriminator_model
+
+    inputs = keras.Input(image_shape, name="image")
+    code = layers.Dense(config.latent_dim, name="code", dtype=EXACT)(body(inputs))
+    encoder = keras.Model(inputs, code, name="encoder")
+    model = AdversarialAutoencoder(encoder, decoder, discriminator_model(config.latent_dim), config.learning_rate,
+                                   seed=config.seed, name=config.model)
+    model(ops.zeros((1, *image_shape)))  # build, so weights can be saved and loaded
+    model.discriminator(ops.zeros((1, config.latent_dim)))
+    return ModelBundle(config, model, encoder, decoder, image_shape)
 
 
 # --- image-to-image models --------------------------------------------------------------------
@@ -222,8 +313,4 @@ def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
     return keras.Model(inputs, outputs, name=name)
 
 
-# encoder body (images → features) and decoder builder (latent size, image shape → Model) per layout
-_LAYOUTS = {
-    "dense": (_dense_encoder_body, _dense_decoder),
-    "conv": (_conv_encoder_body, _conv_decoder),
-}
+

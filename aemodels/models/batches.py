@@ -27,9 +27,10 @@ import numpy as np
 from aemodels.config import TrainConfig
 from aemodels.data.datasets import to_float
 
-# A task's training pairs: clean float32 images (B, H, W, C) in [0, 1] and the seed of their random
-# draws → ``(inputs,)`` or ``(inputs, targets)`` (``tasks.task.Task.pairs``).
-Pairs = Callable[[np.ndarray, int], tuple]
+# A task's training pairs: clean float32 images (B, H, W, C) in [0, 1], the seed of their random
+# draws and (keyword ``labels``) their classes (B,) → ``(inputs,)`` or ``(inputs, targets)``
+# (``tasks.task.Task.pairs``).
+Pairs = Callable[..., tuple]
 
 FIT_OPTIONS = {"shuffle": False}  # the order is ours: see the module's docstring
 
@@ -41,9 +42,10 @@ class TrainingBatches(keras.utils.PyDataset):
     threads ahead of training (Keras's ``OrderedEnqueuer``, stopped before ``on_epoch_end``), on
     one device only (``tasks.training.streamed_arguments`` says why)."""
 
-    def __init__(self, images: np.ndarray, config: TrainConfig, pairs: Pairs, workers: int = 1):
+    def __init__(self, images: np.ndarray, config: TrainConfig, pairs: Pairs, workers: int = 1,
+                 labels: np.ndarray | None = None):
         super().__init__(workers=workers, use_multiprocessing=False)
-        self.images, self.config, self.pairs = images, config, pairs
+        self.images, self.config, self.pairs, self.labels = images, config, pairs, labels
         self.epoch = 0
         self.order = self._order()
 
@@ -63,7 +65,9 @@ class TrainingBatches(keras.utils.PyDataset):
         return int(np.random.default_rng([self.config.seed, self.epoch, index]).integers(2**31))
 
     def __getitem__(self, index: int):
-        return self.pairs(to_float(self.images[self.rows(index)]), self.draw_seed(index))
+        rows = self.rows(index)
+        return self.pairs(to_float(self.images[rows]), self.draw_seed(index),
+                          labels=None if self.labels is None else self.labels[rows])
 
     def on_epoch_end(self) -> None:
         self.epoch += 1

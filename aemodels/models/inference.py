@@ -58,26 +58,51 @@ def run(model, inputs: np.ndarray) -> np.ndarray:
 
 def warm_up(bundle) -> None:
     """Trace the forward pass of each part of ``bundle`` once, on zeros, so that the first slider
-    move does not pay for it (and what tracing creates exists before ``gc_tax.settle``)."""
+    move does not pay for it (and what tracing creates exists before ``gc_tax.settle``). A
+    conditional bundle's encoder and whole model take two inputs and run through ``predict``:
+    only its decoder is traced."""
     image = np.zeros((1, *bundle.image_shape), np.float32)
-    run(bundle.model, image)
+    if not bundle.classes:
+        run(bundle.model, image)
     if bundle.encoder is not None:
-        run(bundle.encoder, image)
+        if not bundle.classes:
+            run(bundle.encoder, image)
         run(bundle.decoder, np.zeros((1, bundle.decoder.input_shape[-1]), np.float32))
 
 
-def encode(bundle, images: np.ndarray) -> np.ndarray:
-    """Codes (N, latent_dim) of images; ``z_mean`` for a VAE."""
+def _classes(bundle, labels, count: int) -> np.ndarray:
+    """The one-hot rows (count, classes) of a conditional bundle's ``labels`` (count,) or one label."""
+    from aemodels.models.conditional import one_hot
+
+    if labels is None:
+        raise ValueError(f"A {bundle.config.model} needs the class of each image or code.")
+    return one_hot(np.broadcast_to(np.asarray(labels, np.int64), (count,)), bundle.classes)
+
+
+def encode(bundle, images: np.ndarray, labels=None) -> np.ndarray:
+    """Codes (N, latent_dim) of images (N, H, W, C); ``z_mean`` for a VAE. A conditional kind's
+    encoder is also told each image's class: ``labels`` (N,) or one for all."""
+    if bundle.classes:
+        images = np.asarray(images, np.float32)
+        inputs = [images, _classes(bundle, labels, len(images))]
+        return np.asarray(bundle.encoder.predict(inputs, batch_size=PREDICT_BATCH, verbose=0), np.float32)
     return run(bundle.encoder, images)
 
 
-def decode(bundle, codes: np.ndarray) -> np.ndarray:
-    """Images (N, H, W, C) in [0, 1] decoded from codes (N, latent_dim)."""
+def decode(bundle, codes: np.ndarray, labels=None) -> np.ndarray:
+    """Images (N, H, W, C) in [0, 1] decoded from codes (N, latent_dim); a conditional kind's
+    decoder in the class ``labels`` (N,) or one class for all."""
+    codes = np.asarray(codes, np.float32)
+    if bundle.classes:
+        codes = np.concatenate([codes, _classes(bundle, labels, len(codes))], axis=1)
     return np.clip(run(bundle.decoder, codes), 0.0, 1.0)
 
 
-def reconstruct(bundle, images: np.ndarray) -> np.ndarray:
-    """What the trained model makes of its usual input; same shape as ``images``."""
+def reconstruct(bundle, images: np.ndarray, labels=None) -> np.ndarray:
+    """What the trained model makes of its usual input; same shape as ``images`` (a conditional
+    kind's is told their classes ``labels``)."""
+    if bundle.classes:
+        return decode(bundle, encode(bundle, images, labels), labels)
     return np.clip(run(bundle.model, images), 0.0, 1.0)
 
 

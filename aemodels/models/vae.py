@@ -71,6 +71,10 @@ class VAE(keras.Model):
         z_mean, z_log_var = self.encoder(images, training=training)
         z = self.sampling([z_mean, z_log_var])
         reconstruction = self.decoder(z, training=training)
+        return self.loss_terms(images, reconstruction, z_mean, z_log_var)
+
+    def loss_terms(self, images, reconstruction, z_mean, z_log_var):
+        """(total, reconstruction, kl) per-batch means, in nats per image."""
         per_pixel = keras.losses.binary_crossentropy(
             ops.expand_dims(images, -1), ops.expand_dims(reconstruction, -1)
         )
@@ -90,7 +94,7 @@ class VAE(keras.Model):
 
         from aemodels.models.devices import replica_share
 
-        images = data[0] if isinstance(data, tuple) else data
+        images = keras.utils.unpack_x_y_sample_weight(data)[0]
         with tf.GradientTape() as tape:
             total, reconstruction, kl = self.losses_of(images, training=True)
             share = replica_share(total)  # per-replica means: the replicas' gradients are summed
@@ -100,7 +104,7 @@ class VAE(keras.Model):
         return self._track(total, reconstruction, kl)
 
     def test_step(self, data):
-        images = data[0] if isinstance(data, tuple) else data
+        images = keras.utils.unpack_x_y_sample_weight(data)[0]
         return self._track(*self.losses_of(images))
 
     def get_config(self):

@@ -75,21 +75,22 @@ def plane_codes(codes: np.ndarray, xs: np.ndarray, ys: np.ndarray, dims: tuple[i
     return grid
 
 
-def layer_extent(codes: np.ndarray, variational: bool) -> tuple[float, float, float, float]:
-    """Where the layers are measured: ±``PRIOR_RANGE`` for a VAE; the codes' range on each of the
+def layer_extent(codes: np.ndarray, has_prior: bool) -> tuple[float, float, float, float]:
+    """Where the layers are measured: ±``PRIOR_RANGE`` for a kind that fills the prior N(0, I)
+    (a VAE, an AAE); the codes' range on each of the
     first two numbers for a plain autoencoder."""
-    if variational:
+    if has_prior:
         return (-PRIOR_RANGE, PRIOR_RANGE, -PRIOR_RANGE, PRIOR_RANGE)
     low, high = codes[:, :2].min(axis=0), codes[:, :2].max(axis=0)
     return (float(low[0]), float(high[0]), float(low[1]), float(high[1]))
 
 
-def measure(decode: Callable[[np.ndarray], np.ndarray], codes: np.ndarray, variational: bool,
+def measure(decode: Callable[[np.ndarray], np.ndarray], codes: np.ndarray, has_prior: bool,
             read: Callable[[np.ndarray], np.ndarray] | None, side: int = SIDE) -> LatentLayers:
     """Both layers of a decoder ``decode`` (codes (M, D) → images (M, H, W, C) in [0, 1]) whose
     held-out codes are ``codes`` (N, D ≥ 2); ``read`` gives class probabilities of images (None:
     no confidence layer)."""
-    extent = layer_extent(codes, variational)
+    extent = layer_extent(codes, has_prior)
     x0, x1, y0, y1 = extent
     xs, ys = np.linspace(x0, x1, side), np.linspace(y0, y1, side)
     grid = plane_codes(codes, xs, ys)

@@ -37,7 +37,12 @@ class SideScores:
         trustworthiness, continuity: by k ("5", "10", "50").
         silhouette: of the classes in the code.
         reconstruction_mse: per pixel, on the [0, 1] scale; psnr: dB.
-        kl_nats: a VAE's mean KL divergence from the prior, nats per image.
+        rate_nats: a VAE's mean KL divergence of the codes from the prior, nats per image (the rate).
+        distortion_nats: a VAE's reconstruction term, summed binary cross-entropy in nats per image.
+        prior_mmd: the squared maximum mean discrepancy between held-out codes and draws of the
+            standard normal (``metrics.prior_mmd``); 0 when the codes follow the prior.
+        conditional_accuracy: a conditional model's share of images decoded for a requested class
+            (random style codes) that a classifier of the data reads as that class.
         nonsense_share: the share of a grid over the latent plane whose decoded tiles the split's
             image reader gives a top class probability below one half (``latent_layers``).
     """
@@ -50,7 +55,10 @@ class SideScores:
     silhouette: float | None = None
     reconstruction_mse: float | None = None
     psnr: float | None = None
-    kl_nats: float | None = None
+    rate_nats: float | None = None
+    distortion_nats: float | None = None
+    prior_mmd: float | None = None
+    conditional_accuracy: float | None = None
     nonsense_share: float | None = None
 
     @classmethod

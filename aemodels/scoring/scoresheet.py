@@ -7,13 +7,18 @@ same with 1 neighbour), and ``trustworthiness`` and ``continuity`` are objects k
 held-out codes and one trustworthiness at k = 10: ``upgrade`` renames the first
 ``knn_cv_accuracy`` (so it is never compared with the new figure) and keys the second by "10".
 
-Version 3 (this one) makes the image-to-image baselines strong: a denoiser is compared with the
+Version 3 makes the image-to-image baselines strong: a denoiser is compared with the
 best of Gaussian, median, non-local means and total variation, each at its setting chosen on
 training images (``denoising.filters_compared`` lists them), and SSIM is scikit-image's (the mean
 leaves out a 5-pixel border); super-resolution's ``gain_db`` is over the better of bicubic and
 Lanczos at each factor. ``upgrade`` keeps an older run's figures under names that say what they
 were: ``denoising.filters_compared`` = Gaussian and median, SSIM as ``*_ssim_with_border``, and
 the gain over bicubic alone as ``bicubic_gain_db``.
+
+Version 4 (this one) names a VAE's two loss terms as the rate–distortion view reads them:
+``rate_nats`` (the KL divergence of the codes from the prior, nats per held-out image; version 3's
+``kl_nats``) and ``distortion_nats`` (the reconstruction's summed binary cross-entropy, nats per
+image; version 3's ``reconstruction_nats``); and adds ``prior_mmd`` to every embedding run.
 
 ``REFERENCE`` holds published figures of 2-D MNIST embeddings, to read a run's scores against.
 """
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 
-SCORES_VERSION = 3
+SCORES_VERSION = 4
 DEFAULT_K = 10  # the k shown where one figure must stand for the neighbour scores
 
 
@@ -35,7 +40,17 @@ def upgrade(metrics: dict) -> dict:
     if version >= SCORES_VERSION:
         return metrics
     upgraded = _upgrade_embedding(metrics) if version < 2 else dict(metrics)
-    return _upgrade_image_to_image(upgraded)
+    if version < 3:
+        upgraded = _upgrade_image_to_image(upgraded)
+    return _upgrade_loss_terms(upgraded)
+
+
+def _upgrade_loss_terms(metrics: dict) -> dict:
+    """Version 3 → 4: a VAE's loss terms under their rate–distortion names."""
+    upgraded = dict(metrics)
+    if isinstance(metrics.get("model"), dict):
+        upgraded["model"] = _renamed(metrics["model"], {"kl_nats": "rate_nats", "reconstruction_nats": "distortion_nats"})
+    return upgraded
 
 
 def _upgrade_image_to_image(metrics: dict) -> dict:

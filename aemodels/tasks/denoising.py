@@ -62,7 +62,7 @@ class Denoising(Task):
     baseline = "the best of four classical filter families, each at its setting chosen on training images"
     step_budget = 1000  # ahead of the filters by 2.6 dB or more after 125 steps
 
-    def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int) -> tuple:
+    def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int, labels: np.ndarray | None = None) -> tuple:
         """Each image noised at its own level up to ``config.noise_max``, and the clean image."""
         return denoise_inputs(clean, config.noise_kind, config.noise_max, seed), clean
 
@@ -95,7 +95,7 @@ class Denoising(Task):
             "test_images": len(clean),
         }, None
 
-    def examples(self, bundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
+    def examples(self, bundle, clean: np.ndarray, labels: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
         denoising = scores.denoising
         point = denoising.at(denoising.report_level)
         noisy = add_noise(clean, denoising.kind, denoising.report_level, config.seed)
@@ -103,7 +103,7 @@ class Denoising(Task):
         return Examples(noisy, f"images with {denoising.kind} noise σ = {denoising.report_level:g}",
                         inference.reconstruct(bundle, noisy), best.apply(noisy, denoising.report_level), point.filter)
 
-    def baseline_losses(self, scores: Scores) -> list[str]:
+    def baseline_losses(self, config: TrainConfig, scores: Scores) -> list[str]:
         curve = scores.denoising.curve if scores.denoising else ()
         worse = [p for p in curve if p.model_psnr is not None and p.filter_psnr is not None
                  and p.model_psnr < p.filter_psnr]

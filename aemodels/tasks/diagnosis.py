@@ -14,7 +14,7 @@ SHORT_TRAINING = 0.5  # under this share of the recommended steps, the training 
 
 def baseline_losses(config: TrainConfig, scores: Scores) -> list[str]:
     """Where the run does worse than its baseline, one phrase each (empty if it wins everywhere)."""
-    return task_of(config).baseline_losses(scores)
+    return task_of(config).baseline_losses(config, scores)
 
 
 def advice(config: TrainConfig, scores: Scores) -> str | None:
@@ -25,7 +25,7 @@ def advice(config: TrainConfig, scores: Scores) -> str | None:
         return None
     train_images = scores.train_images
     text = f"This {config.model} run {' and '.join(lost)}."
-    kl = scores.model.kl_nats
+    kl = scores.model.rate_nats
     if config.is_variational and kl is not None and kl < COLLAPSED_KL_NATS:
         return (text + f" Likely cause: its codes collapsed (KL {kl:.2f} nats): the decoder learnt to ignore "
                 "them. Try more gradient steps (a smaller batch or more epochs) or a lower learning rate.")

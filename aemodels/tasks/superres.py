@@ -36,7 +36,7 @@ class SuperResolution(Task):
     baseline = "the better of bicubic and Lanczos interpolation"
     step_budget = 1000  # ahead of bicubic by 2.6 dB or more after 125 steps
 
-    def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int) -> tuple:
+    def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int, labels: np.ndarray | None = None) -> tuple:
         """Each image shrunk by one of ``config.upscale_factors`` and upscaled back with bicubic
         interpolation, and the full-resolution image."""
         return superres_inputs(clean, config.upscale_factors, seed), clean
@@ -73,7 +73,7 @@ class SuperResolution(Task):
             "test_images": len(clean),
         }, None
 
-    def examples(self, bundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
+    def examples(self, bundle, clean: np.ndarray, labels: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
         factor = scores.superres.summary_factor or config.upscale_factors[0]
         views = inference.super_resolve(bundle, clean, factor)
         row = next((row for row in scores.superres.factors if row.factor == factor), None)
@@ -81,7 +81,7 @@ class SuperResolution(Task):
         return Examples(views["nearest"], f"images shrunk ×{factor} (shown blocky)", views["model"], views[classical],
                         f"{classical.capitalize()} ×{factor}")
 
-    def baseline_losses(self, scores: Scores) -> list[str]:
+    def baseline_losses(self, config: TrainConfig, scores: Scores) -> list[str]:
         if scores.superres is None:
             return []
         gain = scores.superres.gain_db

@@ -40,6 +40,7 @@ LOSS_UNITS = {  # the same, as a name part for tools that take no spaces or brac
 PART_UNITS = {  # the loss terms some models track beside ``loss``
     "reconstruction_loss": "nats_per_image", "kl_loss": "nats_per_image",
     "neighbour_loss": "squared_layout_units",
+    "discriminator_loss": "bce_per_code", "generator_loss": "bce_per_code",
 }
 
 
@@ -72,10 +73,11 @@ class Task(abc.ABC):
     step_budget: int
 
     @abc.abstractmethod
-    def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int) -> tuple:
-        """What the model trains on, made from clean float32 images (N, H, W, C) in [0, 1]:
-        ``(inputs,)`` for a model that adds its own loss, else ``(inputs, targets)``, the same
-        shapes; ``seed`` seeds any random corruption."""
+    def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int, labels: np.ndarray | None = None) -> tuple:
+        """What the model trains on, made from clean float32 images (N, H, W, C) in [0, 1] and
+        their class indices ``labels`` (N,) (only a conditional kind uses them): ``(inputs,)`` for
+        a model that adds its own loss, else ``(inputs, targets)``; ``seed`` seeds any random
+        corruption."""
 
     @abc.abstractmethod
     def assemble(self, config: TrainConfig, image_shape: tuple[int, int, int]) -> ModelBundle:
@@ -92,13 +94,19 @@ class Task(abc.ABC):
         held-out images where the task has an embedding."""
 
     @abc.abstractmethod
-    def baseline_losses(self, scores: Scores) -> list[str]:
-        """Where the run does worse than its baseline, one phrase each; empty when it wins."""
+    def baseline_losses(self, config: TrainConfig, scores: Scores) -> list[str]:
+        """Where the run of ``config`` does worse than its baseline, one phrase each; empty when it wins."""
 
     @abc.abstractmethod
-    def examples(self, bundle: ModelBundle, clean: np.ndarray, config: TrainConfig, scores: Scores) -> Examples:
-        """The model and its baseline on ``clean`` held-out images (N, H, W, C) in [0, 1], under
-        the conditions the run's summary scores name (``scores``)."""
+    def examples(self, bundle: ModelBundle, clean: np.ndarray, labels: np.ndarray, config: TrainConfig,
+                 scores: Scores) -> Examples:
+        """The model and its baseline on ``clean`` held-out images (N, H, W, C) in [0, 1] of
+        classes ``labels`` (N,), under the conditions the run's summary scores name (``scores``)."""
+
+    def loss_measured(self, kind: ModelKind) -> str | None:
+        """What ``kind``'s history calls ``loss`` (a key of ``LOSS_WORDS``): the compiled loss,
+        unless its own training step tracks another."""
+        return self.loss(kind)
 
     def build(self, config: TrainConfig, image_shape: tuple[int, int, int],
               steps_per_epoch: int | None = None) -> ModelBundle:
@@ -112,14 +120,14 @@ class Task(abc.ABC):
         have losses that are not comparable numbers."""
         if config.is_variational and config.beta != 1:
             return f"reconstruction + {config.beta:g} × KL, nats per image"
-        return LOSS_WORDS[self.loss(config.kind)]
+        return LOSS_WORDS[self.loss_measured(config.kind)]
 
     def history_units(self, config: TrainConfig) -> dict[str, str]:
         """Each term of the run's history (``loss`` and the parts its model tracks; ``val_``
         names take their term's) → its quantity and unit as a name part, so that no two different
         quantities share a name."""
         loss = (f"reconstruction_plus_{config.beta:g}_kl_nats_per_image" if config.is_variational and config.beta != 1
-                else LOSS_UNITS[self.loss(config.kind)])
+                else LOSS_UNITS[self.loss_measured(config.kind)])
         return {"loss": loss, **PART_UNITS}
 
     def learning_rate(self, kind: ModelKind, train_images: int) -> float:

@@ -19,16 +19,18 @@ from aemodels.config import TrainConfig
 from aemodels.data.datasets import Dataset, SplitImages, to_float
 from aemodels.data.splits import Split
 from aemodels.errors import ConfigError, TrainingStopped
+from aemodels.kinds import CONDITIONAL_CLASSES
 from aemodels.models.forming import FORMING_IMAGES, Forming
 from aemodels.models.neighbour_term import LAYOUT_MAX_IMAGES
 from aemodels.models.training import ProgressCallback, Reporter, TrainResult
+from aemodels.settings import code_map_side
 from aemodels.tasks.registry import build_model, task_of
 
 
 def validation_data(config: TrainConfig, split: SplitImages) -> tuple:
     """The held-out images as Keras's ``validation_data``, floats, corrupted once (seeded) for the
     image-to-image kinds: the same images at the same levels after every epoch."""
-    return task_of(config).pairs(config, to_float(split.x_test), config.seed + 1)
+    return task_of(config).pairs(config, to_float(split.x_test), config.seed + 1, labels=split.y_test)
 
 
 def streamed_arguments(config: TrainConfig, split: SplitImages, workers: int = 1) -> dict:
@@ -40,21 +42,23 @@ def streamed_arguments(config: TrainConfig, split: SplitImages, workers: int = 1
     start an epoch with the last one's batches."""
     from aemodels.models.batches import FIT_OPTIONS
 
-    return {"x": training_batches(config, split.x_train, workers), "validation_data": validation_data(config, split),
+    return {"x": training_batches(config, split.x_train, workers, split.y_train), "validation_data": validation_data(config, split),
             **FIT_OPTIONS}
 
 
-def training_batches(config: TrainConfig, images: np.ndarray, workers: int = 1):
-    """``batches.TrainingBatches`` of uint8 ``images`` (N, H, W, C) as ``config``'s task pairs them."""
+def training_batches(config: TrainConfig, images: np.ndarray, workers: int = 1, labels: np.ndarray | None = None):
+    """``batches.TrainingBatches`` of uint8 ``images`` (N, H, W, C) with their classes ``labels``
+    (N,), as ``config``'s task pairs them."""
     from aemodels.models.batches import TrainingBatches
 
-    return TrainingBatches(images, config, functools.partial(task_of(config).pairs, config), workers)
+    return TrainingBatches(images, config, functools.partial(task_of(config).pairs, config), workers, labels)
 
 
 def array_arguments(config: TrainConfig, split: SplitImages) -> dict:
     """``model.fit`` arguments with the whole training split as float arrays, corrupted once:
     how training fed Keras before ``batches.TrainingBatches``, kept as the benchmarks' baseline."""
-    return {**dict(zip(("x", "y"), task_of(config).pairs(config, to_float(split.x_train), config.seed))),
+    return {**dict(zip(("x", "y"), task_of(config).pairs(config, to_float(split.x_train), config.seed,
+                                                         labels=split.y_train))),
             "validation_data": validation_data(config, split)}
 
 
@@ -102,6 +106,10 @@ def train(
             f"Neighbour keeping maps the training images with t-SNE, at most {LAYOUT_MAX_IMAGES:,} of them "
             f"(this data has {n_train:,}): set the training images to {LAYOUT_MAX_IMAGES:,} or fewer."
         )
+    if config.kind.conditional:
+        _check_classes(config, split)
+    if config.code_grid:
+        _check_code_shape(config, split.x_train.shape[1:3])
     if devices > 1 and config.batch_size % devices:
         raise ConfigError(f"The batch size ({config.batch_size}) does not split evenly over {devices} devices: "
                           f"use a multiple of {devices}.")
@@ -123,6 +131,10 @@ def train(
         encode = None
         if bundle.encoder is not None and config.kind.has_embedding:
             watched = to_float(split.x_test[:FORMING_IMAGES])
+            if bundle.classes:
+                from aemodels.models.conditional import one_hot
+
+                watched = [watched, one_hot(split.y_test[:FORMING_IMAGES])]
             encode = lambda: np.asarray(bundle.encoder(watched, training=False), np.float32)  # noqa: E731
         reporter = Reporter(config.epochs, batches, progress, should_stop, encode)
         start = time.perf_counter()
@@ -143,6 +155,26 @@ def train(
         bundle.model.set_weights(trained.model.get_weights())
     return TrainResult(config, bundle, losses, seconds, forming, devices, mixed_precision,
                        reporter.started, reporter.epoch_ends)
+
+
+def _check_code_shape(config: TrainConfig, image_side: tuple[int, int]) -> None:
+    """A shaped code's maps have the size the encoder's three halvings give the images."""
+    sides = tuple(code_map_side(side) for side in image_side)
+    if config.code_grid[:2] != sides:
+        raise ConfigError(f"For {image_side[0]}×{image_side[1]} images a code's maps are {sides[0]}×{sides[1]} "
+                          f"(the sides halved three times): use a code shape of {sides[0]}x{sides[1]}xC, "
+                          f"such as {sides[0]}x{sides[1]}x8.")
+
+
+def _check_classes(config: TrainConfig, split: SplitImages) -> None:
+    """A conditional kind needs labels of 2 to ``CONDITIONAL_CLASSES`` classes."""
+    classes = np.unique(split.y_train)
+    if len(classes) < 2:
+        raise ConfigError(f"A {config.model} is told each image's class, and this data has no labels: "
+                          "choose a labelled dataset, or train a vae.")
+    if classes.max() >= CONDITIONAL_CLASSES:
+        raise ConfigError(f"A {config.model} takes at most {CONDITIONAL_CLASSES} classes, and this data has "
+                          f"{classes.max() + 1}: choose data with fewer, or train a vae.")
 
 
 def _fit_keeping_neighbours(config: TrainConfig, bundle, split: SplitImages, reporter, should_stop):

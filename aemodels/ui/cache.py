@@ -155,8 +155,9 @@ def examples(run_id: str, run_key: str, count: int):
     from aemodels.tasks.registry import task_of
 
     info = state.store().get(run_id)
-    images, _ = held_out(Split.of(info.config), state.home_key())
-    return task_of(info.config).examples(bundle(run_id, run_key), to_float(images[:count]), info.config, info.scores)
+    images, labels = held_out(Split.of(info.config), state.home_key())
+    return task_of(info.config).examples(bundle(run_id, run_key), to_float(images[:count]), labels[:count], info.config,
+                                         info.scores)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

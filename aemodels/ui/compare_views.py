@@ -15,11 +15,19 @@ from aemodels.ui import cache, seed_views, session, state
 from aemodels.ui.errors import user_errors
 from aemodels.ui.figures import charts, maps
 from aemodels.ui.images import image_grid
-from aemodels.ui.run_table import GROUP_COLUMN, SCORE_COLUMNS, comparison_table, default_comparison, shared_settings
+from aemodels.ui.run_table import (
+    DISTORTION_COLUMN,
+    GROUP_COLUMN,
+    RATE_COLUMN,
+    SCORE_COLUMNS,
+    comparison_table,
+    default_comparison,
+    shared_settings,
+)
 
 EXAMPLE_IMAGES = 8
 MAPS_PER_ROW = 3  # a map is about 300 px wide in the main column at 1400 px: readable
-SETTING_COLUMNS = ("latent", "neighbour W", "epochs", "batch", "lr", "seed", "train s")
+SETTING_COLUMNS = ("latent", "neighbour W", "β", "epochs", "batch", "lr", "seed", "train s")
 
 
 def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
@@ -52,6 +60,29 @@ def comparison(table: pd.DataFrame, infos: list[RunInfo]) -> None:
     with user_errors():
         images_across(chosen)
     parameter_against_score(table, compared)
+
+
+RATE_DISTORTION_WORDS = (
+    "Each point is a VAE run: across, its rate, how many nats its codes carry about each image (the KL term); up, "
+    "its distortion, how many nats its reconstructions miss by (the summed cross-entropy). β trades one for the "
+    "other: a higher β moves a run left and up (codes that carry less and fill the prior more evenly, blurrier "
+    "reconstructions), a lower β right and down (sharper images, a latent space with holes). Dotted lines join "
+    "points of equal negative ELBO, rate + distortion; runs nearer the lower left do better at both.")
+
+
+def rate_distortion_plane(table: pd.DataFrame) -> None:
+    """The rate–distortion plane of the VAE runs in ``table`` (the runs table), of one dataset
+    (distortion is summed over pixels, so datasets of other image sizes do not compare)."""
+    rows = table.dropna(subset=[RATE_COLUMN, DISTORTION_COLUMN]) if RATE_COLUMN in table else table.iloc[0:0]
+    if rows.empty:
+        return
+    st.subheader("Rate and distortion of the VAE runs")
+    datasets = list(rows["dataset"].value_counts().index)
+    if len(datasets) > 1:
+        chosen = st.selectbox("Dataset", datasets, key="rate_distortion_dataset")
+        rows = rows[rows["dataset"] == chosen]
+    st.plotly_chart(charts.rate_distortion(rows), key="rate_distortion")
+    st.caption(RATE_DISTORTION_WORDS)
 
 
 def same_images(infos: list[RunInfo]) -> list[RunInfo]:

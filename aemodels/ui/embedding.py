@@ -206,11 +206,12 @@ def chosen_images(info: RunInfo, views: EmbeddingViews, x_test: np.ndarray, y_te
         selection_panel(info, np.array(chosen), x_test, y_test, class_names, labelled)
 
 
-def _rebuilt(info: RunInfo, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The model's and PCA's reconstructions (N, H, W, C) of float ``images``, PCA with as many
-    components as the code has numbers."""
+def _rebuilt(info: RunInfo, images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The model's and PCA's reconstructions (N, H, W, C) of float ``images`` of classes
+    ``labels`` (N,) (a conditional model is told them), PCA with as many components as the code
+    has numbers."""
     bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
-    model = inference.decode(bundle, inference.encode(bundle, images))
+    model = inference.reconstruct(bundle, images, labels)
     return model, pca_reconstruction(cache.pixel_pca(info.run_id, state.run_key(info.run_id)), images, info.config.latent_dim)
 
 
@@ -220,7 +221,7 @@ def neighbour_panel(info: RunInfo, index: int, views: EmbeddingViews, x_test: np
     marked kept (also a pixel-space neighbour) or not."""
     images = to_float(x_test)
     image = images[[index]]
-    model, pca = _rebuilt(info, image)
+    model, pca = _rebuilt(info, image, y_test[[index]])
     pca_codes = cache.pixel_pca(info.run_id, state.run_key(info.run_id)).transform(images)[:, :info.config.latent_dim]
     near = neighbourhood(index, images, views.codes, pca_codes)
     of_class = f", class {class_names[y_test[index]]}" if labelled else ""
@@ -252,7 +253,7 @@ def selection_panel(info: RunInfo, chosen: np.ndarray, x_test: np.ndarray, y_tes
     """A group of chosen images: which classes, the images and both reconstructions."""
     shown = chosen[:MAX_SHOWN]
     images = to_float(x_test[shown])
-    model, pca = _rebuilt(info, images)
+    model, pca = _rebuilt(info, images, y_test[shown])
     title = count(len(chosen), "selected image") + (f", first {MAX_SHOWN} shown" if len(chosen) > MAX_SHOWN else "")
     st.subheader(title)
     if labelled:
@@ -295,6 +296,21 @@ def forming_section(info: RunInfo, labels: np.ndarray, views: EmbeddingViews,
     st.caption(f"The same {n} images' map scored at each epoch: 5-NN accuracy, each image voted by its 5 nearest "
                "others on that map (not the published protocol's training codes, which are not kept per epoch), and "
                "trustworthiness at k = 5. Where the curves stop rising, the map has formed.")
+
+
+def prior_sentence(info: RunInfo) -> None:
+    """One sentence on how well the codes follow the standard normal prior (``prior_mmd``)."""
+    mmd = info.scores.model.prior_mmd
+    if mmd is None:
+        return
+    if info.config.kind.fills_prior:
+        how = (f"This {info.config.model} is trained to fill that prior, so a random draw from N(0, I) lands "
+               "where its codes are and decodes to a plausible image")
+    else:
+        how = ("A plain autoencoder is not trained towards any prior: its codes spread at a scale and in a shape "
+               "of their own, so a random draw from N(0, I) may land where no code is")
+    st.caption(f"Distance from the prior: MMD² {mmd:.3f} between the held-out codes and as many draws from the "
+               f"standard normal N(0, I) (0 when they match; kernel width the median distance). {how}.")
 
 
 def reference_section(info: RunInfo, labelled: bool) -> None:

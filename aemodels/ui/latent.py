@@ -20,7 +20,7 @@ from aemodels.store.run_folder import RunInfo
 from aemodels.ui import cache, session, state
 from aemodels.ui.figures import maps
 from aemodels.ui.guard import run_fragment
-from aemodels.ui.images import image_grid, image_row
+from aemodels.ui.images import captioned_row, image_grid, image_row
 from aemodels.ui.timing import timed
 
 MAX_SLIDERS = 8
@@ -52,8 +52,10 @@ def grid_extent(codes: np.ndarray, side: int | None = None, dims: tuple[int, int
 
 
 @st.cache_data(max_entries=4, show_spinner="Decoding the grid…")
-def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: float) -> tuple[str, tuple]:
-    """``side``×``side`` decoded images over two latent coordinates, the others at their mean.
+def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: float,
+             label: int | None = None) -> tuple[str, tuple]:
+    """``side``×``side`` decoded images over two latent coordinates, the others at their mean
+    (a conditional model's in class ``label``).
 
     Returns (the grid as one picture, ``maps.grid_picture``, highest value of ``dims[1]`` on top;
     extent ``grid_extent`` in latent units). The tile centres span ±``spread`` standard deviations
@@ -61,7 +63,7 @@ def manifold(run_id: str, home: str, side: int, dims: tuple[int, int], spread: f
     """
     codes = cache.embedding_views(run_id, state.run_key(run_id)).codes
     xs, ys = grid_axes(codes, side, dims, spread)
-    images = inference.decode(cache.bundle(run_id, state.run_key(run_id)), plane_codes(codes, xs, ys, dims))
+    images = inference.decode(cache.bundle(run_id, state.run_key(run_id)), plane_codes(codes, xs, ys, dims), label)
     return (maps.grid_picture(images.reshape(side, side, *images.shape[1:])),
             grid_extent(codes, side, dims, spread))
 
@@ -81,16 +83,16 @@ class SliderScale:
         return float(round(self.low + steps * self.step, 6))
 
 
-def slider_scales(codes: np.ndarray, variational: bool) -> list[SliderScale]:
-    """A slider per coordinate of ``codes`` (N, D). A VAE's are in its prior's units, -3 to 3
-    from 0; a plain autoencoder has no prior, so its sliders span its held-out codes, from their
-    mean. Either way the first two also reach every point of the decoded-grid map
+def slider_scales(codes: np.ndarray, has_prior: bool) -> list[SliderScale]:
+    """A slider per coordinate of ``codes`` (N, D). A kind that fills the prior N(0, I) (a VAE, an
+    AAE) has them in the prior's units, -3 to 3 from 0; a plain autoencoder has no prior, so its
+    sliders span its held-out codes, from their mean. Either way the first two also reach every point of the decoded-grid map
     (``grid_extent``), so a click anywhere on it decodes where it landed."""
     reach = {}
     if codes.shape[0] > 1 and codes.shape[1] >= 2:
         x0, x1, y0, y1 = grid_extent(codes)
         reach = {0: (x0, x1), 1: (y0, y1)}
-    if variational:
+    if has_prior:
         scales = []
         for i in range(codes.shape[1]):
             low, high = reach.get(i, (-3.0, 3.0))
@@ -144,18 +146,19 @@ def _on_map_click(scales: list[SliderScale], dims: tuple[int, int]) -> None:
 
 @run_fragment
 @timed("latent_sliders")
-def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) -> None:
+def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...], label: int | None = None) -> None:
     """Sliders, the decoded image and the clickable map, redrawn together on every move.
 
     ``labels`` (the held-out images' classes) and ``class_names`` come from the page's full run:
-    a fragment rerun reuses them instead of copying the dataset out of the cache on every move."""
+    a fragment rerun reuses them instead of copying the dataset out of the cache on every move.
+    ``label``: the class a conditional model decodes (``class_picker``)."""
     if session.LATENT_ENDS_CHANGED.pop(False):
         st.rerun(scope="app")  # the interpolation below the fragment uses the clicked ends
     config = info.config
     codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
-    scales = slider_scales(codes, config.is_variational)
+    scales = slider_scales(codes, config.fills_prior)
     shown = min(MAX_SLIDERS, codes.shape[1])
-    unit = "the prior's standard deviations: 0 is its centre" if config.is_variational else "code units"
+    unit = "the prior's standard deviations: 0 is its centre" if config.fills_prior else "code units"
     left, right = st.columns([3, 2])
     with right:
         z = np.array([scale.start for scale in scales], np.float32)
@@ -166,27 +169,29 @@ def explorer(info: RunInfo, labels: np.ndarray, class_names: tuple[str, ...]) ->
             session.COORDINATE(i + 1).setdefault(scale.start)
             z[i] = st.slider(f"z{i + 1}", scale.low, scale.high, step=scale.step, key=slider_key(i),
                              bind="query-params", help=f"In {unit}; the held-out codes average {codes[:, i].mean():.2f}.")
-        image = inference.decode(cache.bundle(info.run_id, state.run_key(info.run_id)), z[None])[0]
+        image = inference.decode(cache.bundle(info.run_id, state.run_key(info.run_id)), z[None], label)[0]
         image_row([image], ["decoded from z = (" + ", ".join(f"{v:.2f}" for v in z[:shown])
                             + (", …" if codes.shape[1] > shown else "") + ")"], DECODED_SIDE)
         if codes.shape[1] > shown:
             st.caption(f"The other {codes.shape[1] - shown} coordinates stay at their starting values.")
     with left:
         if codes.shape[1] >= 2:
-            _map(info, codes, scales, z, labels, class_names)
+            _map(info, codes, scales, z, labels, class_names, label)
         else:
             st.caption("A code of one number has no 2-D map: move the slider.")
 
 
 def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndarray, labels: np.ndarray,
-         class_names: tuple[str, ...]) -> None:
+         class_names: tuple[str, ...], label: int | None) -> None:
     home = state.home_key()
     dims = (0, 1)
-    picture, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD)
+    picture, extent = manifold(info.run_id, home, GRID_SIDE, dims, GRID_SPREAD, label)
     shown = slice(0, MAP_POINTS)
     layers = cache.embedding_views(info.run_id, state.run_key(info.run_id)).layers
     offered = [LAYER_NONE] + ([] if layers is None else [LAYER_STRETCH] + ([LAYER_CONFIDENCE] if layers.confidence is not None else []))
-    chosen = st.segmented_control("Over the map", offered, default=LAYER_NONE, key="latent_layer") or LAYER_NONE
+    chosen = LAYER_NONE
+    if len(offered) > 1:
+        chosen = st.segmented_control("Over the map", offered, default=LAYER_NONE, key="latent_layer") or LAYER_NONE
     figure = maps.latent_map(picture, extent, codes[shown][:, list(dims)], labels[shown], class_names,
                               ("z1", "z2"), (float(z[0]), float(z[1])), session.LATENT_ENDS.get([]),
                               _map_layer(layers, chosen))
@@ -195,6 +200,9 @@ def _map(info: RunInfo, codes: np.ndarray, scales: list[SliderScale], z: np.ndar
                "sliders' point." + (" The grid holds the other coordinates at their mean." if codes.shape[1] > 2 else ""))
     if chosen != LAYER_NONE:
         st.caption(_layer_words(info, layers, chosen))
+    elif info.config.kind.conditional:
+        st.caption("The map's layers are not measured for a conditional model: each class has a decoded plane of its "
+                   "own. The dots are the held-out images' style codes, coloured by their class.")
     elif layers is None:
         st.caption("This run was scored before the decoder's stretch and its classes' confidence were kept with runs: "
                    "train it again to see them.")
@@ -214,7 +222,7 @@ def _map_layer(layers, chosen: str) -> maps.MapLayer | None:
 
 def _layer_words(info: RunInfo, layers, chosen: str) -> str:
     """How to read the chosen layer, with the run's figures."""
-    where = ("the prior's range, ±3 on z1 and z2" if info.config.is_variational
+    where = ("the prior's range, ±3 on z1 and z2" if info.config.fills_prior
              else "the range of the held-out codes on z1 and z2")
     if chosen == LAYER_STRETCH:
         low, high = np.percentile(layers.stretch, [10, 90])
@@ -235,9 +243,9 @@ def _layer_words(info: RunInfo, layers, chosen: str) -> str:
             f"{reader.get('held_out_accuracy', float('nan')):.1%} of its held-out images.")
 
 
-def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -> None:
+def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...], label: int | None = None) -> None:
     """Decode evenly spaced codes between two ends: typical images of two classes, two points
-    clicked on the map, or two held-out images by index."""
+    clicked on the map, or two held-out images by index (a conditional model in class ``label``)."""
     home, config = state.home_key(), info.config
     x_test, y_test = cache.held_out(Split.of(config), home)
     bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
@@ -274,7 +282,9 @@ def interpolation(info: RunInfo, labelled: bool, class_names: tuple[str, ...]) -
         ends[:, :2] = np.array(clicked, np.float32)
         words = "clicked point 1 into clicked point 2"
     steps = np.linspace(0, 1, INTERPOLATION_STEPS)[:, None]
-    path = inference.decode(bundle, ((1 - steps) * ends[0] + steps * ends[1]).astype(np.float32))
+    path = inference.decode(bundle, ((1 - steps) * ends[0] + steps * ends[1]).astype(np.float32), label)
+    if label is not None:
+        words += f", decoded as {class_names[label]}"
     if originals is not None:
         image_grid([(f"{words}: the originals at the ends, decoded along a straight line in latent space between",
                      np.concatenate([originals[:1], path, originals[1:]]))], INTERPOLATION_STEPS + 2)
@@ -291,21 +301,96 @@ def typical_example(codes: np.ndarray, labels: np.ndarray, label: int) -> int:
 
 
 @run_fragment
-def samples(info: RunInfo) -> None:
-    """Decode random codes: from a VAE's prior N(0, I), or from a Gaussian fitted to a plain
-    autoencoder's held-out codes (it has no prior)."""
+def samples(info: RunInfo, label: int | None = None) -> None:
+    """Decode random codes: from the prior N(0, I) of a kind that fills it (VAE, AAE; a
+    conditional one in class ``label``), uniform over each number's range for a code with a shape
+    (the notebook's recipe), or from a Gaussian fitted to a plain autoencoder's held-out codes."""
     bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
-    st.subheader("Random samples" + (" from the prior" if info.config.is_variational else ""))
+    st.subheader("Random samples" + (" from the prior" if info.config.fills_prior else ""))
     if st.button("Draw new samples", key="resample"):
         session.SAMPLE_SEED.set(session.SAMPLE_SEED.get(0) + 1)
     rng = np.random.default_rng(session.SAMPLE_SEED.get(0))
-    if info.config.is_variational:
-        codes = rng.standard_normal((SAMPLES, bundle.decoder.input_shape[-1])).astype(np.float32)
+    if info.config.fills_prior:
+        codes = rng.standard_normal((SAMPLES, info.config.latent_dim)).astype(np.float32)
         words = "codes drawn from a standard normal distribution, the prior"
+    elif info.config.code_grid:
+        held_out = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
+        low, high = held_out.min(axis=0), held_out.max(axis=0)
+        codes = (low + (high - low) * rng.random((SAMPLES, held_out.shape[1]))).astype(np.float32)
+        words = ("codes drawn as the notebook draws them, each number uniform over its range (the notebook's "
+                 "7 · rand(4, 4, 8) spans its codes' 0 to 7; here each number spans its held-out codes' range): "
+                 "the numbers of real codes are not independent, so these decode to strokes and blots, not digits")
     else:
         held_out = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes.astype(np.float64)
         cov = np.atleast_2d(np.cov(held_out, rowvar=False))
         codes = rng.multivariate_normal(held_out.mean(axis=0), cov, SAMPLES).astype(np.float32)
         words = ("codes drawn from a normal distribution fitted to the held-out codes: some land between the "
                  "classes' clusters, where this decoder was never trained")
-    image_grid([(words, inference.decode(bundle, codes))], SAMPLES)
+    image_grid([(words, inference.decode(bundle, codes, label))], SAMPLES)
+
+
+def class_picker(info: RunInfo, class_names: tuple[str, ...]) -> int | None:
+    """The class a conditional model decodes everywhere on the screen (None for other kinds)."""
+    if not info.config.kind.conditional:
+        return None
+    name = st.segmented_control("Decode as class", class_names, default=class_names[min(7, len(class_names) - 1)],
+                                key=session.LATENT_CLASS.name, bind="query-params") or class_names[0]
+    return class_names.index(name)
+
+
+CLASS_GRID_STYLES = 8
+
+
+@run_fragment
+def class_grid(info: RunInfo, class_names: tuple[str, ...]) -> None:
+    """A conditional model's classes × styles: one row per class, one column per style code drawn
+    from the prior, the same style across each column."""
+    st.subheader("Every class in the same styles")
+    if st.button("Draw new styles", key="restyle"):
+        session.STYLE_SEED.set(session.STYLE_SEED.get(0) + 1)
+    styles = np.random.default_rng(session.STYLE_SEED.get(0)).standard_normal(
+        (CLASS_GRID_STYLES, info.config.latent_dim)).astype(np.float32)
+    bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
+    classes = np.arange(len(class_names))
+    images = inference.decode(bundle, np.tile(styles, (len(classes), 1)), np.repeat(classes, CLASS_GRID_STYLES))
+    for k, name in enumerate(class_names):
+        image_grid([(name, images[k * CLASS_GRID_STYLES:(k + 1) * CLASS_GRID_STYLES])], CLASS_GRID_STYLES)
+    accuracy = info.scores.model.conditional_accuracy
+    reader = info.metrics.get("reader", {})
+    if accuracy is not None:
+        st.caption(
+            f"Each column is one style code drawn from the prior N(0, I), decoded under every class. The class is "
+            f"told, the style is the code: what the code keeps is what the classes share (slant, width, size). "
+            f"Over 100 random styles per class, a classifier of this data reads {accuracy:.1%} of the decoded images "
+            f"as the class they were decoded for (it reads {reader.get('held_out_accuracy', float('nan')):.1%} of "
+            f"the real held-out images right).")
+
+
+def code_maps(info: RunInfo, x_test: np.ndarray) -> None:
+    """A shaped code drawn as the notebook draws it: one small image per channel, for a chosen
+    held-out image, beside the image and its reconstruction."""
+    height, width, channels = info.config.code_grid
+    st.subheader(f"The code as {channels} maps of {height}×{width}")
+    index = st.number_input("Held-out image (index)", 0, len(x_test) - 1, 0, key=session.CODE_IMAGE.name,
+                            bind="query-params")
+    codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
+    grid = codes[index].reshape(height, width, channels)
+    low, high = float(codes.min()), float(codes.max())
+    maps_ = [((grid[:, :, c] - low) / (high - low + 1e-12))[:, :, None] for c in range(channels)]
+    bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
+    image = to_float(x_test[index:index + 1])
+    image_row([image[0], inference.decode(bundle, codes[index:index + 1])[0]], ["the image", "decoded from its code"])
+    captioned_row("its code, one map per channel", np.stack(maps_), [f"channel {c + 1}" for c in range(channels)])
+    st.caption(f"The {height}×{width}×{channels} = {info.config.latent_dim} numbers of the code, each channel drawn "
+               f"as a small grey image (black is the lowest number of all held-out codes, {low:.2f}; white the highest, "
+               f"{high:.2f}). The encoder keeps where strokes are: its maps are a coarse picture of the image.")
+
+
+def shaped_code_note(info: RunInfo) -> None:
+    """What the flat-code parts of the screen show for a code with a shape."""
+    if info.config.code_grid:
+        height, width, channels = info.config.code_grid
+        st.info(f"This code has a shape: {channels} maps of {height}×{width} ({info.config.latent_dim} numbers, read "
+                f"row by row with the channels last). The sliders move its first {min(MAX_SLIDERS, channels)} numbers, "
+                "the channels at the maps' top-left corner; the map plots the first two. The maps themselves are "
+                "drawn below.")

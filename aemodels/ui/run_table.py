@@ -11,6 +11,7 @@ from aemodels.data.datasets import dataset_title
 from aemodels.scoring import scoresheet
 from aemodels.scoring.scores import Scores
 from aemodels.scoring.seed_groups import SeedGroup, seed_groups
+from aemodels.settings import SETTINGS
 from aemodels.store.run_folder import RunInfo
 from aemodels.ui import session
 
@@ -24,7 +25,10 @@ def _row(info: RunInfo) -> dict:
     applies = config.to_dict()  # only the settings of this kind: the others stay blank
     row = {"run": info.run_id, "name": info.name, "status": "ok", "created": created, "model": config.model,
            "dataset": dataset_title(config.dataset), "latent": applies.get("latent_dim"),
+           "code shape": applies.get("code_shape"),
+           "arch": config.architecture if SETTINGS["architecture"].applies(config.kind) else None,
            "neighbour W": applies.get("neighbour_weight", 0.0 if config.has_embedding else None),
+           "β": config.beta if config.is_variational else None,
            "epochs": config.epochs, "batch": config.batch_size, "lr": config.learning_rate,
            "seed": config.seed, "noise": _noise(applies), "factors": _factors(applies),
            "train s": round(float(info.meta.get("train_seconds", 0.0)), 1),
@@ -32,7 +36,8 @@ def _row(info: RunInfo) -> dict:
            "precision": "mixed float16" if info.meta.get("mixed_precision") else "float32",
            KNN_COLUMN: model.knn_accuracy, "PCA " + KNN_COLUMN: pca.knn_accuracy,
            TRUST_COLUMN: model.at("trustworthiness"), "MSE": model.reconstruction_mse,
-           "PSNR dB": model.psnr, "PCA PSNR dB": pca.psnr, "scored at": _conditions(scores)}
+           "PSNR dB": model.psnr, "PCA PSNR dB": pca.psnr, RATE_COLUMN: model.rate_nats,
+           DISTORTION_COLUMN: model.distortion_nats, PRIOR_COLUMN: model.prior_mmd, "scored at": _conditions(scores)}
     if scores.superres is not None:
         row[GAIN_COLUMN] = scores.superres.gain_db
     return row
@@ -72,7 +77,9 @@ def _score(value) -> float | None:
     return None if value is None else float(f"{float(value):.{SIGNIFICANT_DIGITS}g}")
 
 
-SCORE_COLUMNS = (KNN_COLUMN, "PCA " + KNN_COLUMN, TRUST_COLUMN, "MSE", "PSNR dB", "PCA PSNR dB", GAIN_COLUMN)
+RATE_COLUMN, DISTORTION_COLUMN, PRIOR_COLUMN = "rate nats", "distortion nats", "prior MMD²"
+SCORE_COLUMNS = (KNN_COLUMN, "PCA " + KNN_COLUMN, TRUST_COLUMN, "MSE", "PSNR dB", "PCA PSNR dB", GAIN_COLUMN,
+                 RATE_COLUMN, DISTORTION_COLUMN, PRIOR_COLUMN)
 
 
 def filter_runs(infos: list[RunInfo]) -> list[RunInfo]:
@@ -130,6 +137,8 @@ def runs_table(infos: list[RunInfo]) -> pd.DataFrame:
     table.insert(list(table.columns).index("seed") + 1 if "seed" in table else len(table.columns), GROUP_COLUMN, named)
     if "latent" in table:
         table["latent"] = table["latent"].astype("Int64")  # whole numbers, blank where none (CSV: 8, not 8.0)
+    if "arch" in table:
+        table["arch"] = table["arch"].astype("Int64")
     for column in SCORE_COLUMNS:
         if column in table:
             table[column] = table[column].map(_score)
@@ -159,7 +168,8 @@ def default_comparison(infos: list[RunInfo], current: str | None) -> list[str]:
 
 
 # Scores of the runs themselves (not their PCA baselines) and which way is better.
-HIGHER_IS_BETTER = {KNN_COLUMN: True, TRUST_COLUMN: True, "MSE": False, "PSNR dB": True, GAIN_COLUMN: True}
+HIGHER_IS_BETTER = {KNN_COLUMN: True, TRUST_COLUMN: True, "MSE": False, "PSNR dB": True, GAIN_COLUMN: True,
+                    PRIOR_COLUMN: False}
 BEST_MARK = " ★"
 CONDITIONED = ("MSE", "PSNR dB", GAIN_COLUMN)  # measured where "scored at" says
 ALWAYS_SHOWN = ("model", "dataset")  # what each column is, even when the runs share it

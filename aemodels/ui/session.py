@@ -105,6 +105,9 @@ LATENT_ENDS_CHANGED = Entry("latent_ends_changed", "ui.latent",
 LATENT_MAP = Entry("latent_map", "ui.latent", "screen: the clickable map's selection event")
 COORDINATE = Entries("z{}", "ui.latent", "screen: coordinate slider zN's value, also in the URL")
 SAMPLE_SEED = Entry("sample_seed", "ui.latent", "session: the seed of the random samples shown")
+LATENT_CLASS = Entry("latent_class", "ui.latent", "screen: the class a conditional model decodes (the picker's key)")
+STYLE_SEED = Entry("style_seed", "ui.latent", "session: the seed of a conditional model's style codes in its class grid")
+CODE_IMAGE = Entry("code_image", "ui.latent", "screen: the held-out image whose shaped code is drawn (its key)")
 
 # --- Runs -----------------------------------------------------------------------------------------
 COMPARED = Entry("compare", "ui.compare_views", "session: the runs compared (the multiselect's key)")

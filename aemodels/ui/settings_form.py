@@ -55,6 +55,9 @@ def _widget(setting: Setting, start: Any, train_images: int | None) -> Any:
         return st.number_input(setting.words, form.low, form.high, key=key, help=tip)
     if form.widget == "radio":
         return st.radio(setting.words, form.options, horizontal=True, key=key, help=tip)
+    if form.widget == "selectbox":
+        return st.selectbox(setting.words, form.options, key=key, help=tip,
+                            format_func=lambda value: str(value) if value != "" else "none (a flat code)")
     if form.widget == "multiselect":
         return tuple(sorted(st.multiselect(setting.words, form.options, key=key, help=tip)))
     options = sorted(set(form.options) | {start})

@@ -17,6 +17,7 @@ EMBEDDING_METRICS = {
     "silhouette": "silhouette of the classes (higher is better)",
     "reconstruction_mse": "reconstruction MSE (lower is better)",
     "psnr": "reconstruction PSNR, dB (higher is better)",
+    "prior_mmd": "distance from the N(0, I) prior, MMD² (lower fills the prior)",
 }
 
 

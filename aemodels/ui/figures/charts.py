@@ -193,6 +193,32 @@ def parameter_scatter(rows, setting: str, score: str, group_column: str = "seed 
     return figure
 
 
+def rate_distortion(rows) -> go.Figure:
+    """The rate–distortion plane: one point per VAE run (rows of the runs table, a
+    ``pandas.DataFrame`` with ``run``, ``model``, ``β``, ``rate nats`` and ``distortion nats``),
+    rate across, distortion up, one colour per kind, each labelled with its β; dotted diagonals
+    are lines of equal negative ELBO (rate + distortion)."""
+    from plotly.colors import qualitative
+
+    figure = go.Figure()
+    for index, (model, group) in enumerate(rows.groupby("model", sort=True)):
+        figure.add_trace(go.Scatter(
+            x=group["rate nats"], y=group["distortion nats"], mode="markers+text", name=str(model),
+            text=[f"β {beta:g}" for beta in group["β"]], textposition="top center", customdata=list(group["run"]),
+            marker=dict(size=11, color=qualitative.Plotly[index % len(qualitative.Plotly)]),
+            hovertemplate="%{customdata}<br>rate %{x:.2f} nats<br>distortion %{y:.2f} nats<extra></extra>"))
+    totals = rows["rate nats"] + rows["distortion nats"]
+    rate_top = float(rows["rate nats"].max()) * 1.1 + 1
+    for total in sorted({float(totals.min()), float(totals.max())}):
+        figure.add_trace(go.Scatter(x=[0, min(total, rate_top)], y=[total, total - min(total, rate_top)], mode="lines",
+                                    line=dict(dash="dot", color="grey", width=1), showlegend=False,
+                                    hovertemplate=f"negative ELBO {total:.1f} nats<extra></extra>"))
+    figure.update_layout(title="Rate against distortion (held-out images)", margin=FIGURE_MARGIN, height=380,
+                         xaxis_title="rate: KL of the codes from the prior (nats per image)",
+                         yaxis_title="distortion: reconstruction (nats per image)")
+    return figure
+
+
 def forming_curve(frames, accuracy, trust) -> go.Figure:
     """5-NN accuracy and trustworthiness (S,) of the map at epochs ``frames`` (S,), 0 before training."""
     import numpy as np
