@@ -228,7 +228,7 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
             form=Form("slider", "latent", low=1, high=64, shown=lambda chosen: not chosen.get("code_shape"))),
     Setting("neighbour_weight", 0.0, "Neighbour keeping", "The neighbour weight", float, low=0, high=10,
             hint="0 is the plain model, 1 the recommended strength",
-            applies=lambda kind: _embedding(kind) and not kind.adversarial,
+            applies=lambda kind: _embedding(kind) and not kind.adversarial and not kind.conditional,
             requires=_neighbours_need_a_2d_code, omitted_at=0.0,
             help="0 is the plain model. Above 0, the code is also pulled towards a t-SNE map of the training "
                  "images, so images that look alike stay neighbours; 1 is the recommended strength.",

@@ -47,13 +47,13 @@ with user_errors():
 
         home = state.home_key()
         config = example.config
-        x_test, _ = cache.held_out(Split.of(config), home)
+        x_test, y_test = cache.held_out(Split.of(config), home)
         bundle = cache.bundle(example.run_id, state.run_key(example.run_id))
         image = to_float(x_test[:1])
-        code = inference.encode(bundle, image)
+        code = inference.encode(bundle, image, y_test[:1])  # a conditional model is told the class
         st.subheader("One held-out image through the newest model")
         code_text = ", ".join(f"{v:.2f}" for v in code[0][:8]) + (" …" if code.shape[1] > 8 else "")
-        image_row([image[0], inference.decode(bundle, code)[0]],
+        image_row([image[0], inference.decode(bundle, code, y_test[:1])[0]],
                   ["input", f"reconstruction from the code ({code_text})"])
         st.caption(f"Model: {runs.run_label(example)}. The whole image is rebuilt from "
                    f"{count(code.shape[1], 'number')}.")

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from aemodels.config import TrainConfig
+from aemodels.errors import ConfigError
 from aemodels.kinds import KINDS
 from aemodels.tasks.defaults import recommended, steps_per_epoch
-from aemodels.ui import session, state, training
+from aemodels.tasks.training import check_code_shape
+from aemodels.ui import cache, session, state, training
 from aemodels.ui.dataset_picker import pick_dataset
 from aemodels.ui.entry import require_app
 from aemodels.ui.errors import user_errors
@@ -34,6 +36,16 @@ config = None
 with user_errors():
     if dataset is not None:
         config = TrainConfig(dataset=dataset, model=kind.name, **chosen)
+if config is not None and kind.conditional and not cache.dataset(dataset, state.home_key()).is_labelled:
+    st.error(f"A {kind.name} is told each image's class, and this data has no labels: choose a labelled dataset, "
+             "or train a vae.")
+    config = None
+if config is not None and config.code_grid:
+    try:
+        check_code_shape(config, cache.dataset(dataset, state.home_key()).images.shape[1:3])
+    except ConfigError as exc:
+        st.error(str(exc))
+        config = None
 if config is not None and config.has_embedding and config.neighbour_weight:
     st.caption("With neighbour keeping, training starts with a t-SNE map of the training images "
                "(about 20 s for 8,000 images on 2 cores).")

@@ -30,7 +30,7 @@ def test_table_compare_and_delete_broken(home_with_runs):
     table = at.dataframe[0].value
     assert len(table) == len(runs)
     assert table.loc[table["run"] == broken, "status"].iloc[0].startswith("broken")
-    assert len(at.get("plotly_chart")) == 1
+    assert [chart.key for chart in at.get("plotly_chart")] == ["compare_chart", "rate_distortion"]  # one sound VAE
     at.multiselect(key="compare").set_value([runs["vae"], runs["dense-ae"], runs["superres"]]).run()
     assert not at.exception
     # Three kinds, three units: three panels, each titled with what its loss measures.
@@ -121,14 +121,16 @@ def test_compared_embeddings_side_by_side_and_a_setting_against_a_score(home_wit
     at = open_page()
     at.multiselect(key="compare").set_value([runs["vae"], runs["dense-ae"], runs["denoise"]]).run()
     assert not at.exception and not at.error
-    # The loss chart, the two embedding runs' maps of the same held-out images and PCA's, the scatter.
-    assert len(at.get("plotly_chart")) == 1 + 2 + 1 + 1
+    # The loss chart, the two embedding runs' maps of the same held-out images and PCA's, the scatter;
+    # then the VAE runs' rate–distortion plane.
+    assert len(at.get("plotly_chart")) == 1 + 2 + 1 + 1 + 1
+    assert at.get("plotly_chart")[-1].key == "rate_distortion"
     assert any("the same in every map" in c.value for c in at.caption)
     at.selectbox(key="compare_setting").set_value("epochs").run()
     at.selectbox(key="compare_score").set_value("MSE").run()
     import json
 
-    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == "compare_scatter").proto.spec)
     assert spec["layout"]["xaxis"]["title"]["text"] == "epochs" and spec["layout"]["yaxis"]["title"]["text"] == "MSE"
     assert sum(len(trace["customdata"]) for trace in spec["data"]) == 3  # one point per compared run
 

@@ -76,11 +76,36 @@ def test_uploaded_dataset_trains(home):
     assert {"emb_model_chart", "emb_pca_chart", "emb_forming"} <= {chart.key for chart in at.get("plotly_chart")}
 
 
-def _npz(x, y) -> bytes:
+def test_a_conditional_vae_on_data_without_labels_is_refused_in_one_line(home):
+    rng = np.random.default_rng(1)
+    name = save_upload(read_upload(_npz(rng.integers(0, 255, (64, 12, 12), np.uint8)), "plain.npz"))
+    at = open_page(dataset=name)
+    at.selectbox(key="kind").set_value("cvae").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["A cvae is told each image's class, and this data has no labels: choose a "
+                                           "labelled dataset, or train a vae."]
+    assert at.button(key="train").disabled
+    at.selectbox(key="dataset_choice").set_value("digits").run()
+    assert not at.error and not at.button(key="train").disabled
+
+
+def test_a_code_shape_that_does_not_fit_the_images_is_refused_in_one_line(home):
+    at = open_page()
+    at.selectbox(key="dataset_choice").set_value("digits").run()
+    at.selectbox(key="kind").set_value("conv-ae").run()
+    at.selectbox(key="code_shape").set_value("4x4x8").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["For 8×8 images a code's maps are 1×1 (the sides halved three times): use a "
+                                           "code shape of 1x1xC, such as 1x1x8."]
+    assert at.button(key="train").disabled
+    assert not [s for s in at.slider if s.key == "latent"]  # the shape sets the code size
+
+
+def _npz(x, y=None) -> bytes:
     import io
 
     buffer = io.BytesIO()
-    np.savez(buffer, x=x, y=y)
+    np.savez(buffer, x=x, **({} if y is None else {"y": y}))
     return buffer.getvalue()
 
 

@@ -20,9 +20,10 @@ from aemodels.tasks.assessment import assess, evaluate
 from aemodels.tasks.denoising import NOISE_LEVELS
 from aemodels.tasks.embedding import embedding_scores
 from aemodels.tasks.training import train
+from tests.conftest import SMALL_KINDS
 
-EMBEDDING_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_embedding)
-VARIATIONAL_KINDS = tuple(name for name, kind in KINDS.items() if kind.variational)
+EMBEDDING_KINDS = tuple(name for name in SMALL_KINDS if KINDS[name].has_embedding)  # the session store's kinds
+VARIATIONAL_KINDS = tuple(name for name in SMALL_KINDS if KINDS[name].variational)
 
 SCORE_KEYS = {"knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "silhouette",
               "reconstruction_mse", "psnr"}
@@ -77,6 +78,8 @@ def test_keys_for_every_kind(evaluated, kind):
             assert scores["knn1_accuracy"] is None and scores["continuity"] is None
             assert scores["silhouette"] is None
     assert ("negative_elbo" in result["model"]) == (kind in VARIATIONAL_KINDS)
+    assert ("prior_mmd" in result["model"]) == (kind in EMBEDDING_KINDS)
+    assert "prior_mmd" not in result["pca"]
     assert ("denoising" in result) == (kind == "denoise")
     assert ("superres" in result) == (kind == "superres")
 

@@ -21,7 +21,7 @@ def print_metrics(metrics: dict) -> None:
     scores = Scores.read(metrics)
     print(f"{'':<22}{'model':>10}{'pca':>10}")
     for key in ("knn_accuracy", "knn1_accuracy", "trustworthiness", "continuity", "silhouette",
-                "reconstruction_mse", "psnr"):
+                "reconstruction_mse", "psnr", "prior_mmd", "rate_nats", "distortion_nats", "conditional_accuracy"):
         cells = [getattr(scores.model, key), getattr(scores.pca, key)]
         if any(isinstance(c, dict) for c in cells):
             for k in sorted({k for per_k in cells for k in per_k}, key=int):

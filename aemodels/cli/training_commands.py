@@ -9,6 +9,7 @@ from aemodels.cli.parser import SWEEP_SETTINGS
 from aemodels.cli.printing import curve_scores, figure, print_metrics, result_json
 from aemodels.config import TrainConfig
 from aemodels.errors import AemodelsError
+from aemodels.kinds import Screen, kinds_for
 from aemodels.scoring.scores import Scores
 from aemodels.settings import SETTINGS
 
@@ -130,7 +131,8 @@ def sweep_command(args) -> int:
     given = given_settings(args, SWEEP_SETTINGS)
     base = TrainConfig(**given)
     if not base.has_embedding:
-        raise AemodelsError(f"'{args.model}' has no code to sweep: use an embedding kind (dense-ae, conv-ae, vae, dense-vae).")
+        kinds = ", ".join(kind.name for kind in kinds_for(Screen.EMBEDDING))
+        raise AemodelsError(f"'{args.model}' has no code to sweep: use an embedding kind ({kinds}).")
     sizes = sorted(set(args.latent_dims))
     configs = [sweep_config(base, size) for size in sizes]  # every size checked before any training
     dataset = load_dataset(base.dataset)

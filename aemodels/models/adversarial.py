@@ -2,7 +2,8 @@
 
 Where a VAE pulls its codes towards the prior N(0, I) with a KL term, an AAE has a discriminator
 learn to tell its codes from draws of the prior, and the encoder learn to fool it. Each batch takes
-three updates, each with its own Adam (Adam makes their scales independent):
+three updates, each with its own Adam, the two adversarial ones at ``ADVERSARY_SHARE`` of the
+reconstruction's learning rate:
 
 1. reconstruction: encoder and decoder, on the binary cross-entropy per pixel (the plain
    autoencoder's loss, so the two kinds' ``loss`` are the same quantity);
@@ -24,6 +25,12 @@ from keras import layers, ops
 from aemodels.models.devices import EXACT
 
 DISCRIMINATOR_UNITS = (256, 256)
+# The adversarial updates' learning rate as a share of the reconstruction's. Measured on mnist-10k,
+# 2-D codes, 30 epochs, batch 64, rate 2e-3, seed 0 (5-NN / MSE / prior MMD²): at 1 the game wins and
+# the codes stop carrying the images (0.25 / 0.066 / 0.009), at 0.1 too (0.17 / 0.067 / 0.053); at
+# 0.05 both hold (0.66 / 0.044 / 0.014); at 0.02 the discriminator wins and the codes fill the prior
+# less (0.73 / 0.040 / 0.136; a plain dense-ae: 0.73 / 0.040 / 0.31).
+ADVERSARY_SHARE = 0.05
 
 
 def discriminator_model(latent_dim: int) -> keras.Model:
@@ -61,8 +68,9 @@ class AdversarialAutoencoder(keras.Model):
         self.learning_rate = float(learning_rate)
         self.prior_seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.adversaries = _Adversaries(keras.optimizers.Adam(learning_rate, beta_1=0.5),
-                                        keras.optimizers.Adam(learning_rate, beta_1=0.5))
+        adversary_rate = learning_rate * ADVERSARY_SHARE
+        self.adversaries = _Adversaries(keras.optimizers.Adam(adversary_rate, beta_1=0.5),
+                                        keras.optimizers.Adam(adversary_rate, beta_1=0.5))
         self.trackers = [keras.metrics.Mean(name=name) for name in ("loss", "discriminator_loss", "generator_loss")]
 
     @property

@@ -27,8 +27,9 @@ class CurvePoint:
 
 
 def sweep_config(config: TrainConfig, code_size: int) -> TrainConfig:
-    """``config`` at another code size, the plain model (a sweep compares the plain kinds)."""
-    return config.replace(latent_dim=code_size, neighbour_weight=0.0)
+    """``config`` at another code size, the plain model with a flat code (a sweep compares the
+    plain kinds; a shaped code's size is fixed by its shape)."""
+    return config.replace(latent_dim=code_size, neighbour_weight=0.0, code_shape="")
 
 
 def pca_curve(config: TrainConfig, dataset: Dataset, sizes: tuple[int, ...] = SWEEP_SIZES) -> list[CurvePoint]:

@@ -23,14 +23,15 @@ def embedding_views(bundle, dataset: Dataset | None = None) -> EmbeddingViews:
     (the training images' maps: ``with_training_maps``, when asked for)."""
     split, pca = _split_and_pca(bundle, dataset)
     x_test = to_float(split.x_test)
-    return EmbeddingViews.of(inference.encode(bundle, x_test), pca.transform(x_test), bundle.config.seed)
+    return EmbeddingViews.of(inference.encode(bundle, x_test, split.y_test), pca.transform(x_test), bundle.config.seed)
 
 
 def with_training_maps(bundle, views: EmbeddingViews, dataset: Dataset | None = None) -> EmbeddingViews:
     """``views`` with the training images' maps, for a run saved before they were saved."""
     split, pca = _split_and_pca(bundle, dataset)
     x_train = to_float(split.x_train)
-    return views.with_training(inference.encode(bundle, x_train), pca.transform(x_train), bundle.config.seed)
+    return views.with_training(inference.encode(bundle, x_train, split.y_train), pca.transform(x_train),
+                               bundle.config.seed)
 
 
 def _split_and_pca(bundle, dataset: Dataset | None) -> tuple[SplitImages, PCAProjection]:

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from aemodels.errors import AemodelsError
+from aemodels.kinds import Screen, kinds_for
 
 PROJECTOR_IMAGES = 2000
 MIN_COLUMNS = 3
@@ -85,11 +86,11 @@ def export(store, run_id: str, folder: Path) -> list[Path]:
     config = info.config
     if not config.has_embedding:
         raise AemodelsError(f"Run '{run_id}' is a {config.model}, which has no code to project: "
-                            "export an embedding run (dense-ae, conv-ae, vae, dense-vae).")
+                            f"export an embedding run ({', '.join(kind.name for kind in kinds_for(Screen.EMBEDDING))}).")
     dataset = load_dataset(config.dataset)
     split = Split.of(config).images(dataset)
     images = split.x_test[:PROJECTOR_IMAGES]
-    codes = padded(inference.encode(store.load_bundle(run_id), to_float(images)))
+    codes = padded(inference.encode(store.load_bundle(run_id), to_float(images), split.y_test[:PROJECTOR_IMAGES]))
     pca_codes = padded(pixel_pca(config, dataset).transform(to_float(images))[:, :config.latent_dim])
     names = dataset.class_names
     model_name, pca_name = tensor_names(config.model, config.latent_dim, info.name or run_id)

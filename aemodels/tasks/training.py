@@ -109,7 +109,7 @@ def train(
     if config.kind.conditional:
         _check_classes(config, split)
     if config.code_grid:
-        _check_code_shape(config, split.x_train.shape[1:3])
+        check_code_shape(config, split.x_train.shape[1:3])
     if devices > 1 and config.batch_size % devices:
         raise ConfigError(f"The batch size ({config.batch_size}) does not split evenly over {devices} devices: "
                           f"use a multiple of {devices}.")
@@ -157,7 +157,7 @@ def train(
                        reporter.started, reporter.epoch_ends)
 
 
-def _check_code_shape(config: TrainConfig, image_side: tuple[int, int]) -> None:
+def check_code_shape(config: TrainConfig, image_side: tuple[int, int]) -> None:
     """A shaped code's maps have the size the encoder's three halvings give the images."""
     sides = tuple(code_map_side(side) for side in image_side)
     if config.code_grid[:2] != sides:

@@ -24,7 +24,7 @@ from aemodels.store.run_folder import RunInfo
 from aemodels.ui import access, cache, session, state
 from aemodels.ui.errors import callback_errors
 from aemodels.ui.figures import charts, maps
-from aemodels.ui.images import captioned_row, image_grid, image_row
+from aemodels.ui.images import captioned_row, code_maps_row, image_grid, image_row
 from aemodels.ui.tables import reference_table
 from aemodels.words import count
 
@@ -230,6 +230,8 @@ def neighbour_panel(info: RunInfo, index: int, views: EmbeddingViews, x_test: np
     image_row([image[0], model[0], pca[0]],
               ["the held-out image", f"the model's reconstruction (MSE {np.mean((model - image) ** 2):.4f})",
                f"PCA with {components} (MSE {np.mean((pca - image) ** 2):.4f})"])
+    if info.config.code_grid:
+        code_maps_row(views.codes[index], info.config.code_grid, float(views.codes.min()), float(views.codes.max()))
     k = len(near.pixels)
 
     def names(rows: np.ndarray) -> list[str]:

@@ -55,6 +55,19 @@ def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> Non
             row.image(png_data_url(image, THUMBNAIL_SIDE), width=THUMBNAIL_SIDE)
 
 
+def code_channels(code: np.ndarray, grid: tuple[int, int, int], low: float, high: float) -> np.ndarray:
+    """A shaped code (H·W·C,) as C grey images (C, H, W, 1) in [0, 1]: ``low`` black, ``high`` white."""
+    height, width, channels = grid
+    maps = (np.asarray(code, np.float32).reshape(height, width, channels) - low) / (high - low + 1e-12)
+    return np.clip(maps.transpose(2, 0, 1)[..., None], 0.0, 1.0)
+
+
+def code_maps_row(code: np.ndarray, grid: tuple[int, int, int], low: float, high: float) -> None:
+    """One labelled row: a shaped code's channels, each a small grey image."""
+    captioned_row(f"its code, one map per channel (black {low:.2f}, white {high:.2f}: the held-out codes' range)",
+                  code_channels(code, grid, low, high), [f"channel {c + 1}" for c in range(grid[2])])
+
+
 def captioned_row(label: str, images: np.ndarray, captions: list[str]) -> None:
     """One labelled row of thumbnails (N, H, W, C), a short caption under each."""
     st.caption(label)

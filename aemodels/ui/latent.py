@@ -20,7 +20,7 @@ from aemodels.store.run_folder import RunInfo
 from aemodels.ui import cache, session, state
 from aemodels.ui.figures import maps
 from aemodels.ui.guard import run_fragment
-from aemodels.ui.images import captioned_row, image_grid, image_row
+from aemodels.ui.images import code_maps_row, image_grid, image_row
 from aemodels.ui.timing import timed
 
 MAX_SLIDERS = 8
@@ -371,26 +371,25 @@ def code_maps(info: RunInfo, x_test: np.ndarray) -> None:
     held-out image, beside the image and its reconstruction."""
     height, width, channels = info.config.code_grid
     st.subheader(f"The code as {channels} maps of {height}×{width}")
-    index = st.number_input("Held-out image (index)", 0, len(x_test) - 1, 0, key=session.CODE_IMAGE.name,
-                            bind="query-params")
+    index = st.columns([1, 3])[0].number_input("Held-out image (index)", 0, len(x_test) - 1, 0,
+                                               key=session.CODE_IMAGE.name, bind="query-params")
     codes = cache.embedding_views(info.run_id, state.run_key(info.run_id)).codes
-    grid = codes[index].reshape(height, width, channels)
     low, high = float(codes.min()), float(codes.max())
-    maps_ = [((grid[:, :, c] - low) / (high - low + 1e-12))[:, :, None] for c in range(channels)]
     bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
     image = to_float(x_test[index:index + 1])
     image_row([image[0], inference.decode(bundle, codes[index:index + 1])[0]], ["the image", "decoded from its code"])
-    captioned_row("its code, one map per channel", np.stack(maps_), [f"channel {c + 1}" for c in range(channels)])
+    code_maps_row(codes[index], info.config.code_grid, low, high)
     st.caption(f"The {height}×{width}×{channels} = {info.config.latent_dim} numbers of the code, each channel drawn "
-               f"as a small grey image (black is the lowest number of all held-out codes, {low:.2f}; white the highest, "
-               f"{high:.2f}). The encoder keeps where strokes are: its maps are a coarse picture of the image.")
+               "as a small grey image. The encoder keeps where strokes are: its maps are a coarse picture of the "
+               "image, and the decoder draws the strokes back from them.")
 
 
 def shaped_code_note(info: RunInfo) -> None:
     """What the flat-code parts of the screen show for a code with a shape."""
     if info.config.code_grid:
         height, width, channels = info.config.code_grid
+        shown = min(MAX_SLIDERS, info.config.latent_dim)
         st.info(f"This code has a shape: {channels} maps of {height}×{width} ({info.config.latent_dim} numbers, read "
-                f"row by row with the channels last). The sliders move its first {min(MAX_SLIDERS, channels)} numbers, "
-                "the channels at the maps' top-left corner; the map plots the first two. The maps themselves are "
-                "drawn below.")
+                f"row by row with the channels last). The sliders move its first {shown} numbers, the channels of "
+                f"the maps' top-left corner{' and then the next position' if shown > channels else ''}; the map plots "
+                "the first two. The maps themselves are drawn below.")

@@ -13,6 +13,10 @@ LOSS_WORDS = {  # Keras history names → words, and the panel each belongs to
     "val_reconstruction_loss": ("held-out", "reconstruction"),
     "kl_loss": ("training", "kl"),
     "val_kl_loss": ("held-out", "kl"),
+    "discriminator_loss": ("discriminator (training)", "adversarial"),
+    "val_discriminator_loss": ("discriminator (held-out)", "adversarial"),
+    "generator_loss": ("encoder as generator (training)", "adversarial"),
+    "val_generator_loss": ("encoder as generator (held-out)", "adversarial"),
     "neighbour_loss": ("neighbour-keeping term (training)", "loss"),
     "val_neighbour_loss": ("neighbour-keeping term (held-out)", "loss"),
 }
@@ -26,6 +30,7 @@ PANEL_TITLES = {
     "loss": "Loss (lower is better)",
     "reconstruction": "Reconstruction error, nats per image",
     "kl": "KL divergence from the prior, nats per image",
+    "adversarial": "Adversarial game, cross-entropy per code (0.693: a coin toss)",
 }
 
 
@@ -40,11 +45,13 @@ def loss_chart(history: dict[str, list[float]], title: str = "Loss per epoch") -
     ``history`` maps Keras names (``loss``, ``val_loss``, and for a VAE ``reconstruction_loss``,
     ``kl_loss`` and their ``val_`` forms) to one value per epoch. A VAE's reconstruction and KL
     terms differ by two orders of magnitude, so each gets its own panel (and the total is left
-    out); other models get one panel.
+    out); an adversarial autoencoder's game (``discriminator_loss``, ``generator_loss``) is
+    another quantity, in a panel beside its loss; other models get one panel.
     """
     from plotly.subplots import make_subplots
 
-    panels = ["reconstruction", "kl"] if "kl_loss" in history else ["loss"]
+    panels = (["reconstruction", "kl"] if "kl_loss" in history
+              else ["loss", "adversarial"] if "discriminator_loss" in history else ["loss"])
     # Two panels side by side leave each about half the width: their titles go on two lines.
     titles = [PANEL_TITLES[p].replace(", ", ",<br>") if len(panels) > 1 else PANEL_TITLES[p] for p in panels]
     figure = make_subplots(rows=1, cols=len(panels), subplot_titles=titles, horizontal_spacing=0.12)
