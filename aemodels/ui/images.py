@@ -55,6 +55,17 @@ def image_grid(rows: list[tuple[str, np.ndarray]], max_columns: int = 10) -> Non
             row.image(png_data_url(image, THUMBNAIL_SIDE), width=THUMBNAIL_SIDE)
 
 
+def tiled(images: np.ndarray, gap: int = 2) -> np.ndarray:
+    """A grid of images (R, C, H, W, ch) in [0, 1] as one image (R·(H+gap)−gap, C·(W+gap)−gap, ch),
+    the tiles separated by ``gap`` grey pixels."""
+    rows, columns, height, width, channels = images.shape
+    picture = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap, channels), 0.5, np.float32)
+    for r in range(rows):
+        for c in range(columns):
+            picture[r * (height + gap):r * (height + gap) + height, c * (width + gap):c * (width + gap) + width] = images[r, c]
+    return picture
+
+
 def code_channels(code: np.ndarray, grid: tuple[int, int, int], low: float, high: float) -> np.ndarray:
     """A shaped code (H·W·C,) as C grey images (C, H, W, 1) in [0, 1]: ``low`` black, ``high`` white."""
     height, width, channels = grid

@@ -20,7 +20,7 @@ from aemodels.store.run_folder import RunInfo
 from aemodels.ui import cache, session, state
 from aemodels.ui.figures import maps
 from aemodels.ui.guard import run_fragment
-from aemodels.ui.images import code_maps_row, image_grid, image_row
+from aemodels.ui.images import code_maps_row, image_grid, image_row, png_data_url, tiled
 from aemodels.ui.timing import timed
 
 MAX_SLIDERS = 8
@@ -339,6 +339,7 @@ def class_picker(info: RunInfo, class_names: tuple[str, ...]) -> int | None:
 
 
 CLASS_GRID_STYLES = 8
+CLASS_GRID_WIDTH = 480  # pixels on screen for the classes × styles grid
 
 
 @run_fragment
@@ -353,8 +354,9 @@ def class_grid(info: RunInfo, class_names: tuple[str, ...]) -> None:
     bundle = cache.bundle(info.run_id, state.run_key(info.run_id))
     classes = np.arange(len(class_names))
     images = inference.decode(bundle, np.tile(styles, (len(classes), 1)), np.repeat(classes, CLASS_GRID_STYLES))
-    for k, name in enumerate(class_names):
-        image_grid([(name, images[k * CLASS_GRID_STYLES:(k + 1) * CLASS_GRID_STYLES])], CLASS_GRID_STYLES)
+    grid = tiled(images.reshape(len(classes), CLASS_GRID_STYLES, *images.shape[1:]))
+    st.image(png_data_url(grid, CLASS_GRID_WIDTH), width=CLASS_GRID_WIDTH,
+             caption=f"One row per class, top to bottom: {', '.join(class_names)}; one column per style.")
     accuracy = info.scores.model.conditional_accuracy
     reader = info.metrics.get("reader", {})
     if accuracy is not None:
