@@ -20,8 +20,9 @@ from aemodels.models.forming import FORMING_FILE
 from aemodels.scoring.views import VIEWS_FILE
 from aemodels.store.run_folder import OPTIONAL_FILES, RUN_FILES, WEIGHTS_FILE
 from aemodels.store.runs import RUN_ID_PATTERN, RunStore
+from tests.conftest import SMALL_KINDS
 
-MODEL_KINDS = tuple(KINDS)
+MODEL_KINDS = SMALL_KINDS  # the kinds of the session's trained store (the aae and cvae: test_lesson_models.py)
 
 SMALL = {"train_images": 400, "epochs": 2, "batch_size": 64, "seed": 0}  # as in conftest
 

@@ -269,7 +269,9 @@ def cli_cases() -> list[Case]:
     small = ("--train-images", "200", "--epochs", "1")
     argvs = {
         "latent-0": ("train", "--latent-dim", "0"),
-        "latent-65": ("train", "--latent-dim", "65"),
+        "latent-257": ("train", "--latent-dim", "257"),
+        "code-shape-2d": ("train", "--model", "conv-ae", "--code-shape", "4x4"),
+        "code-shape-unfit": ("train", "--model", "conv-ae", "--code-shape", "7x7x2", *small),
         "latent-text": ("train", "--latent-dim", "two"),
         "epochs-0": ("train", "--epochs", "0"),
         "epochs-1000000": ("train", "--epochs", "1000000"),
