@@ -30,6 +30,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def saved_runs(home: Path, settings: dict[str, dict]) -> dict[str, str]:
+    """Small real runs trained and saved in ``home``'s store: name → ``TrainConfig`` settings in,
+    name → run id out."""
+    from aemodels.config import TrainConfig
+    from aemodels.store.runs import RunStore
+    from aemodels.tasks.assessment import assess
+    from aemodels.tasks.training import train
+
+    store = RunStore(home / "runs")
+    run_ids = {}
+    for name, chosen in settings.items():
+        result = train(TrainConfig(**chosen))
+        assessment = assess(result.bundle)
+        run_ids[name] = store.save(result, assessment.metrics, assessment.views)
+    return run_ids
+
+
 class StreamlitServer:
     """``streamlit run app.py`` on a free localhost port, with its own ``AEMODELS_HOME``."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.browser import ROOT, StreamlitServer, two_browsers
+from tests.browser import ROOT, StreamlitServer, saved_runs, two_browsers
 
 pytestmark = pytest.mark.browser
 
@@ -39,18 +39,7 @@ TRAINING = {"vae": {**SMALL_TRAINING, "train_images": 1000, "epochs": 3, "batch_
 
 def _pretrain(home: Path) -> dict[str, str]:
     """Tiny real runs of the kinds the result screens need; model kind → run id."""
-    from aemodels.config import TrainConfig
-    from aemodels.store.runs import RunStore
-    from aemodels.tasks.assessment import assess
-    from aemodels.tasks.training import train
-
-    store = RunStore(home / "runs")
-    run_ids = {}
-    for kind in PRETRAINED_KINDS:
-        result = train(TrainConfig(model=kind, **TRAINING.get(kind, SMALL_TRAINING)))
-        assessment = assess(result.bundle)
-        run_ids[kind] = store.save(result, assessment.metrics, assessment.views)
-    return run_ids
+    return saved_runs(home, {kind: {"model": kind, **TRAINING.get(kind, SMALL_TRAINING)} for kind in PRETRAINED_KINDS})
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ Screenshots go to ``tests/artifacts/`` (ignored by git)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser import StreamlitServer, two_browsers
+from tests.browser import StreamlitServer, saved_runs, two_browsers
 from tests.test_browser import APP_TIMEOUT_MS, assert_no_traceback, open_page, screenshot, wait_for_app, wait_for_plots
 
 SMALL = {"train_images": 1000, "epochs": 3, "batch_size": 32, "seed": 0}
@@ -24,25 +23,10 @@ RUNS = {
 }
 
 
-def _pretrain(home: Path) -> dict[str, str]:
-    from aemodels.config import TrainConfig
-    from aemodels.store.runs import RunStore
-    from aemodels.tasks.assessment import assess
-    from aemodels.tasks.training import train
-
-    store = RunStore(home / "runs")
-    run_ids = {}
-    for name, settings in RUNS.items():
-        result = train(TrainConfig(**settings))
-        assessment = assess(result.bundle)
-        run_ids[name] = store.save(result, assessment.metrics, assessment.views)
-    return run_ids
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("models-home")
-    run_ids = _pretrain(home)
+    run_ids = saved_runs(home, RUNS)
     app = StreamlitServer(home, home / "server.log").start()
     app.run_ids = run_ids
     yield app
