@@ -88,7 +88,8 @@ def degrade(images: np.ndarray, factor: int) -> np.ndarray:
 
 def superres_inputs(images: np.ndarray, factors: tuple[int, ...], seed: int) -> np.ndarray:
     """Each image degraded at one of ``factors``, drawn with ``seed``; float32, same shape."""
-    chosen = np.random.default_rng(seed).choice(np.asarray(factors), size=len(images))
+    share = 1.0 / np.asarray(factors, np.float64) ** 2
+    chosen = np.random.default_rng(seed).choice(np.asarray(factors), size=len(images), p=share / share.sum())
     degraded = np.empty_like(images)
     for factor in factors:
         picked = chosen == factor

@@ -305,7 +305,7 @@ def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
     up = layers.Conv2D(16, 3, padding="same", activation="relu")(layers.Add()([up, full]))
     channels = image_shape[-1]
     if residual:
-        correction = layers.Conv2D(channels, 3, padding="same", dtype=EXACT)(up)
+        correction = layers.Conv2D(channels, 3, padding="same", kernel_initializer="zeros", dtype=EXACT)(up)
         outputs = layers.Add(dtype=EXACT)([_crop_to(correction, image_shape), inputs])
     else:
         outputs = _crop_to(layers.Conv2D(channels, 3, padding="same", activation="sigmoid", dtype=EXACT)(up),
