@@ -10,7 +10,7 @@ from aemodels.models import inference
 from aemodels.scoring import baselines
 from aemodels.scoring.scores import DenoisingLevel
 from aemodels.settings import NOISE_KINDS
-from aemodels.ui import cache, state
+from aemodels.ui import cache, other_data, state
 from aemodels.ui.entry import require_app
 from aemodels.ui.figures import charts
 from aemodels.ui.guard import run_fragment
@@ -87,3 +87,4 @@ if info is not None:
     st.caption(f"Run: {run_label(info)}")
     warn_if_beaten(info)
     noise_view(info.run_id)
+    other_data.section(info.run_id)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from aemodels.data.splits import Split
 from aemodels.kinds import Screen
-from aemodels.ui import cache, embedding, state
+from aemodels.ui import cache, embedding, other_data, state
 from aemodels.ui.entry import require_app
 from aemodels.ui.guard import run_guard
 from aemodels.ui.runs import require_run, run_label
@@ -63,3 +63,4 @@ if info is not None:
         embedding.reference_section(info, data.is_labelled)
         embedding.forming_section(info, y_test, views, data.class_names)
         embedding.code_size_section(info)
+        other_data.section(info.run_id)

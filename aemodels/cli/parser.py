@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m aemodels", description="Train and inspect autoencoders.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
-    commands.add_parser("datasets", help="list the datasets and whether each is available offline")
+    datasets = commands.add_parser("datasets", help="list the datasets, their image shape and whether each is "
+                                                    "available offline")
+    datasets.add_argument("--json", action="store_true")
 
     train = commands.add_parser("train", help="train a model, save it as a run, compare with PCA")
     add_setting_flags(train)
@@ -63,8 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--latent-dims", type=int, nargs="+", default=list(SWEEP_SIZES), metavar="N")
     sweep.add_argument("--json", action="store_true")
 
-    evaluate = commands.add_parser("evaluate", help="score a saved run on its held-out split")
+    evaluate = commands.add_parser("evaluate", help="score a saved run on its held-out split, or on another dataset's")
     evaluate.add_argument("run")
+    evaluate.add_argument("--on", metavar="DATASET", default=None,
+                          help="score it on DATASET's held-out images instead (split with the run's seed; sizes "
+                               "resized, colour made grey by luminance or grey repeated in R, G and B) beside its "
+                               "own, and keep the result for the screens")
     evaluate.add_argument("--json", action="store_true")
 
     runs = commands.add_parser("runs", help="list saved runs")

@@ -13,9 +13,15 @@ def datasets_command(args) -> int:
     """``datasets``: list the datasets and whether each is there offline."""
     from aemodels.data.datasets import NAMED_DATASETS
 
+    if args.json:
+        print(json.dumps([{"name": info.name, "images": info.images, "image_shape": list(info.image_shape),
+                           "offline": info.available(), "ships_with_app": info.offline,
+                           "description": info.description} for info in NAMED_DATASETS.values()]))
+        return 0
     for info in NAMED_DATASETS.values():
         state = "available" if info.offline else "cached" if info.available() else "needs download"
-        print(f"{info.name:<14} {info.images:>7,} images  {state:<15} {info.description}")
+        shape = "×".join(map(str, info.image_shape))
+        print(f"{info.name:<14} {info.images:>7,} images {shape:>8}  {state:<15} {info.description}")
     return 0
 
 
@@ -26,12 +32,36 @@ def evaluate_command(args) -> int:
 
     store = RunStore()
     info = store.get(args.run)
+    if args.on:
+        return _evaluate_elsewhere(store, info, args.on, args.json)
     metrics = evaluate(store.load_bundle(args.run))
     if args.json:
         print(json.dumps(result_json(info.run_id, info.config, info.meta.get("train_seconds", 0.0), metrics,
                                       int(info.meta.get("replicas", 1)))))
     else:
         print_metrics(metrics)
+    return 0
+
+
+def _evaluate_elsewhere(store, info, dataset_name: str, as_json: bool) -> int:
+    """``evaluate RUN --on DATASET``: the run's margin over its baseline there and on its own data."""
+    from aemodels.data.datasets import load_dataset
+    from aemodels.store import elsewhere_scores
+    from aemodels.tasks.other_data import score_on
+    from aemodels.tasks.registry import task_of
+
+    other = load_dataset(dataset_name)
+    result = score_on(store.load_bundle(info.run_id), other, info.scores)
+    elsewhere_scores.save(store, info.run_id, result)
+    if as_json:
+        print(json.dumps({"run_id": info.run_id, "dataset": info.config.dataset, **result.to_dict()}))
+        return 0
+    baseline = task_of(info.config).baseline
+    print(f"run {info.run_id} ({info.config.model} trained on {info.config.dataset}) against {baseline}:")
+    for name, gain in ((info.config.dataset, result.own_gain_db), (other.name, result.gain_db)):
+        text = "not scored" if gain is None else f"{'+' if gain >= 0 else '−'}{abs(gain):.2f} dB"
+        print(f"  on {name:<14} {text}")
+    print(f"  {other.name}'s images: {result.matching}; {result.scores.test_images} held-out images")
     return 0
 
 

@@ -146,13 +146,23 @@ def _load_full(name: str, classes: tuple[str, ...]) -> Dataset:
                    f"{name} ({len(images):,} images, 28×28, downloaded into the store)")
 
 
+def _load_photos(name: str) -> Dataset:
+    from aemodels.data import photos
+
+    return Dataset(name, *getattr(photos, name)())
+
+
 @dataclasses.dataclass(frozen=True)
 class NamedDataset:
+    """A dataset the app knows by name: ``images`` in all, each of ``image_shape`` (H, W, C);
+    ``offline`` when it ships with the app or its packages (no download)."""
+
     name: str
     description: str
     images: int
     offline: bool
     load: Callable[[], Dataset]
+    image_shape: tuple[int, int, int] = (28, 28, 1)
 
     def available(self) -> bool:
         """True when loading needs no network (shipped, bundled or already downloaded)."""
@@ -168,7 +178,11 @@ NAMED_DATASETS: dict[str, NamedDataset] = {
     for d in (
         NamedDataset("mnist-10k", "MNIST test split shipped with the app, 28×28 digits",
                      10_000, True, _load_mnist_10k),
-        NamedDataset("digits", "scikit-learn's bundled 8×8 digits", 1_797, True, _load_digits),
+        NamedDataset("digits", "scikit-learn's bundled 8×8 digits", 1_797, True, _load_digits, (8, 8, 1)),
+        NamedDataset("flowers", "colour 32×32 tiles of scikit-learn's flower photo (CC BY 2.0)", 470, True,
+                     lambda: _load_photos("flowers"), (32, 32, 3)),
+        NamedDataset("people", "200 faces (grey, LFW) and colour 32×32 tiles of an astronaut's portrait "
+                     "(scikit-image's sample data)", 664, True, lambda: _load_photos("people"), (32, 32, 3)),
         NamedDataset("mnist", "full MNIST, 70,000 digits through keras.datasets", 70_000, False,
                      lambda: _load_full("mnist", DIGIT_CLASSES)),
         NamedDataset("fashion-mnist", "Fashion-MNIST, 70,000 clothes through keras.datasets", 70_000,

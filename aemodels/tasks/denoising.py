@@ -103,6 +103,13 @@ class Denoising(Task):
         return Examples(noisy, f"images with {denoising.kind} noise σ = {denoising.report_level:g}",
                         inference.reconstruct(bundle, noisy), best.apply(noisy, denoising.report_level), point.filter)
 
+    def gain_db(self, scores: Scores) -> float | None:
+        """The gain over the best classical filter at the report level."""
+        point = scores.denoising.at(scores.denoising.report_level) if scores.denoising else None
+        if point is None or point.model_psnr is None or point.filter_psnr is None:
+            return None
+        return point.model_psnr - point.filter_psnr
+
     def baseline_losses(self, config: TrainConfig, scores: Scores) -> list[str]:
         curve = scores.denoising.curve if scores.denoising else ()
         worse = [p for p in curve if p.model_psnr is not None and p.filter_psnr is not None

@@ -11,7 +11,12 @@ from aemodels.home import home_dir
 from aemodels.kinds import ModelKind, Screen, TaskName
 from aemodels.models import inference
 from aemodels.scoring import image_reader, latent_layers, metrics
-from aemodels.scoring.evaluation import IMAGE_METRIC_LIMIT, pca_reconstruction, pixel_pca_of_split
+from aemodels.scoring.evaluation import (
+    IMAGE_METRIC_LIMIT,
+    no_embedding_scores,
+    pca_reconstruction,
+    pixel_pca_of_split,
+)
 from aemodels.scoring.image_reader import reader_for
 from aemodels.scoring.scores import Scores
 from aemodels.scoring.scoresheet import DEFAULT_K
@@ -138,6 +143,23 @@ class Embedding(Task):
         pca = pca_reconstruction(pixel_pca(config), clean, config.latent_dim)
         return Examples(None, "", inference.reconstruct(bundle, clean, labels), np.clip(pca, 0.0, 1.0),
                         f"PCA, {config.latent_dim} component{'s' if config.latent_dim > 1 else ''}")
+
+    def score_elsewhere(self, bundle, split: SplitImages, own: SplitImages) -> dict:
+        """Reconstruction only: the model's against PCA's of the same code size, PCA fitted on the
+        run's own training images, as the model was (both learnt from the run's data)."""
+        config = bundle.config
+        clean = to_float(split.x_test[:IMAGE_METRIC_LIMIT])
+        output = inference.reconstruct(bundle, clean)
+        pca = pca_reconstruction(pixel_pca_of_split(config, own), clean, config.latent_dim)
+        return {"model": no_embedding_scores(metrics.mse(clean, output), float(metrics.psnr(clean, output).mean())),
+                "pca": no_embedding_scores(metrics.mse(clean, pca), float(metrics.psnr(clean, pca).mean())),
+                "test_images": len(clean)}
+
+    def gain_db(self, scores: Scores) -> float | None:
+        """How much closer to the image the model's reconstruction is than PCA's of its code size."""
+        if scores.model.psnr is None or scores.pca.psnr is None:
+            return None
+        return scores.model.psnr - scores.pca.psnr
 
     def baseline_losses(self, config: TrainConfig, scores: Scores) -> list[str]:
         """Where the codes separate the classes or keep neighbours worse than PCA's. A conditional

@@ -81,6 +81,13 @@ class SuperResolution(Task):
         return Examples(views["nearest"], f"images shrunk ×{factor} (shown blocky)", views["model"], views[classical],
                         f"{classical.capitalize()} ×{factor}")
 
+    def gain_db(self, scores: Scores) -> float | None:
+        """The mean gain over the best classical upscaler across the trained factors (over bicubic
+        for runs scored before Lanczos was compared)."""
+        if scores.superres is None:
+            return None
+        return scores.superres.gain_db if scores.superres.gain_db is not None else scores.superres.bicubic_gain_db
+
     def baseline_losses(self, config: TrainConfig, scores: Scores) -> list[str]:
         if scores.superres is None:
             return []

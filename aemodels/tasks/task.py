@@ -103,6 +103,17 @@ class Task(abc.ABC):
         """The model and its baseline on ``clean`` held-out images (N, H, W, C) in [0, 1] of
         classes ``labels`` (N,), under the conditions the run's summary scores name (``scores``)."""
 
+    @abc.abstractmethod
+    def gain_db(self, scores: Scores) -> float | None:
+        """The run's headline margin over its baseline, in dB of PSNR (positive: the model wins);
+        None where the scores lack it."""
+
+    def score_elsewhere(self, bundle: ModelBundle, split: SplitImages, own: SplitImages) -> dict:
+        """Scores of the model on the held-out images of another dataset's ``split`` (already
+        matched to the run's image shape), in ``score``'s form; ``own`` is the run's own split,
+        for a baseline that learns from the data the model learnt from."""
+        return self.score(bundle, split, False)[0]
+
     def loss_measured(self, kind: ModelKind) -> str | None:
         """What ``kind``'s history calls ``loss`` (a key of ``LOSS_WORDS``): the compiled loss,
         unless its own training step tracks another."""
