@@ -4,7 +4,7 @@ import streamlit as st
 
 from aemodels.data.splits import Split
 from aemodels.kinds import Screen
-from aemodels.ui import cache, latent, state
+from aemodels.ui import cache, code_noise_view, latent, state
 from aemodels.ui.entry import require_app
 from aemodels.ui.guard import run_guard
 from aemodels.ui.runs import require_run, run_label
@@ -52,3 +52,4 @@ if info is not None:
             latent.code_maps(info, x_test)
         latent.interpolation(info, data.is_labelled, data.class_names, label)
         latent.samples(info, label)
+        code_noise_view.section(info.run_id)

@@ -123,3 +123,11 @@ def super_resolve(bundle, images: np.ndarray, factor: int) -> dict[str, np.ndarr
         "lanczos": upscale(low, (h, w), "lanczos5"),
         "model": np.clip(run(bundle.model, bicubic), 0.0, 1.0),
     }
+
+
+def upscale_low(bundle, low: np.ndarray, size: tuple[int, int]) -> dict[str, np.ndarray]:
+    """A super-resolution model given ``low`` images (N, h, w, C) that were never a shrunk photo
+    (pure noise, in the lesson's exercise): ``bicubic`` at ``size`` (H, W) and the ``model``'s
+    output from it, float32 (N, H, W, C)."""
+    bicubic = upscale(np.asarray(low, np.float32), size, "bicubic")
+    return {"bicubic": bicubic, "model": np.clip(run(bundle.model, bicubic), 0.0, 1.0)}

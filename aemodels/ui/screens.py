@@ -26,6 +26,7 @@ class Page:
 
 PAGES = (
     Page("pages/home.py", "Home", ":material/home:", "Autoencoder Lab"),
+    Page("pages/lesson.py", "Lesson", ":material/school:", "The lesson, step by step"),
     Page("pages/train.py", "Train", ":material/model_training:", "Train a model"),
     Page("pages/embedding.py", "Embedding vs PCA", ":material/scatter_plot:", "Embedding vs PCA", Screen.EMBEDDING),
     Page("pages/denoising.py", "Denoising", ":material/blur_off:", "Denoising", Screen.DENOISING),
@@ -33,7 +34,7 @@ PAGES = (
     Page("pages/latent.py", "Latent explorer", ":material/tune:", "Latent explorer", Screen.LATENT),
     Page("pages/runs.py", "Runs", ":material/folder_open:", "Runs"),
 )
-HOME_PAGE, TRAIN_PAGE = PAGES[0].file, PAGES[1].file
+HOME_PAGE, TRAIN_PAGE = "pages/home.py", "pages/train.py"
 
 
 def navigation() -> list:

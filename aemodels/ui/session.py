@@ -83,6 +83,8 @@ FORM = Entries("{}", "ui.remembered", "session: a Train form widget's value, kep
 TRAIN_KIND = Entry("train_kind", "ui.runs", "next run: the kind Train opens with, asked by another screen")
 JOBS_SEEN = Entry("training_jobs_seen", "ui.training", "session: finished jobs whose runs this session took in")
 QUICK_JOB = Entry("quick_model_job", "pages/home.py", "screen: the quick model's job, while Home waits to open its map")
+LESSON_JOB = Entry("lesson_job", "ui.lesson",
+                   "screen: (job id, step) of the lesson step training while Lesson waits to open its screen")
 
 # --- datasets --------------------------------------------------------------------------------------
 DATASET_CHOICE = Entry("dataset_choice", "ui.dataset_picker", "screen: the dataset picker's widget")
@@ -98,6 +100,7 @@ MAP_EVENT = Entries("emb_{}_chart", "ui.embedding", "screen: the model or PCA ma
 CONTOURS = Entry("contours", "ui.embedding", "session: the maps' density contours switch")
 
 # --- Latent explorer --------------------------------------------------------------------------------
+CODE_NOISE = Entry("code_noise", "ui.code_noise_view", "screen: the noise added to the codes (a widget's key)")
 LATENT_RUN = Entry("latent_run", "ui.latent", "screen: the run whose sliders are on screen")
 LATENT_ENDS = Entry("latent_ends", "ui.latent", "screen: the last two points clicked on the map, interpolation ends")
 LATENT_ENDS_CHANGED = Entry("latent_ends_changed", "ui.latent",

@@ -237,3 +237,19 @@ def forming_curve(frames, accuracy, trust) -> go.Figure:
     figure.update_layout(title="The map's scores at each epoch (higher is better)", xaxis_title="epoch (0: before training)",
                          yaxis_title="score", margin=FIGURE_MARGIN, height=300, legend=dict(orientation="h", y=-0.3))
     return figure
+
+
+def code_noise_curves(curves: dict, current: str, size: float | None = None) -> go.Figure:
+    """Reconstruction MSE against the noise added to the codes, one line per run (``curves``:
+    label → ``code_noise.CodeNoiseCurve``), the ``current`` run's drawn thicker, ``size`` marked."""
+    figure = go.Figure()
+    for index, (label, curve) in enumerate(curves.items()):
+        figure.add_trace(go.Scatter(x=list(curve.sizes), y=list(curve.mse), mode="lines+markers", name=label,
+                                    line=dict(width=4 if label == current else 2, color=PALETTE[index % len(PALETTE)])))
+    if size is not None:
+        figure.add_vline(x=size, line_dash="dash", line_color="grey", annotation_text=f"slider: {size:g}")
+    figure.update_layout(title="Reconstruction error against noise in the code (held-out images)",
+                         xaxis_title="noise added, in standard deviations of each code number",
+                         yaxis_title="MSE per pixel", margin=FIGURE_MARGIN, height=360,
+                         legend=dict(orientation="h", y=-0.3))
+    return figure
