@@ -26,7 +26,7 @@ elif str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["AEMODELS_OFFLINE"] = "1"
 
-GROUPS = ("quality", "models", "neighbours", "curve", "baselines", "public", "streaming", "bigmaps", "bigpages", "jit", "defaults", "speed", "app", "training")
+GROUPS = ("quality", "models", "lesson", "neighbours", "curve", "baselines", "public", "streaming", "bigmaps", "bigpages", "jit", "defaults", "speed", "app", "training")
 
 
 def log(message: str) -> None:
@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 
             log("models: architecture versions, the 4×4×8 code, aae, cvae, β")
             rows += models.run(seeds, log)
+        if "lesson" in groups:
+            from bench import lesson
+
+            rows += lesson.run(seeds, log)
         if "neighbours" in groups:
             from bench import neighbours
 

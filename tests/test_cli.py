@@ -60,9 +60,22 @@ def test_subprocess_datasets(home):
     proc = _cli(home, "datasets")
     assert proc.returncode == 0, proc.stderr
     lines = {line.split()[0]: line for line in proc.stdout.splitlines() if line.strip()}
-    assert set(lines) == {"mnist-10k", "digits", "mnist", "fashion-mnist"}
+    assert set(lines) == {"mnist-10k", "digits", "flowers", "people", "mnist", "fashion-mnist"}
     assert "available" in lines["mnist-10k"] and "needs download" not in lines["mnist-10k"]
     assert "available" in lines["digits"]
+    assert "32×32×3" in lines["flowers"]
+
+
+def test_subprocess_datasets_as_json_says_which_work_offline(home):
+    proc = _cli(home, "datasets", "--json")
+    assert proc.returncode == 0, proc.stderr
+    listed = {entry["name"]: entry for entry in json.loads(proc.stdout)}
+    for name in ("mnist-10k", "digits", "flowers", "people"):
+        assert listed[name]["offline"] is True, name
+    for name in ("mnist", "fashion-mnist"):  # not downloaded into this fresh home
+        assert listed[name]["offline"] is False, name
+    assert listed["flowers"]["image_shape"] == [32, 32, 3] and listed["people"]["image_shape"] == [32, 32, 3]
+    assert listed["mnist-10k"]["image_shape"] == [28, 28, 1] and listed["digits"]["image_shape"] == [8, 8, 1]
 
 
 def test_subprocess_train_then_runs_evaluate_delete(home, capsys):

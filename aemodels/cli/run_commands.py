@@ -54,14 +54,14 @@ def _evaluate_elsewhere(store, info, dataset_name: str, as_json: bool) -> int:
     result = score_on(store.load_bundle(info.run_id), other, info.scores)
     elsewhere_scores.save(store, info.run_id, result)
     if as_json:
-        print(json.dumps({"run_id": info.run_id, "dataset": info.config.dataset, **result.to_dict()}))
+        print(json.dumps({"run_id": info.run_id, "trained_on": info.config.dataset, **result.to_dict()}))
         return 0
     baseline = task_of(info.config).baseline
     print(f"run {info.run_id} ({info.config.model} trained on {info.config.dataset}) against {baseline}:")
     for name, gain in ((info.config.dataset, result.own_gain_db), (other.name, result.gain_db)):
         text = "not scored" if gain is None else f"{'+' if gain >= 0 else '−'}{abs(gain):.2f} dB"
         print(f"  on {name:<14} {text}")
-    print(f"  {other.name}'s images: {result.matching}; {result.scores.test_images} held-out images")
+    print(f"  the images of {other.name}: {result.matching}; {result.scores.test_images} held-out images")
     return 0
 
 

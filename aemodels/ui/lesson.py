@@ -149,6 +149,7 @@ PITFALLS = (
 
 def open_step(step: Step) -> None:
     """Open the step's run on its screen, or train it and wait here (``follow_job``)."""
+    session.LESSON_UNKNOWN_STEP.pop()
     with user_errors():
         config = step.config
         found = state.store().find(config)
@@ -175,12 +176,16 @@ def follow_job() -> None:
 
 
 def step_from_link() -> None:
-    """A link's ``?step=<key>``: open that step once (the parameter is then dropped)."""
+    """A link's ``?step=<key>``: open that step once (the parameter is then dropped). A key that
+    names no step is said until the person opens one."""
     key = st.query_params.get("step")
-    if key is None:
-        return
-    del st.query_params["step"]
-    if key in BY_KEY:
-        open_step(BY_KEY[key])
-    else:
-        st.warning(f"The link asks for a lesson step called '{key[:40]}', and there is none: pick a step below.")
+    if key is not None:
+        del st.query_params["step"]
+        if key in BY_KEY:
+            session.LESSON_UNKNOWN_STEP.pop()
+            open_step(BY_KEY[key])
+        else:
+            session.LESSON_UNKNOWN_STEP.set(key[:40])
+    unknown = session.LESSON_UNKNOWN_STEP.get()
+    if unknown:
+        st.warning(f"The link asks for a lesson step called '{unknown}', and there is none: pick a step below.")

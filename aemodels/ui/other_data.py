@@ -39,7 +39,7 @@ def _candidates(info: RunInfo) -> list[str]:
         except AemodelsError:
             continue
         names.append(name)
-    return names
+    return sorted(names, key=lambda name: NAMED_DATASETS[name].image_shape != tuple(shape))  # no matching first
 
 
 @run_fragment
@@ -57,15 +57,19 @@ def section(run_id: str) -> None:
     other = st.selectbox("Try it on", names, format_func=dataset_title, key="other_data",
                          index=next((i for i, name in enumerate(names) if name in tried), 0))
     if other not in tried:
-        st.caption(f"Scoring takes a few seconds to a minute; the result is kept with the run. The same from a "
-                   f"terminal: `python -m aemodels evaluate {run_id} --on {other}`.")
-        if st.button(f"Score it on {dataset_title(other)}", key="score_elsewhere"):
+        ask = st.empty()
+        with ask.container():
+            st.caption(f"Scoring takes a few seconds to a minute; the result is kept with the run. The same from a "
+                       f"terminal: `python -m aemodels evaluate {run_id} --on {other}`.")
+            clicked = st.button(f"Score it on {dataset_title(other)}", key="score_elsewhere")
+        if clicked:
             with st.spinner(f"Scoring the run on {dataset_title(other)}…"):
                 try:
                     tried[other] = _score(run_id, other)
                 except AemodelsError as exc:
                     st.error(one_line(exc))
                     return
+            ask.empty()
     if other in tried:
         _side_by_side(info, tried[other])
     _table()

@@ -83,6 +83,8 @@ FORM = Entries("{}", "ui.remembered", "session: a Train form widget's value, kep
 TRAIN_KIND = Entry("train_kind", "ui.runs", "next run: the kind Train opens with, asked by another screen")
 JOBS_SEEN = Entry("training_jobs_seen", "ui.training", "session: finished jobs whose runs this session took in")
 QUICK_JOB = Entry("quick_model_job", "pages/home.py", "screen: the quick model's job, while Home waits to open its map")
+LESSON_UNKNOWN_STEP = Entry("lesson_unknown_step", "ui.lesson",
+                            "screen: a link's lesson step that does not exist, said until a step is opened")
 LESSON_JOB = Entry("lesson_job", "ui.lesson",
                    "screen: (job id, step) of the lesson step training while Lesson waits to open its screen")
 

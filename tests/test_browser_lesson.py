@@ -1,0 +1,129 @@
+"""The Lesson screen in the real server and Chromium: every step opens its screen with the lesson's
+settings, trained first where the store lacks the run and opened at once where it has it (two
+pairs of steps share a run, so both ways are taken); a ``?step=`` link does the same. Then, on
+the runs the lesson trained: a run tried on other data, the code-noise curve beside the other
+kinds, and pure noise into the upscaler.
+
+The server caps the lesson's epochs at 1 (``AEMODELS_LESSON_EPOCHS``, a classroom setting) so
+that its twelve steps train in about two minutes. Screenshots go to ``tests/artifacts/``."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from aemodels.store.runs import RunStore
+from aemodels.ui import lesson
+from tests.browser import StreamlitServer, two_browsers
+from tests.test_browser import (
+    APP_TIMEOUT_MS,
+    TRAIN_TIMEOUT_MS,
+    assert_no_traceback,
+    open_page,
+    screenshot,
+    wait_for_app,
+    wait_for_plots,
+)
+
+CAP = {lesson.EPOCHS_CAP: "1"}
+LESSON_TITLE = "The lesson, step by step"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("lesson-home")
+    app = StreamlitServer(home, home / "server.log", env=CAP).start()
+    yield app
+    app.stop()
+    assert "Traceback" not in app.log(), f"the server logged a traceback:\n{app.log()}"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, server):
+    with two_browsers(tmp_path_factory) as (context, _):
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+        assert not errors, f"page errors: {errors}"
+
+
+@pytest.fixture(autouse=True)
+def capped(monkeypatch):
+    """``Step.config`` here as the server reads it."""
+    monkeypatch.setenv(lesson.EPOCHS_CAP, CAP[lesson.EPOCHS_CAP])
+
+
+def _landed(page, server, step: lesson.Step) -> str:
+    """Wait until the step's screen is open; its run id (checked against the step's settings)."""
+    path = step.page.removeprefix("pages/").removesuffix(".py")
+    page.wait_for_url(re.compile(rf"/{path}\?.*run="), timeout=TRAIN_TIMEOUT_MS)
+    wait_for_app(page)
+    query = parse_qs(urlparse(page.url).query)
+    for _, value in step.view:  # the screen's first slider (the URL drops a value equal to its default)
+        thumb = page.locator("[data-testid='stSlider'] input[type='range']").first
+        thumb.wait_for(state="attached", timeout=APP_TIMEOUT_MS)
+        assert float(thumb.input_value()) == float(value), step.key
+    run_id = query["run"][0]
+    assert RunStore(server.home / "runs").get(run_id).config == step.config, step.key
+    return run_id
+
+
+def test_every_step_opens_its_screen_with_the_lessons_settings(server, page):
+    opened = {}
+    for step in lesson.STEPS:
+        open_page(page, f"{server.url}/lesson", LESSON_TITLE)
+        page.get_by_role("button", name=step.button, exact=True).click()
+        opened[step.key] = _landed(page, server, step)
+        assert_no_traceback(page)
+        screenshot(page, f"lesson_{step.key}")
+    assert opened["code-noise"] == opened["map"]  # the second step found the first one's run
+    assert opened["data-specific"] == opened["photos"]
+    assert len(RunStore(server.home / "runs").list()) == len({step.config.config_id for step in lesson.STEPS})
+
+    page.goto(f"{server.url}/lesson?step=beta")  # the link a teacher hands out
+    assert _landed(page, server, lesson.BY_KEY["beta"]) == opened["beta"]
+    page.goto(f"{server.url}/lesson?step=nothing")
+    page.get_by_text("there is none: pick a step below").first.wait_for(timeout=APP_TIMEOUT_MS)
+
+
+def test_the_flower_upscaler_tried_on_people_and_fed_noise(server, page):
+    run = next(r for r in RunStore(server.home / "runs").list()
+               if r.config.dataset == "flowers" and r.config.model == "superres")
+    open_page(page, f"{server.url}/superres?run={run.run_id}&dataset=flowers", "Super-resolution")
+    page.get_by_text("On other data").first.scroll_into_view_if_needed()
+    page.get_by_test_id("stSelectbox").filter(has_text="Try it on").click()
+    page.get_by_role("option", name="people").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Score it on people").click()
+    page.get_by_text("Its own data, flowers:").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    assert page.get_by_text("over the baseline").count() == 2  # its own data's margin and people's
+    assert page.get_by_role("button", name="Score it on people").count() == 0  # scored: the button is gone
+    page.get_by_text("Every run tried on other data").first.wait_for(timeout=APP_TIMEOUT_MS)
+    assert_no_traceback(page)
+    screenshot(page, "superres_other_data")
+
+    page.get_by_text("Give it pure noise instead of a shrunk image").click()
+    page.get_by_text("Here nothing was shrunk").first.wait_for(timeout=APP_TIMEOUT_MS)
+    assert page.get_by_text("noise 16×16").count() == 3
+    assert_no_traceback(page)
+    screenshot(page, "superres_noise_input")
+
+
+def test_noise_in_the_code_beside_the_other_kinds(server, page):
+    step = lesson.BY_KEY["code-noise"]
+    run = next(r for r in RunStore(server.home / "runs").list() if r.config.config_id == step.config.config_id)
+    open_page(page, f"{server.url}/latent?run={run.run_id}&dataset=mnist-10k", "Latent explorer")
+    page.get_by_text("Noise in the code").first.scroll_into_view_if_needed()
+    page.get_by_text("decoded from their codes plus noise of 0.5").first.wait_for(timeout=APP_TIMEOUT_MS)
+    page.get_by_text("Noise of one standard deviation multiplies this run's error by").first.wait_for(
+        timeout=APP_TIMEOUT_MS)
+    curve = page.locator(".js-plotly-plot").filter(has_text="noise in the code")
+    curve.wait_for(timeout=APP_TIMEOUT_MS)
+    # this conv-ae and the lesson's other 2-number kinds on mnist-10k: dense-vae, vae, aae, cvae
+    assert curve.locator(".legendtext").count() == 5
+    wait_for_plots(page, 2)
+    assert_no_traceback(page)
+    screenshot(page, "latent_code_noise")
