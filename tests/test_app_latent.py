@@ -4,6 +4,7 @@ map: test_browser.py)."""
 
 import pytest
 
+from aemodels.ui import code_noise_view
 from aemodels.ui.latent import INTERPOLATION_STEPS, SAMPLES, _on_map_click, slider_scales
 from aemodels.ui.session import LATENT_ENDS
 from tests.apptest import open_page
@@ -20,7 +21,7 @@ def test_every_control(home_with_runs, kind):
     _, runs = home_with_runs
     at = open_page(PAGE, runs[kind])
     assert not at.exception and not at.error
-    assert [chart.key for chart in at.get("plotly_chart")] == ["latent_map"]
+    assert [chart.key for chart in at.get("plotly_chart")] == ["latent_map", "code_noise_curve"]
     first = _decoded(at).url
     z1 = at.slider(key="z1")
     z1.set_value(z1.max).run()
@@ -32,7 +33,12 @@ def test_every_control(home_with_runs, kind):
     assert not at.exception
     at.button(key="resample").click().run()
     assert not at.exception and not at.error
-    assert len(at.get("image")) == 1 + (INTERPOLATION_STEPS + 2) + SAMPLES
+    assert len(at.get("image")) == 1 + (INTERPOLATION_STEPS + 2) + SAMPLES + 3 * code_noise_view.SHOWN
+    noisy = at.get("image")[-1].proto.imgs[0].url
+    at.slider(key="code_noise").set_value(2.0).run()
+    assert not at.exception and not at.error
+    assert at.get("image")[-1].proto.imgs[0].url != noisy  # more noise in the code, another decoded image
+    assert any("multiplies this run's error by" in caption.value for caption in at.caption)
 
 
 def test_vae_sliders_are_in_the_prior_units(home_with_runs):
