@@ -266,7 +266,7 @@ def test_superres_factor_slider_changes_the_output(server, page):
 def test_latent_explorer_coordinate_slider_changes_the_image(server, page):
     open_page(page, f"{server.url}/latent?run={server.run_ids['vae']}", "Latent explorer")
     move_slider_and_check_images_change(page, "z1", key="End")
-    assert len(wait_for_plots(page, 1)) == 1
+    assert len(wait_for_plots(page, 2)) == 2  # the latent map and the code-noise curve
 
 
 def _open_upload(tab, url: str) -> None:
