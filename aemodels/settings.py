@@ -187,6 +187,10 @@ def _versioned(kind: ModelKind) -> bool:
     return kind.task is TaskName.EMBEDDING and kind.layout == "conv"
 
 
+def _image_to_image(kind: ModelKind) -> bool:
+    return kind.task in (TaskName.DENOISING, TaskName.SUPER_RESOLUTION)
+
+
 MAX_CODE = 256  # numbers in a code, flat or shaped
 
 
@@ -201,6 +205,7 @@ def code_map_side(side: int) -> int:
 
 
 LATEST_ARCHITECTURE = 2  # what new runs of a versioned kind are built with (``models.architectures``)
+LATEST_IMAGE_MODEL = 2  # how new denoisers and upscalers start and train (``models.architectures``, ``tasks.superres``)
 
 
 def _neighbours_need_a_2d_code(config) -> str | None:
@@ -247,6 +252,15 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
                  "Conv128/s2 → Dense512 → code and back. 1: the small Conv16/s2 → Conv32/s2 → Dense128 of runs "
                  "saved before it; a run always rebuilds the version it was trained with.",
             form=Form("radio", "architecture", column=1, options=tuple(range(LATEST_ARCHITECTURE, 0, -1)))),
+    Setting("image_model_version", LATEST_IMAGE_MODEL, "Model version", "The model version", int,
+            low=1, high=LATEST_IMAGE_MODEL, applies=_image_to_image, omitted_at=1,
+            hint=f"{LATEST_IMAGE_MODEL} is the current one",
+            help="How a denoiser or an upscaler starts and trains. 2 (new runs): it starts as its input (its correction "
+                 "layer begins at zero), and an upscaler draws each training image's factor in proportion to "
+                 "1/factor², since a dB at ×2 is a far smaller error than at ×7. 1: runs saved before it (a random "
+                 "start, factors drawn evenly); a run always rebuilds the version it was trained with.",
+            form=Form("radio", "image_model_version", column=1,
+                      options=tuple(range(LATEST_IMAGE_MODEL, 0, -1)))),
     Setting("epochs", 10, "Epochs", "Epochs", int, low=1, high=500, recommended=True, help=RECOMMENDED_HELP,
             form=Form("number", "epochs", low=1, high=500)),
     Setting("batch_size", 128, "Batch size", "The batch size", int, low=1, high=4096, recommended=True,

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from aemodels.errors import ConfigError
 from aemodels.ui import lesson, training
 from aemodels.ui.entry import require_app
 from aemodels.ui.screens import show_heading
@@ -16,7 +17,12 @@ st.write("This follows the autoencoders lesson of Microsoft's AI-For-Beginners c
          "their order. Each step opens the screen that shows it with the lesson's settings: the run opens at once "
          "when it has been trained before, and is trained first when it has not (seconds to a few minutes). Each "
          "step's button is also a link to hand out: this page's address with `?step=` and the step's name.")
-training.job_panel()
+try:
+    lesson.check_epochs_cap()
+except ConfigError as exc:
+    st.error(str(exc))
+    st.stop()
+jobs = st.container()  # filled after the steps: a training a button just started shows here, polled
 
 part = None
 for step in lesson.STEPS:
@@ -34,3 +40,5 @@ for step in lesson.STEPS:
 st.header("Where the notebooks trip, and what this app does instead")
 for title, words in lesson.PITFALLS:
     st.markdown(f"**{title}.** {words}")
+with jobs:
+    training.job_panel()

@@ -71,14 +71,24 @@ def _landed(page, server, step: lesson.Step) -> str:
     return run_id
 
 
-def test_every_step_opens_its_screen_with_the_lessons_settings(server, page):
-    opened = {}
-    for step in lesson.STEPS:
-        open_page(page, f"{server.url}/lesson", LESSON_TITLE)
-        page.get_by_role("button", name=step.button, exact=True).click()
-        opened[step.key] = _landed(page, server, step)
-        assert_no_traceback(page)
-        screenshot(page, f"lesson_{step.key}")
+@pytest.fixture(scope="module")
+def opened(server, page):
+    """Every step's button clicked in the lesson's order on the fresh store: step → the run its
+    screen opened (each checked by ``_landed``)."""
+    runs = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(lesson.EPOCHS_CAP, CAP[lesson.EPOCHS_CAP])
+        for step in lesson.STEPS:
+            open_page(page, f"{server.url}/lesson", LESSON_TITLE)
+            page.get_by_role("button", name=step.button, exact=True).click()
+            runs[step.key] = _landed(page, server, step)
+            assert_no_traceback(page)
+            screenshot(page, f"lesson_{step.key}")
+    return runs
+
+
+def test_every_step_opens_its_screen_with_the_lessons_settings(server, page, opened):
+    assert set(opened) == set(lesson.BY_KEY)
     assert opened["code-noise"] == opened["map"]  # the second step found the first one's run
     assert opened["data-specific"] == opened["photos"]
     assert len(RunStore(server.home / "runs").list()) == len({step.config.config_id for step in lesson.STEPS})
@@ -89,10 +99,8 @@ def test_every_step_opens_its_screen_with_the_lessons_settings(server, page):
     page.get_by_text("there is none: pick a step below").first.wait_for(timeout=APP_TIMEOUT_MS)
 
 
-def test_the_flower_upscaler_tried_on_people_and_fed_noise(server, page):
-    run = next(r for r in RunStore(server.home / "runs").list()
-               if r.config.dataset == "flowers" and r.config.model == "superres")
-    open_page(page, f"{server.url}/superres?run={run.run_id}&dataset=flowers", "Super-resolution")
+def test_the_flower_upscaler_tried_on_people_and_fed_noise(server, page, opened):
+    open_page(page, f"{server.url}/superres?run={opened['photos']}&dataset=flowers", "Super-resolution")
     page.get_by_text("On other data").first.scroll_into_view_if_needed()
     page.get_by_test_id("stSelectbox").filter(has_text="Try it on").click()
     page.get_by_role("option", name="people").click()
@@ -112,14 +120,14 @@ def test_the_flower_upscaler_tried_on_people_and_fed_noise(server, page):
     screenshot(page, "superres_noise_input")
 
 
-def test_noise_in_the_code_beside_the_other_kinds(server, page):
-    step = lesson.BY_KEY["code-noise"]
-    run = next(r for r in RunStore(server.home / "runs").list() if r.config.config_id == step.config.config_id)
-    open_page(page, f"{server.url}/latent?run={run.run_id}&dataset=mnist-10k", "Latent explorer")
+def test_noise_in_the_code_beside_the_other_kinds(server, page, opened):
+    open_page(page, f"{server.url}/latent?run={opened['code-noise']}&dataset=mnist-10k", "Latent explorer")
     page.get_by_text("Noise in the code").first.scroll_into_view_if_needed()
     page.get_by_text("decoded from their codes plus noise of 0.5").first.wait_for(timeout=APP_TIMEOUT_MS)
     page.get_by_text("Noise of one standard deviation multiplies this run's error by").first.wait_for(
         timeout=APP_TIMEOUT_MS)
+    page.get_by_text("dense-vae (").first.wait_for(timeout=APP_TIMEOUT_MS)
+    assert page.get_by_text("vae β 4").count() == 0  # of the two vae runs, the one of β 1 is compared
     curve = page.locator(".js-plotly-plot").filter(has_text="noise in the code")
     curve.wait_for(timeout=APP_TIMEOUT_MS)
     # this conv-ae and the lesson's other 2-number kinds on mnist-10k: dense-vae, vae, aae, cvae

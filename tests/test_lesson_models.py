@@ -63,6 +63,11 @@ def test_a_fixture_run_saved_before_versions_loads_as_version_1():
     saved = [json.loads((run / "config.json").read_text()) for run in folder.iterdir() if (run / "config.json").exists()]
     conv = [TrainConfig.from_dict(config) for config in saved if config["model"] in ("conv-ae", "vae")]
     assert conv and all(config.architecture == 1 for config in conv)
+    restorers = [TrainConfig.from_dict(config) for config in saved if config["model"] in ("denoise", "superres")]
+    assert restorers and all(config.image_model_version == 1 for config in restorers)
+    assert all("image_model_version" not in config.to_dict() for config in restorers)  # the same config id
+    assert TrainConfig(model="superres").image_model_version == 2 and "image_model_version" not in TrainConfig(
+        model="conv-ae").to_dict()
 
 
 # --- how far codes are from the prior ---------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from aemodels.config import TrainConfig
 from aemodels.data import photos
-from aemodels.data.datasets import Dataset, load_dataset
+from aemodels.data.datasets import load_dataset
 from aemodels.errors import ConfigError
 from aemodels.scoring.code_noise import NOISE_SIZES, code_noise_curve, noisy_codes
 from aemodels.scoring.projections import PCAProjection
@@ -51,11 +51,6 @@ def test_people_are_faces_and_a_portrait():
 # --- matching another dataset's images to a run's --------------------------------------------------
 
 
-def _data(name: str, shape, classes=("a", "b")) -> Dataset:
-    images = np.random.default_rng(0).integers(0, 256, (6, *shape), dtype=np.uint8)
-    return Dataset(name, images, np.arange(6) % len(classes), tuple(classes))
-
-
 def test_colour_becomes_grey_by_luminance_and_grey_is_repeated():
     colour = np.zeros((1, 4, 4, 3), np.uint8)
     colour[..., 1] = 200  # pure green
@@ -66,7 +61,7 @@ def test_colour_becomes_grey_by_luminance_and_grey_is_repeated():
 
 
 def test_sizes_are_resized_and_the_way_is_said():
-    how = matching(TrainConfig(dataset="mnist-10k", model="superres"), (28, 28, 1), _data("x", (32, 32, 3)))
+    how = matching(TrainConfig(dataset="mnist-10k", model="superres"), (28, 28, 1), "flowers", (32, 32, 3))
     assert how.words() == "32×32 colour → 28×28 grey (resized, luminance)"
     flat = np.full((2, 32, 32, 3), 90, np.uint8)
     assert np.all(how.apply(flat) == round(90 * (0.299 + 0.587 + 0.114)))
@@ -76,11 +71,26 @@ def test_sizes_are_resized_and_the_way_is_said():
 def test_what_cannot_be_matched_is_refused_in_one_line():
     config = TrainConfig(dataset="mnist-10k", model="superres")
     with pytest.raises(ConfigError, match="distorted"):
-        matching(config, (28, 28, 1), _data("wide", (20, 40, 1)))
+        matching(config, (28, 28, 1), "wide", (20, 40, 1))
     with pytest.raises(ConfigError, match="the data this run trained on"):
-        matching(config, (28, 28, 1), load_dataset("mnist-10k"))
+        matching(config, (28, 28, 1), "mnist-10k", (28, 28, 1))
+    with pytest.raises(ConfigError, match="holds images of 'mnist-10k'"):  # mnist-10k is full MNIST's test split
+        matching(config, (28, 28, 1), "mnist", (28, 28, 1))
     with pytest.raises(ConfigError, match="other classes"):
-        matching(TrainConfig(dataset="mnist-10k", model="cvae"), (28, 28, 1), _data("x", (28, 28, 1)))
+        matching(TrainConfig(dataset="mnist-10k", model="cvae"), (28, 28, 1), "people", (32, 32, 3),
+                 ("face", "portrait tile"))
+
+
+def test_a_conditional_model_is_told_the_classes_of_other_data_with_the_same_classes(tmp_path, monkeypatch):
+    from aemodels.scoring.scores import Scores
+    from aemodels.tasks.other_data import score_on
+    from aemodels.tasks.training import train
+
+    monkeypatch.setenv("AEMODELS_HOME", str(tmp_path))
+    config = TrainConfig(dataset="mnist-10k", model="cvae", epochs=1, batch_size=64, train_images=640)
+    result = score_on(train(config).bundle, load_dataset("digits"), Scores.read({}))
+    assert result.matching == "8×8 grey → 28×28 grey (resized)"
+    assert result.scores.test_images == round(1797 * 0.2) and result.gain_db is not None
 
 
 # --- a run tried on other data, from the command line ------------------------------------------------
@@ -155,3 +165,28 @@ def test_the_curve_starts_at_the_reconstruction_error_and_rises():
     assert curve.mse[0] == pytest.approx(float(np.mean((rebuilt - images) ** 2)), rel=1e-4)
     assert all(a < b for a, b in zip(curve.mse, curve.mse[1:]))
     assert curve.growth(1.0) > 1.5
+
+
+# --- image model version 2: an upscaler's factors, a restorer's start ------------------------------------
+
+
+def test_factors_are_drawn_by_one_over_their_square_or_evenly_for_version_1():
+    from aemodels.data.corruption import downscale, superres_inputs, upscale
+
+    clean = np.random.default_rng(0).random((2000, 8, 8, 1)).astype(np.float32)
+    as_x2 = upscale(downscale(clean, 2), (8, 8))
+    share_x2 = np.mean(np.all(np.isclose(superres_inputs(clean, (2, 4), seed=1), as_x2), axis=(1, 2, 3)))
+    even_x2 = np.mean(np.all(np.isclose(superres_inputs(clean, (2, 4), seed=1, evenly=True), as_x2), axis=(1, 2, 3)))
+    assert share_x2 == pytest.approx(0.8, abs=0.03)  # 1/4 against 1/16
+    assert even_x2 == pytest.approx(0.5, abs=0.03)
+
+
+@pytest.mark.parametrize("version, returns_input", [(2, True), (1, False)])
+def test_an_untrained_restorer_of_version_2_returns_its_input(version, returns_input):
+    from aemodels.models import inference
+    from aemodels.models.architectures import image_to_image_model
+
+    config = TrainConfig(model="denoise", image_model_version=version)
+    bundle = image_to_image_model(config, (28, 28, 1))
+    images = np.random.default_rng(0).random((4, 28, 28, 1)).astype(np.float32)
+    assert np.allclose(inference.reconstruct(bundle, images), images, atol=1e-6) is returns_input

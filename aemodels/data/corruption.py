@@ -86,11 +86,11 @@ def degrade(images: np.ndarray, factor: int) -> np.ndarray:
 # --- the training inputs of the image-to-image tasks ---------------------------------------
 
 
-def superres_inputs(images: np.ndarray, factors: tuple[int, ...], seed: int) -> np.ndarray:
+def superres_inputs(images: np.ndarray, factors: tuple[int, ...], seed: int, evenly: bool = False) -> np.ndarray:
     """Each image degraded at one of ``factors``, drawn with ``seed`` in proportion to 1/factor²
     (a dB of PSNR at ×2 is a far smaller error than at ×7: drawn evenly, the large factors' errors
-    drive training); float32, same shape."""
-    share = 1.0 / np.asarray(factors, np.float64) ** 2
+    drive training), or ``evenly`` (image model version 1); float32, same shape."""
+    share = np.ones(len(factors)) if evenly else 1.0 / np.asarray(factors, np.float64) ** 2
     chosen = np.random.default_rng(seed).choice(np.asarray(factors), size=len(images), p=share / share.sum())
     degraded = np.empty_like(images)
     for factor in factors:

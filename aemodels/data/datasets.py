@@ -191,6 +191,14 @@ NAMED_DATASETS: dict[str, NamedDataset] = {
 }
 
 
+SHARING_IMAGES = (frozenset({"mnist", "mnist-10k"}),)  # mnist-10k is full MNIST's test split
+
+
+def share_images(first: str, second: str) -> bool:
+    """Whether two named datasets hold some of the same images."""
+    return first == second or any({first, second} <= group for group in SHARING_IMAGES)
+
+
 @lru_cache(maxsize=4)
 def _load_named(name: str) -> Dataset:
     return NAMED_DATASETS[name].load()

@@ -1,9 +1,9 @@
 """Photo datasets made offline from the sample images scikit-learn and scikit-image install.
 
-Each photo is cut into non-overlapping ``TILE``×``TILE`` colour tiles, row by row, at full, three-quarter and
-half size (area-averaged), so no two tiles share a pixel of the same picture. The two
-sizes show the same photo, so held-out tiles are new views of the photos trained on, not new
-photos. Where each image comes from and under which licence is in ``SOURCES`` and the README.
+Each photo is cut into non-overlapping ``TILE``×``TILE`` colour tiles, row by row, at full,
+three-quarter and half size (area-averaged): within one size no two tiles share a pixel. The
+sizes show the same photo, so a held-out tile may show what a training tile shows at another size:
+held-out tiles are new views of the photos trained on, not new photos. Where each image comes from and under which licence is in ``SOURCES`` and the README.
 """
 
 from __future__ import annotations

@@ -130,7 +130,8 @@ def embedding_model(config: TrainConfig, image_shape: tuple[int, int, int]) -> M
 
 def image_to_image_model(config: TrainConfig, image_shape: tuple[int, int, int]) -> ModelBundle:
     """The residual U-Net of an image-to-image kind (no encoder or decoder); uncompiled."""
-    return ModelBundle(config, _image_to_image(image_shape, True, config.kind.name), None, None, image_shape)
+    return ModelBundle(config, _image_to_image(image_shape, True, config.kind.name, config.image_model_version >= 2),
+                       None, None, image_shape)
 
 
 def _padded(side: int) -> int:
@@ -286,12 +287,14 @@ def _adversarial(config, image_shape, body, decoder) -> ModelBundle:
 # --- image-to-image models --------------------------------------------------------------------
 
 
-def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
+def _image_to_image(image_shape, residual: bool, name: str, zero_start: bool = True) -> keras.Model:
     """A small U-Net: full, half and quarter resolution, with additive skip connections.
 
     With ``residual``, the output is the input plus a learned correction (super-resolution
     starts from bicubic, the denoiser from the noisy image; both learn far faster that way than as a
     sigmoid image, and ``inference`` clips their output to [0, 1]); otherwise a sigmoid image.
+    With ``zero_start`` the correction's last layer begins at zero, so the untrained model returns
+    its input (image model version 2); version 1 began with random weights there.
     """
     inputs = keras.Input(image_shape, name="image")
     x = _pad_to_multiple_of_4(inputs, image_shape)
@@ -305,7 +308,8 @@ def _image_to_image(image_shape, residual: bool, name: str) -> keras.Model:
     up = layers.Conv2D(16, 3, padding="same", activation="relu")(layers.Add()([up, full]))
     channels = image_shape[-1]
     if residual:
-        correction = layers.Conv2D(channels, 3, padding="same", kernel_initializer="zeros", dtype=EXACT)(up)
+        correction = layers.Conv2D(channels, 3, padding="same", dtype=EXACT,
+                                   kernel_initializer="zeros" if zero_start else "glorot_uniform")(up)
         outputs = layers.Add(dtype=EXACT)([_crop_to(correction, image_shape), inputs])
     else:
         outputs = _crop_to(layers.Conv2D(channels, 3, padding="same", activation="sigmoid", dtype=EXACT)(up),

@@ -8,6 +8,7 @@ path) and checked against ``RUN_ID_PATTERN`` before any use.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ from aemodels.home import home_dir
 from aemodels.kinds import NAME_PATTERN
 from aemodels.models.forming import Forming
 from aemodels.scoring.views import EmbeddingViews
-from aemodels.store import transfer
+from aemodels.store import elsewhere_scores, transfer
 from aemodels.store.run_folder import (
     MAX_NAME,
     MAX_NOTE,
@@ -111,6 +112,12 @@ class RunStore:
         trash = self.root / f".trash-{secrets.token_hex(8)}"
         os.rename(folder, trash)
         shutil.rmtree(trash, ignore_errors=True)
+        self._forget_scores_elsewhere(run_id)
+
+    def _forget_scores_elsewhere(self, run_id: str) -> None:
+        """Remove what ``elsewhere_scores`` kept of a run deleted for good."""
+        with contextlib.suppress(OSError):
+            (self.root / elsewhere_scores.FOLDER / f"{run_id}.json").unlink(missing_ok=True)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -223,6 +230,7 @@ class RunStore:
         for run_id in run_ids:
             self._folder(run_id)  # checks the id
             shutil.rmtree(self.root / TRASH_FOLDER / run_id, ignore_errors=True)
+            self._forget_scores_elsewhere(run_id)
 
     def in_trash(self, run_id: str) -> bool:
         return RUN_ID_PATTERN.match(run_id) is not None and (self.root / TRASH_FOLDER / run_id).is_dir()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from aemodels.config import TrainConfig
@@ -144,13 +146,14 @@ class Embedding(Task):
         return Examples(None, "", inference.reconstruct(bundle, clean, labels), np.clip(pca, 0.0, 1.0),
                         f"PCA, {config.latent_dim} component{'s' if config.latent_dim > 1 else ''}")
 
-    def score_elsewhere(self, bundle, split: SplitImages, own: SplitImages) -> dict:
-        """Reconstruction only: the model's against PCA's of the same code size, PCA fitted on the
-        run's own training images, as the model was (both learnt from the run's data)."""
+    def score_elsewhere(self, bundle, split: SplitImages, own: Callable[[], SplitImages]) -> dict:
+        """Reconstruction only: the model's (a conditional one told each image's class) against
+        PCA's of the same code size, PCA fitted on the run's own training images, as the model was
+        (both learnt from the run's data)."""
         config = bundle.config
         clean = to_float(split.x_test[:IMAGE_METRIC_LIMIT])
-        output = inference.reconstruct(bundle, clean)
-        pca = pca_reconstruction(pixel_pca_of_split(config, own), clean, config.latent_dim)
+        output = inference.reconstruct(bundle, clean, split.y_test[:IMAGE_METRIC_LIMIT])
+        pca = pca_reconstruction(pixel_pca_of_split(config, own()), clean, config.latent_dim)
         return {"model": no_embedding_scores(metrics.mse(clean, output), float(metrics.psnr(clean, output).mean())),
                 "pca": no_embedding_scores(metrics.mse(clean, pca), float(metrics.psnr(clean, pca).mean())),
                 "test_images": len(clean)}

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from aemodels.config import TrainConfig
-from aemodels.data.datasets import Dataset, SplitImages, dataset_title, load_dataset
+from aemodels.data.datasets import Dataset, SplitImages, dataset_title, load_dataset, share_images
 from aemodels.data.splits import Split
 from aemodels.errors import ConfigError
 from aemodels.scoring.scores import Scores
@@ -69,21 +69,29 @@ def _shape_words(shape) -> str:
     return f"{h}×{w} {'colour' if c == 3 else 'grey'}"
 
 
-def matching(config: TrainConfig, image_shape, dataset: Dataset) -> Matching:
-    """How ``dataset``'s images are matched to a run of ``config`` on ``image_shape`` images;
-    ``ConfigError`` with one line when they cannot be."""
-    if dataset.name == config.dataset:
-        raise ConfigError(f"'{dataset_title(dataset.name)}' is the data this run trained on: "
-                          "'python -m aemodels evaluate RUN' scores it there.")
-    if config.kind.conditional and tuple(dataset.class_names) != tuple(load_dataset(config.dataset).class_names):
-        raise ConfigError(f"A {config.kind.name} is told each image's class, and '{dataset_title(dataset.name)}' has "
-                          "other classes: try a model without classes.")
-    source, target = tuple(dataset.image_shape), tuple(int(v) for v in image_shape)
+def matching(config: TrainConfig, image_shape, other: str, other_shape,
+             other_classes: tuple[str, ...] | None = None) -> Matching:
+    """How the images (``other_shape``: H, W, C) of dataset ``other`` are matched to a run of
+    ``config`` on ``image_shape`` images; ``ConfigError`` with one line when they cannot be.
+    ``other_classes`` (read from the dataset when None) matter to a conditional kind only."""
+    title = dataset_title(other)
+    if other == config.dataset:
+        raise ConfigError(f"'{title}' is the data this run trained on: 'python -m aemodels evaluate RUN' scores it "
+                          "there.")
+    if share_images(other, config.dataset):
+        raise ConfigError(f"'{title}' holds images of '{dataset_title(config.dataset)}', which this run trained on: "
+                          "try it on data it has not seen.")
+    if config.kind.conditional:
+        classes = other_classes if other_classes is not None else load_dataset(other).class_names
+        if tuple(classes) != tuple(load_dataset(config.dataset).class_names):
+            raise ConfigError(f"A {config.kind.name} is told each image's class, and '{title}' has other classes: "
+                              "try a model without classes.")
+    source, target = tuple(int(v) for v in other_shape), tuple(int(v) for v in image_shape)
     if source[2] not in (1, 3) or target[2] not in (1, 3):
         raise ConfigError("Only grey and RGB images can be matched: this pair has another number of channels.")
     if abs(source[0] / source[1] - target[0] / target[1]) > 0.01:
-        raise ConfigError(f"'{dataset_title(dataset.name)}' has {source[0]}×{source[1]} images and the run "
-                          f"{target[0]}×{target[1]}: pictures of another shape would be distorted.")
+        raise ConfigError(f"'{title}' has {source[0]}×{source[1]} images and the run {target[0]}×{target[1]}: "
+                          "pictures of another shape would be distorted.")
     return Matching(source, target)
 
 
@@ -134,9 +142,8 @@ def score_on(bundle, dataset: Dataset, own_scores: Scores) -> Elsewhere:
     """The run of ``bundle`` scored on ``dataset``'s held-out images (``ConfigError`` when they
     cannot be matched); ``own_scores`` are the run's saved scores on its own data."""
     config = bundle.config
-    how = matching(config, bundle.image_shape, dataset)
+    how = matching(config, bundle.image_shape, dataset.name, dataset.image_shape, dataset.class_names)
     task = task_of(config)
-    own = Split.of(config).images()
-    metrics = task.score_elsewhere(bundle, matched_split(config, dataset, how), own)
+    metrics = task.score_elsewhere(bundle, matched_split(config, dataset, how), lambda: Split.of(config).images())
     return Elsewhere(dataset.name, how.words(), metrics, task.gain_db(Scores.read(metrics)),
                      task.gain_db(own_scores), time.time())

@@ -39,7 +39,7 @@ class SuperResolution(Task):
     def pairs(self, config: TrainConfig, clean: np.ndarray, seed: int, labels: np.ndarray | None = None) -> tuple:
         """Each image shrunk by one of ``config.upscale_factors`` and upscaled back with bicubic
         interpolation, and the full-resolution image."""
-        return superres_inputs(clean, config.upscale_factors, seed), clean
+        return superres_inputs(clean, config.upscale_factors, seed, evenly=config.image_model_version < 2), clean
 
     def assemble(self, config, image_shape):
         from aemodels.models import architectures

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -108,10 +108,10 @@ class Task(abc.ABC):
         """The run's headline margin over its baseline, in dB of PSNR (positive: the model wins);
         None where the scores lack it."""
 
-    def score_elsewhere(self, bundle: ModelBundle, split: SplitImages, own: SplitImages) -> dict:
+    def score_elsewhere(self, bundle: ModelBundle, split: SplitImages, own: Callable[[], SplitImages]) -> dict:
         """Scores of the model on the held-out images of another dataset's ``split`` (already
-        matched to the run's image shape), in ``score``'s form; ``own`` is the run's own split,
-        for a baseline that learns from the data the model learnt from."""
+        matched to the run's image shape), in ``score``'s form; ``own()`` gives the run's own
+        split, for a baseline that learns from the data the model learnt from."""
         return self.score(bundle, split, False)[0]
 
     def loss_measured(self, kind: ModelKind) -> str | None:

@@ -32,15 +32,14 @@ def curve(run_id: str, run_key: str) -> CodeNoiseCurve:
 
 
 def companions(info: RunInfo) -> list[RunInfo]:
-    """The newest sound run of each other embedding kind on the same data with the same code size."""
+    """The newest sound run of each other embedding kind on the same data with the same code size
+    (a VAE of β 1 before others: the lesson's VAE)."""
     chosen: dict[str, RunInfo] = {}
-    for other in state.runs():  # newest first
-        config = other.config
-        if (other.broken or other.run_id == info.run_id or not config.has_embedding
-                or config.model == info.config.model or config.dataset != info.config.dataset
-                or config.latent_dim != info.config.latent_dim):
-            continue
-        chosen.setdefault(config.model, other)
+    fitting = [other for other in state.runs() if not other.broken and other.run_id != info.run_id
+               and other.config.has_embedding and other.config.model != info.config.model
+               and other.config.dataset == info.config.dataset and other.config.latent_dim == info.config.latent_dim]
+    for other in sorted(fitting, key=lambda run: run.config.beta != 1):  # stable: newest first within each
+        chosen.setdefault(other.config.model, other)
     return list(chosen.values())
 
 
@@ -68,30 +67,33 @@ def section(run_id: str) -> None:
                  inference.decode(bundle, noisy, labels[:SHOWN]))], SHOWN)
     mine = _label(info)
     curves = {mine: curve(run_id, state.run_key(run_id))}
-    variational = {mine: info.config.is_variational}
+    prior = {mine: info.config.fills_prior}
     for other in companions(info):
         curves[_label(other)] = curve(other.run_id, state.run_key(other.run_id))
-        variational[_label(other)] = other.config.is_variational
+        prior[_label(other)] = other.config.fills_prior
     st.plotly_chart(charts.code_noise_curves(curves, mine, size), key="code_noise_curve")
-    st.caption(_reading(curves, mine, variational) + f" Each curve: the first {curves[mine].images} held-out images "
+    st.caption(_reading(curves, mine, prior) + f" Each curve: the first {curves[mine].images} held-out images "
                "of its run.")
 
 
-def _reading(curves: dict[str, CodeNoiseCurve], mine: str, variational: dict[str, bool]) -> str:
-    """What the curves show at one standard deviation, in words; ``variational`` says which
-    curves are of VAEs."""
+def _reading(curves: dict[str, CodeNoiseCurve], mine: str, fills_prior: dict[str, bool]) -> str:
+    """What the curves show at one standard deviation, in words; ``fills_prior`` says which curves
+    are of kinds trained to fill a prior (VAE, AAE)."""
     growth = {label: curve.growth(COMPARED_SIZE) for label, curve in curves.items()}
     words = f"Noise of one standard deviation multiplies this run's error by {growth[mine]:.1f}"
     others = [f"{label}'s by {value:.1f}" for label, value in growth.items() if label != mine]
     if not others:
         return words + ". Train another kind of model on the same data with the same code size to compare."
     words += ", " + ", ".join(others) + "."
-    vaes = [growth[label] for label in curves if variational[label]]
-    plain = [growth[label] for label in curves if not variational[label]]
-    if vaes and plain:
-        tolerant = max(vaes) < min(plain)
-        words += (" Here every VAE's codes tolerate the noise better than every other kind's: " if tolerant else
-                  " Here the VAEs' codes do not all tolerate the noise better than the others': ")
-        words += ("a VAE is trained with noise in its codes (it samples each code around its mean), so nearby codes "
-                  "decode to similar images, while a plain autoencoder's decoder only ever saw exact codes.")
+    filling = [growth[label] for label in curves if fills_prior[label]]
+    plain = [growth[label] for label in curves if not fills_prior[label]]
+    if filling and plain:
+        if max(filling) < min(plain):
+            words += (" Here the codes of the kinds trained to fill a prior tolerate the noise better than a plain "
+                      "autoencoder's: a VAE samples each code around its mean while it trains, and an adversarial "
+                      "autoencoder's codes are pushed to spread like the prior, so nearby codes decode to similar "
+                      "images; a plain autoencoder's decoder only ever saw exact codes.")
+        else:
+            words += (" Here the kinds trained to fill a prior (VAE, AAE) do not all tolerate the noise better than "
+                      "a plain autoencoder: compare runs trained longer, with the same settings.")
     return words

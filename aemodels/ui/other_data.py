@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from aemodels.data.datasets import NAMED_DATASETS, dataset_title, to_float, unavailable_reason
-from aemodels.errors import AemodelsError
+from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.store import elsewhere_scores
 from aemodels.store.run_folder import RunInfo
 from aemodels.tasks.other_data import Elsewhere, matched_split, matching
@@ -28,18 +28,19 @@ def _gain_words(gain: float | None) -> str:
 
 
 def _candidates(info: RunInfo) -> list[str]:
-    """The named datasets this run can be tried on now: available, matchable, not its own."""
-    shape = tuple(info.meta.get("image_shape") or ())
+    """The named datasets this run can be tried on now (available, matchable, not its own), those
+    of the run's own image shape first."""
+    shape = tuple(info.meta["image_shape"])
     names = []
-    for name in NAMED_DATASETS:
-        if name == info.config.dataset or unavailable_reason(name) is not None or len(shape) != 3:
+    for name, named in NAMED_DATASETS.items():
+        if unavailable_reason(name) is not None:
             continue
         try:
-            matching(info.config, shape, cache.dataset(name, state.home_key()))
+            matching(info.config, shape, name, named.image_shape)
         except AemodelsError:
             continue
         names.append(name)
-    return sorted(names, key=lambda name: NAMED_DATASETS[name].image_shape != tuple(shape))  # no matching first
+    return sorted(names, key=lambda name: NAMED_DATASETS[name].image_shape != shape)
 
 
 @run_fragment
@@ -113,10 +114,13 @@ def _other_examples(run_id: str, run_key: str, other: str, scored_at: float):
     """The run's ``Examples`` on the first held-out images of ``other``, matched to its shape,
     under the conditions of its scores there (``scored_at`` keys a rescore)."""
     info = state.run_info(run_id)
+    result = elsewhere_scores.read(state.store(), run_id).get(other)
+    if result is None:
+        raise RunStoreError(f"The scores of run {run_id} on '{dataset_title(other)}' are gone (the run was changed "
+                            "elsewhere): score it again.")
     data = cache.dataset(other, state.home_key())
-    how = matching(info.config, tuple(info.meta["image_shape"]), data)
+    how = matching(info.config, tuple(info.meta["image_shape"]), other, data.image_shape, data.class_names)
     split = matched_split(info.config, data, how)
-    result = elsewhere_scores.read(state.store(), run_id)[other]
     return task_of(info.config).examples(cache.bundle(run_id, run_key), to_float(split.x_test[:SHOWN]),
                                          split.y_test[:SHOWN], info.config, result.scores)
 
