@@ -113,6 +113,28 @@ def two_browsers(tmp_path_factory):
                 context.close()
 
 
+@contextlib.contextmanager
+def serving(home: Path, env: dict | None = None):
+    """The real server on ``home``'s store while the block runs; afterwards, no traceback in its log."""
+    app = StreamlitServer(home, home / "server.log", env=env).start()
+    try:
+        yield app
+    finally:
+        app.stop()
+    assert "Traceback" not in app.log(), f"the server logged a traceback:\n{app.log()}"
+
+
+@contextlib.contextmanager
+def watched_tab(tmp_path_factory):
+    """A tab of the first of ``two_browsers``; afterwards, no JavaScript error on any page it showed."""
+    with two_browsers(tmp_path_factory) as (context, _):
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+    assert not errors, f"page errors: {errors}"
+
+
 def chromium_path() -> str:
     """Debian's Chromium; the tests fail (not skip) without it: ``apt-get install chromium``."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -16,7 +16,7 @@ import pytest
 
 from aemodels.store.runs import RunStore
 from aemodels.ui import lesson
-from tests.browser import StreamlitServer, two_browsers
+from tests.browser import serving, watched_tab
 from tests.test_browser import (
     APP_TIMEOUT_MS,
     TRAIN_TIMEOUT_MS,
@@ -33,21 +33,14 @@ LESSON_TITLE = "The lesson, step by step"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("lesson-home")
-    app = StreamlitServer(home, home / "server.log", env=CAP).start()
-    yield app
-    app.stop()
-    assert "Traceback" not in app.log(), f"the server logged a traceback:\n{app.log()}"
+    with serving(tmp_path_factory.mktemp("lesson-home"), env=CAP) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory, server):
-    with two_browsers(tmp_path_factory) as (context, _):
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
+    with watched_tab(tmp_path_factory) as tab:
         yield tab
-        assert not errors, f"page errors: {errors}"
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser import StreamlitServer, saved_runs, two_browsers
+from tests.browser import saved_runs, serving, watched_tab
 from tests.test_browser import APP_TIMEOUT_MS, assert_no_traceback, open_page, screenshot, wait_for_app, wait_for_plots
 
 SMALL = {"train_images": 1000, "epochs": 3, "batch_size": 32, "seed": 0}
@@ -27,21 +27,15 @@ RUNS = {
 def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("models-home")
     run_ids = saved_runs(home, RUNS)
-    app = StreamlitServer(home, home / "server.log").start()
-    app.run_ids = run_ids
-    yield app
-    app.stop()
-    assert "Traceback" not in app.log(), f"the server logged a traceback:\n{app.log()}"
+    with serving(home) as app:
+        app.run_ids = run_ids
+        yield app
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory, server):
-    with two_browsers(tmp_path_factory) as (context, _):
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
+    with watched_tab(tmp_path_factory) as tab:
         yield tab
-        assert not errors, f"page errors: {errors}"
 
 
 def test_the_adversarial_autoencoder_opens_like_a_vae(server, page):

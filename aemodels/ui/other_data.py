@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from aemodels.data.datasets import NAMED_DATASETS, dataset_title, to_float, unavailable_reason
+from aemodels.data.datasets import NAMED_DATASETS, dataset_title, to_float
 from aemodels.errors import AemodelsError, RunStoreError
 from aemodels.store import elsewhere_scores
 from aemodels.store.run_folder import RunInfo
@@ -28,12 +28,13 @@ def _gain_words(gain: float | None) -> str:
 
 
 def _candidates(info: RunInfo) -> list[str]:
-    """The named datasets this run can be tried on now (available, matchable, not its own), those
-    of the run's own image shape first."""
+    """The named datasets this run can be tried on now (on this machine, matchable, not its own),
+    those of the run's own image shape first. A download is not offered: this reruns with the
+    section, and asking the network each time would stall it offline."""
     shape = tuple(info.meta["image_shape"])
     names = []
     for name, named in NAMED_DATASETS.items():
-        if unavailable_reason(name) is not None:
+        if not named.available():
             continue
         try:
             matching(info.config, shape, name, named.image_shape)
