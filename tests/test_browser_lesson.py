@@ -53,11 +53,15 @@ def _landed(page, server, step: lesson.Step) -> str:
     """Wait until the step's screen is open; its run id (checked against the step's settings)."""
     path = step.page.removeprefix("pages/").removesuffix(".py")
     page.wait_for_url(re.compile(rf"/{path}\?.*run="), timeout=TRAIN_TIMEOUT_MS)
+    # A screen's first draw on a fresh server may score its baselines (the Denoising screen's
+    # filters): longer than a rerun, so wait as long as for a training.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                           " && !document.querySelector('[data-stale=\"true\"]')", timeout=TRAIN_TIMEOUT_MS)
     wait_for_app(page)
     query = parse_qs(urlparse(page.url).query)
     for _, value in step.view:  # the screen's first slider (the URL drops a value equal to its default)
         thumb = page.locator("[data-testid='stSlider'] input[type='range']").first
-        thumb.wait_for(state="attached", timeout=APP_TIMEOUT_MS)
+        thumb.wait_for(state="attached", timeout=TRAIN_TIMEOUT_MS)
         assert float(thumb.input_value()) == float(value), step.key
     run_id = query["run"][0]
     assert RunStore(server.home / "runs").get(run_id).config == step.config, step.key
